@@ -1,0 +1,63 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { SqlExecutor } from './migrations';
+import { pgExecutor, pgliteExecutor } from './sql-executors';
+
+/** A PostgreSQL URL when configured, otherwise an embedded PGlite data folder. */
+export interface DatabaseTarget {
+  url: string | null;
+  embeddedDir: string;
+}
+
+export interface OpenDatabase {
+  kind: 'postgres' | 'embedded';
+  /** Where the data lives, without credentials, for logs. */
+  location: string;
+  /** For Prisma: the driver adapter over the same connection(s) as `executor`. */
+  adapter: SqlDriverAdapterFactory;
+  /** For migrations and seeding: plain SQL on the same database. */
+  executor: SqlExecutor;
+  close(): Promise<void>;
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
+async function openPostgres(url: string): Promise<OpenDatabase> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client that loses its server must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return {
+    kind: 'postgres',
+    location: redact(url),
+    adapter: new PrismaPg(pool),
+    executor: pgExecutor(pool),
+    close: () => pool.end(),
+  };
+}
+
+async function openEmbedded(dir: string): Promise<OpenDatabase> {
+  // PGlite does not create parent folders itself.
+  await mkdir(path.dirname(dir), { recursive: true });
+  const db = new PGlite(dir);
+  await db.waitReady;
+  return {
+    kind: 'embedded',
+    location: dir,
+    adapter: new PrismaPGlite(db),
+    executor: pgliteExecutor(db),
+    close: () => db.close(),
+  };
+}
+
+export function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
+  return target.url ? openPostgres(target.url) : openEmbedded(target.embeddedDir);
+}

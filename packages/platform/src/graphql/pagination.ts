@@ -1,0 +1,60 @@
+import { badUserInput } from '../errors';
+import { isUuid } from './ids';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export interface PageRequest {
+  take: number;
+  /** Rows strictly after this id, in id order. */
+  afterId: string | null;
+}
+
+export interface Connection<T> {
+  nodes: T[];
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** A function so the count query runs only when a client selects totalCount. */
+  totalCount: () => Promise<number>;
+}
+
+const CURSOR_PREFIX = 'v1:';
+
+// Cursors are opaque to clients; the version prefix lets the encoding change later.
+export function encodeCursor(id: string): string {
+  return Buffer.from(`${CURSOR_PREFIX}${id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = decoded.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : '';
+  if (!isUuid(id)) throw badUserInput('after is not a cursor returned by this API', 'after');
+  return id;
+}
+
+export function pageRequest(first: number | null | undefined, after: string | null | undefined): PageRequest {
+  const take = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {
+    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return { take, afterId: after ? decodeCursor(after) : null };
+}
+
+/**
+ * Builds a connection from rows fetched with `take + 1`: the extra row only tells whether
+ * another page exists and is not returned.
+ */
+export function toConnection<T extends { id: string }>(
+  rows: T[],
+  page: PageRequest,
+  count: () => Promise<number>,
+): Connection<T> {
+  const nodes = rows.slice(0, page.take);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  return {
+    nodes,
+    edges,
+    pageInfo: { hasNextPage: rows.length > page.take, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount: count,
+  };
+}

@@ -1,0 +1,180 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { ErrorCode } from '../errors';
+import type { Logger } from '../logger';
+
+export const GRAPHQL_PATH = '/graphql';
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  context: (req: IncomingMessage) => Promise<TContext>;
+  logger: Logger;
+  /** Extra GET routes such as /health; keys are exact paths. */
+  routes?: Record<string, RouteHandler>;
+  maxBodyBytes?: number;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+class BodyTooLargeError extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) throw new BodyTooLargeError();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isJson(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'] ?? '';
+  return /^application\/(graphql-response\+)?json\b/i.test(type) || /^application\/json/i.test(type);
+}
+
+function applyCors(req: IncomingMessage, res: ServerResponse): void {
+  // Sandbox and browser front-ends call from other origins; an allow-list comes with the
+  // security hardening, until then every origin may read responses (no credentials).
+  res.setHeader('access-control-allow-origin', '*');
+  res.setHeader('vary', 'origin');
+  if (req.method === 'OPTIONS') {
+    res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    const requested = req.headers['access-control-request-headers'];
+    res.setHeader('access-control-allow-headers', requested ?? 'content-type, x-tenant-id, authorization');
+    res.setHeader('access-control-max-age', '600');
+  }
+}
+
+/**
+ * A plain node:http front for Apollo Server: GraphQL on /graphql, small JSON routes beside
+ * it, bounded bodies, and errors a client can act on instead of HTML or stack traces.
+ */
+export function createGraphQLHttpServer<TContext extends BaseContext>(
+  options: GraphQLHttpServerOptions<TContext>,
+): http.Server {
+  const { apollo, context, logger, routes = {} } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> {
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          res.setHeader('connection', 'close');
+          sendGraphQLError(res, 413, ErrorCode.PayloadTooLarge, `Request body exceeds ${maxBodyBytes} bytes`);
+          return;
+        }
+        throw error;
+      }
+      if (isJson(req)) {
+        try {
+          body = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          sendGraphQLError(res, 400, ErrorCode.BadRequest, 'Request body is not valid JSON');
+          return;
+        }
+      } else {
+        body = text;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+      context: () => context(req),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    applyCors(req, res);
+    const handle = async (): Promise<void> => {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end();
+        return;
+      }
+      const route = routes[url.pathname];
+      if (route && (req.method === 'GET' || req.method === 'HEAD')) {
+        await route(req, res);
+        return;
+      }
+      if (url.pathname === GRAPHQL_PATH) {
+        if (req.method !== 'GET' && req.method !== 'POST') {
+          res.setHeader('allow', 'GET, POST, OPTIONS');
+          sendGraphQLError(res, 405, ErrorCode.BadRequest, 'Use GET or POST');
+          return;
+        }
+        await handleGraphQL(req, res, url.search);
+        return;
+      }
+      sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
+    };
+    handle().catch((error: unknown) => {
+      logger.error({ err: error, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, 'Internal server error');
+      else res.destroy();
+    });
+  });
+}
+
+export interface Listening {
+  url: string;
+  port: number;
+}
+
+export async function listen(server: http.Server, port: number, host: string): Promise<Listening> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return { port: address.port, url: `http://${shownHost}:${address.port}${GRAPHQL_PATH}` };
+}
+
+/**
+ * Stops accepting connections, lets in-flight requests finish for up to `graceMs`, then
+ * closes whatever is left, so a stop never hangs on a keep-alive client.
+ */
+export async function closeHttpServer(server: http.Server, graceMs = 5_000): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  force.unref();
+  await closed;
+  clearTimeout(force);
+}

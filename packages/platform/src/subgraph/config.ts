@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
+
+export interface SubgraphConfig {
+  name: string;
+  mode: RuntimeMode;
+  logLevel: string;
+  host: string;
+  port: number;
+  /** PostgreSQL URL, or null for the embedded database in `embeddedDir`. */
+  databaseUrl: string | null;
+  embeddedDir: string;
+  /** Apply pending migrations at start-up (otherwise refuse to start while any are pending). */
+  migrateOnStart: boolean;
+  /** Seed tenant `demo` when it has no data yet. */
+  seedDemoData: boolean;
+}
+
+/**
+ * The settings every subgraph shares. `prefix` keeps each subgraph's port and database
+ * apart (CUSTOMER_PORT, RESERVATION_DATABASE_URL, ...) so one shell can configure all.
+ */
+export function readSubgraphConfig(
+  reader: EnvReader,
+  { name, prefix, defaultPort }: { name: string; prefix: string; defaultPort: number },
+): SubgraphConfig {
+  const databaseUrl = reader.optionalUrl(`${prefix}_DATABASE_URL`, ['postgres', 'postgresql']);
+  const configuredDataDir = reader.optionalString('DATA_DIR');
+  const dataDir = configuredDataDir ? path.resolve(configuredDataDir) : path.join(REPO_ROOT, '.data');
+  const embedded = databaseUrl === null;
+  return {
+    name,
+    mode: reader.mode(),
+    logLevel: reader.logLevel(),
+    host: reader.string('HOST', '0.0.0.0'),
+    port: reader.port(`${prefix}_PORT`, defaultPort),
+    databaseUrl,
+    embeddedDir: path.join(dataDir, name),
+    migrateOnStart: reader.bool('MIGRATE_ON_START', embedded),
+    seedDemoData: reader.bool('SEED_DEMO_DATA', embedded),
+  };
+}

@@ -1,0 +1,96 @@
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { openDatabase, type OpenDatabase } from '../database/connection';
+import { applyMigrations, pendingMigrations } from '../database/migrations';
+import { maskUnexpectedErrors } from '../errors';
+import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../http/graphql-http-server';
+import type { RunningService } from '../http/run-service';
+import type { Logger } from '../logger';
+import { TENANT_HEADER, tenantFromHeader, tenantRequiredPlugin, type TenantContext } from '../tenancy';
+import type { SubgraphConfig } from './config';
+
+/** What makes one subgraph different from another; everything else is shared below. */
+export interface SubgraphDefinition<TClient, TContext extends TenantContext> {
+  name: string;
+  migrationsDir: string;
+  schema: GraphQLSchema;
+  /** Creates the data client (Prisma) over the opened database. */
+  connect(database: OpenDatabase, logger: Logger): TClient;
+  disconnect(client: TClient): Promise<void>;
+  seedDemoTenant(client: TClient, logger: Logger): Promise<void>;
+  /** Builds the per-request context: tenant, loaders, client, logger. */
+  context(input: { tenantId: string | null; client: TClient; logger: Logger; req: IncomingMessage }): TContext;
+}
+
+export interface StartedSubgraph<TClient> extends RunningService {
+  port: number;
+  client: TClient;
+}
+
+async function prepareSchema(database: OpenDatabase, config: SubgraphConfig, migrationsDir: string, logger: Logger): Promise<void> {
+  if (config.migrateOnStart) {
+    const { applied } = await applyMigrations(database.executor, migrationsDir);
+    if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} migration(s)`);
+    return;
+  }
+  const pending = await pendingMigrations(database.executor, migrationsDir);
+  if (pending.length > 0) {
+    throw new Error(
+      `${pending.length} migration(s) not applied to ${database.location}: ${pending.join(', ')}. ` +
+        'Run `npm run db:deploy` (or set MIGRATE_ON_START=true).',
+    );
+  }
+}
+
+/** Opens the database, brings its schema up to date, seeds the demo tenant and listens. */
+export async function startSubgraph<TClient, TContext extends TenantContext>(
+  definition: SubgraphDefinition<TClient, TContext>,
+  config: SubgraphConfig,
+  logger: Logger,
+): Promise<StartedSubgraph<TClient>> {
+  const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir });
+  logger.info({ database: database.location, kind: database.kind }, 'database opened');
+  let client: TClient | null = null;
+  try {
+    await prepareSchema(database, config, definition.migrationsDir, logger);
+    const connected = definition.connect(database, logger);
+    client = connected;
+    if (config.seedDemoData) await definition.seedDemoTenant(connected, logger);
+
+    const apollo = new ApolloServer<TContext>({
+      schema: definition.schema,
+      includeStacktraceInErrorResponses: false,
+      // runService owns the process lifecycle and stops the HTTP server before Apollo.
+      stopOnTerminationSignals: false,
+      formatError: maskUnexpectedErrors(logger),
+      // Inline traces only serve Apollo Studio usage reporting, which this platform does not use.
+      plugins: [tenantRequiredPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled()],
+    });
+    await apollo.start();
+    const httpServer = createGraphQLHttpServer<TContext>({
+      apollo,
+      logger,
+      context: async (req) =>
+        definition.context({ tenantId: tenantFromHeader(req.headers[TENANT_HEADER]), client: connected, logger, req }),
+      routes: { '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }) },
+    });
+    const { url, port } = await listen(httpServer, config.port, config.host);
+    return {
+      url,
+      port,
+      client: connected,
+      async stop() {
+        await closeHttpServer(httpServer);
+        await apollo.stop();
+        await definition.disconnect(connected);
+        await database.close();
+      },
+    };
+  } catch (error) {
+    if (client !== null) await definition.disconnect(client).catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
