@@ -1,0 +1,13 @@
+import type { ReservationContext } from '../context';
+import type { Reservation } from '../data/reservations';
+
+export const ReservationResolvers = {
+  __resolveReference(reference: { id: string }, context: ReservationContext): Promise<Reservation | null> {
+    return context.reservations().byId.load(reference.id);
+  },
+
+  /** A reference only: the gateway asks the customer subgraph for the customer's fields. */
+  customer(reservation: Reservation): { __typename: 'Customer'; id: string } {
+    return { __typename: 'Customer', id: reservation.customerId };
+  },
+};
