@@ -1,0 +1,84 @@
+/**
+ * `npm start`: runs the customer subgraph (:4004), the reservation subgraph (:4003) and the
+ * gateway (:4000) as three child processes, as they run in production, and stops them all
+ * on Ctrl-C or SIGTERM. Children also exit on their own if this runner dies (IPC disconnect).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+interface ServiceSpec {
+  name: string;
+  entry: string;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+const SERVICES: ServiceSpec[] = [
+  { name: 'customer', entry: 'subgraphs/customer/src/index.ts' },
+  { name: 'reservation', entry: 'subgraphs/reservation/src/index.ts' },
+  { name: 'gateway', entry: 'gateway/src/index.ts' },
+];
+
+const children = new Map<string, ChildProcess>();
+const urls = new Map<string, string>();
+let stopping = false;
+let exitCode = 0;
+
+function stopAll(reason: string, code: number): void {
+  if (stopping) return;
+  stopping = true;
+  exitCode = code;
+  process.stderr.write(`\nStopping services (${reason})...\n`);
+  for (const child of children.values()) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  }
+}
+
+function announce(): void {
+  const gateway = urls.get('gateway');
+  if (!gateway) return;
+  process.stdout.write(
+    [
+      '',
+      `  Supergraph ready: ${gateway}`,
+      `  Open it in a browser for Apollo Sandbox; send header x-tenant-id: demo`,
+      `  customer subgraph ${urls.get('customer')}, reservation subgraph ${urls.get('reservation')}`,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+for (const service of SERVICES) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, service.entry)], {
+    cwd: ROOT,
+    env: process.env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.set(service.name, child);
+  child.on('message', (message: unknown) => {
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready') {
+      urls.set(service.name, String((message as { url?: unknown }).url));
+      if (urls.size === SERVICES.length) announce();
+    }
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      // Exit 0 means the child was asked to stop (e.g. Ctrl-C reached it first).
+      if (code !== 0) process.stderr.write(`${service.name} exited unexpectedly (${signal ?? `code ${code}`})\n`);
+      stopAll(`${service.name} exited`, code === 0 ? 0 : 1);
+    } else if (code !== 0) {
+      exitCode = 1;
+    }
+    if ([...children.values()].every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
+  });
+}
+
+process.on('SIGINT', () => stopAll('SIGINT', 0));
+process.on('SIGTERM', () => stopAll('SIGTERM', 0));
+
+// If whatever started this runner is killed outright, the runner is re-parented: treat
+// that as a stop request rather than leave three servers running unattended.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stopAll('parent process exited', 0);
+}, 1_000).unref();

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { graphqlData } from '@reservations/test-support/graphql';
+
+const ROOT = path.resolve(__dirname, '..');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ${pattern}; output:\n${output}`));
+    });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+async function portIsClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
+let dataDir: string;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'supergraph-start-'));
+});
+
+afterAll(async () => {
+  // The runner and its three services share the child's process group: never leave them behind.
+  if (child?.pid !== undefined) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('npm start serves the seeded demo tenant through the gateway on embedded databases and stops cleanly on SIGTERM', async () => {
+  const ports = { gateway: await freePort(), customer: await freePort(), reservation: await freePort() };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: dataDir,
+    GATEWAY_PORT: String(ports.gateway),
+    CUSTOMER_PORT: String(ports.customer),
+    RESERVATION_PORT: String(ports.reservation),
+    CUSTOMER_SUBGRAPH_URL: `http://127.0.0.1:${ports.customer}/graphql`,
+    RESERVATION_SUBGRAPH_URL: `http://127.0.0.1:${ports.reservation}/graphql`,
+  };
+  delete env.CUSTOMER_DATABASE_URL;
+  delete env.RESERVATION_DATABASE_URL;
+  const started = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child = started;
+
+  const banner = await waitForOutput(started, /Supergraph ready: (\S+)/, 90_000);
+  expect(banner).toContain(`:${ports.gateway}/graphql`);
+
+  const data = await graphqlData<{ customers: { nodes: { name: string; reservations: { partySize: number; customer: { name: string } }[] }[] } }>(
+    `http://127.0.0.1:${ports.gateway}/graphql`,
+    '{ customers { nodes { name reservations { partySize customer { name } } } } }',
+    { tenant: 'demo' },
+  );
+  expect(data.customers.nodes.length).toBeGreaterThanOrEqual(3);
+  for (const customer of data.customers.nodes) {
+    expect(customer.reservations.length).toBeGreaterThan(0);
+    for (const reservation of customer.reservations) expect(reservation.customer.name).toBe(customer.name);
+  }
+
+  started.kill('SIGTERM');
+  const { code } = await exitOf(started);
+  expect(code).toBe(0);
+  for (const port of Object.values(ports)) expect(await portIsClosed(port)).toBe(true);
+}, 150_000);
