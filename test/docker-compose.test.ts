@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { load as loadYaml } from 'js-yaml';
+
+const repoRoot = path.resolve(__dirname, '..');
+const composeFile = path.join(repoRoot, 'docker-compose.yml');
+
+function asRecord(value: unknown, where: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${where} should be a mapping, got ${JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+const document = asRecord(loadYaml(readFileSync(composeFile, 'utf8')), 'docker-compose.yml');
+const services = asRecord(document.services, 'services');
+
+function service(name: string): Record<string, unknown> {
+  return asRecord(services[name], `services.${name}`);
+}
+
+function environment(name: string): Record<string, string> {
+  const env = asRecord(service(name).environment, `services.${name}.environment`);
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) result[key] = String(value);
+  return result;
+}
+
+function dependsOn(name: string): Record<string, string> {
+  const deps = asRecord(service(name).depends_on, `services.${name}.depends_on`);
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(deps)) result[key] = String(asRecord(value, `${name}.depends_on.${key}`).condition);
+  return result;
+}
+
+function healthcheckCommand(name: string): string {
+  const test = asRecord(service(name).healthcheck, `services.${name}.healthcheck`).test;
+  return Array.isArray(test) ? test.map(String).join(' ') : String(test);
+}
+
+const hasDockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).error === undefined;
+
+describe('docker-compose.yml', () => {
+  // Skipped rather than passed when the binary is missing, so the jest summary shows it.
+  (hasDockerCompose ? it : it.skip)('is valid according to docker-compose config', () => {
+    const result = spawnSync('docker-compose', ['-f', composeFile, 'config', '-q'], { cwd: repoRoot, encoding: 'utf8' });
+    // Compared together so a failure shows docker-compose's own explanation.
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+  });
+
+  it('defines exactly the six services', () => {
+    expect(Object.keys(services).sort()).toEqual(['customer', 'gateway', 'migrate', 'postgres', 'redis', 'reservation']);
+  });
+
+  it('runs PostgreSQL 15 and Redis 7', () => {
+    expect(String(service('postgres').image)).toMatch(/^postgres:15(\b|$)/);
+    expect(String(service('redis').image)).toMatch(/^redis:7(\b|$)/);
+  });
+
+  it.each([
+    ['customer', 4004, 'CUSTOMER_PORT', 'subgraphs/customer/src/index.ts'],
+    ['reservation', 4003, 'RESERVATION_PORT', 'subgraphs/reservation/src/index.ts'],
+    ['gateway', 4000, 'GATEWAY_PORT', 'gateway/src/index.ts'],
+  ])('%s listens on its fixed port %i and checks its own /health', (name, port, portVariable, entry) => {
+    expect(service(name).ports).toEqual([`${port}:${port}`]);
+    expect(environment(name)).toMatchObject({ [portVariable]: String(port), HOST: '0.0.0.0', NODE_ENV: 'production' });
+    expect(environment(name)).toHaveProperty('LOG_LEVEL');
+    expect(service(name).command).toEqual(['npx', 'tsx', entry]);
+    expect(healthcheckCommand(name)).toContain(`http://127.0.0.1:${port}/health`);
+  });
+
+  it('gives each subgraph its own database on the one server, and migrate both', () => {
+    const customerUrl = environment('customer').CUSTOMER_DATABASE_URL;
+    const reservationUrl = environment('reservation').RESERVATION_DATABASE_URL;
+    expect(customerUrl).toBe('postgresql://postgres:postgres@postgres:5432/customer');
+    expect(reservationUrl).toBe('postgresql://postgres:postgres@postgres:5432/reservation');
+    expect(customerUrl).not.toBe(reservationUrl);
+    // A subgraph that could see the other's URL could be tempted to read its tables.
+    expect(environment('customer')).not.toHaveProperty('RESERVATION_DATABASE_URL');
+    expect(environment('reservation')).not.toHaveProperty('CUSTOMER_DATABASE_URL');
+    expect(environment('migrate')).toMatchObject({ CUSTOMER_DATABASE_URL: customerUrl, RESERVATION_DATABASE_URL: reservationUrl });
+  });
+
+  it('creates both databases when PostgreSQL first starts', () => {
+    const initDir = path.join(repoRoot, 'docker', 'postgres-init');
+    const scripts = readdirSync(initDir).map((file) => readFileSync(path.join(initDir, file), 'utf8')).join('\n');
+    expect(scripts).toMatch(/CREATE DATABASE customer\b/i);
+    expect(scripts).toMatch(/CREATE DATABASE reservation\b/i);
+    expect(service('postgres').volumes).toContain('./docker/postgres-init:/docker-entrypoint-initdb.d:ro');
+  });
+
+  it('wires the gateway to the subgraphs by service name', () => {
+    expect(environment('gateway')).toMatchObject({
+      CUSTOMER_SUBGRAPH_URL: 'http://customer:4004/graphql',
+      RESERVATION_SUBGRAPH_URL: 'http://reservation:4003/graphql',
+    });
+  });
+
+  it('has a healthcheck on every long-running service', () => {
+    expect(healthcheckCommand('postgres')).toContain('pg_isready');
+    expect(healthcheckCommand('redis')).toContain('redis-cli ping');
+    for (const name of ['customer', 'reservation', 'gateway']) expect(healthcheckCommand(name)).toContain('/health');
+  });
+
+  it('starts in order: postgres healthy, migrate done, subgraphs healthy, then the gateway', () => {
+    expect(service('migrate').command).toEqual(['npm', 'run', 'db:deploy']);
+    expect(dependsOn('migrate')).toEqual({ postgres: 'service_healthy' });
+    expect(dependsOn('customer')).toEqual({ migrate: 'service_completed_successfully' });
+    expect(dependsOn('reservation')).toEqual({ migrate: 'service_completed_successfully' });
+    expect(dependsOn('gateway')).toEqual({ customer: 'service_healthy', reservation: 'service_healthy', redis: 'service_healthy' });
+  });
+});
