@@ -11,6 +11,9 @@ export const ErrorCode = {
   BadUserInput: 'BAD_USER_INPUT',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
+  CapacityExceeded: 'CAPACITY_EXCEEDED',
+  /** A service this one depends on is unreachable or failing; the request may be retried. */
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   TenantRequired: 'TENANT_REQUIRED',
   InvalidTenant: 'INVALID_TENANT',
   BadRequest: 'BAD_REQUEST',
