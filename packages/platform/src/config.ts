@@ -95,6 +95,32 @@ export class EnvReader {
     return this.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info');
   }
 
+  /** Records a problem a reader found by combining variables. */
+  report(problem: string): void {
+    this.problems.push(problem);
+  }
+
+  /** A comma-separated list, or `fallback` when unset. */
+  list(name: string, fallback: string[]): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  }
+
+  /** A secret: at least `minLength` characters; in production it must be set. */
+  secret(name: string, { minLength, requiredIn }: { minLength: number; requiredIn: RuntimeMode | null }): string | null {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (requiredIn !== null && this.mode() === requiredIn) this.problems.push(`${name}: required when NODE_ENV=${requiredIn}`);
+      return null;
+    }
+    if (value.length < minLength) {
+      this.problems.push(`${name}: must be at least ${minLength} characters`);
+      return null;
+    }
+    return value;
+  }
+
   done(): void {
     if (this.problems.length > 0) throw new ConfigError([...this.problems]);
   }

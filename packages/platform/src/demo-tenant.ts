@@ -14,39 +14,61 @@ export const demoCustomers = [
   { id: '0190a5f0-0000-7000-8000-000000000004', name: 'Katherine Johnson', email: 'katherine@example.com' },
 ] as const;
 
-type DemoStatus = 'PENDING' | 'CONFIRMED';
+/** Contact details of the demo customers above, by id (the customer subgraph seeds them). */
+export const demoCustomerDetails: Record<string, { phone: string | null; notes: string | null }> = {
+  [demoCustomers[0].id]: { phone: '+442079460958', notes: 'Prefers a window table.' },
+  [demoCustomers[1].id]: { phone: '+12025550143', notes: null },
+  [demoCustomers[2].id]: { phone: null, notes: 'Vegetarian.' },
+  [demoCustomers[3].id]: { phone: '+17575550187', notes: 'Allergic to peanuts.' },
+};
 
-interface DemoReservation {
+/** The demo menu: categories in display order. Fixed ids keep seeding idempotent. */
+export const demoCategories = [
+  { id: '0190a5f0-0000-7000-a000-000000000001', name: 'Starters', position: 0 },
+  { id: '0190a5f0-0000-7000-a000-000000000002', name: 'Mains', position: 1 },
+  { id: '0190a5f0-0000-7000-a000-000000000003', name: 'Desserts', position: 2 },
+  { id: '0190a5f0-0000-7000-a000-000000000004', name: 'Drinks', position: 3 },
+] as const;
+
+interface DemoProduct {
   id: string;
-  customerId: string;
-  /** Days after the seeding day; the table is booked for 19:00 UTC plus `hourOffset`. */
-  inDays: number;
-  hourOffset: number;
-  partySize: number;
-  status: DemoStatus;
+  categoryId: string | null;
+  name: string;
+  description: string | null;
+  priceCents: number;
+  currency: string;
+  isActive: boolean;
 }
 
-const plan: [customerIndex: number, inDays: number, hourOffset: number, partySize: number, status: DemoStatus][] = [
-  [0, 1, 0, 2, 'CONFIRMED'],
-  [0, 8, 1, 4, 'PENDING'],
-  [1, 2, 0, 3, 'CONFIRMED'],
-  [1, 3, 1, 2, 'CONFIRMED'],
-  [2, 1, 1, 6, 'PENDING'],
-  [3, 5, 0, 2, 'CONFIRMED'],
+const menu: [categoryIndex: number | null, name: string, priceCents: number, isActive: boolean, description: string | null][] = [
+  [0, 'Tomato Soup', 650, true, 'Roasted tomatoes, basil oil, sourdough.'],
+  [0, 'Burrata', 1150, true, 'With heirloom tomatoes and olive oil.'],
+  [0, 'Garlic Bread', 450, true, null],
+  [0, 'Oysters (6)', 1800, false, 'Seasonal: back in September.'],
+  [0, 'Beef Carpaccio', 1250, true, 'Rocket, parmesan, capers.'],
+  [1, 'Margherita Pizza', 1100, true, 'Tomato, mozzarella, basil.'],
+  [1, 'Mushroom Risotto', 1450, true, 'Porcini, parmesan, thyme.'],
+  [1, 'Grilled Sea Bass', 2250, true, 'Fennel, lemon, new potatoes.'],
+  [1, 'Ribeye Steak', 3200, true, '300 g, chips, pepper sauce.'],
+  [1, 'Lobster Linguine', 3400, false, 'Off the menu until the next delivery.'],
+  [2, 'Tiramisu', 750, true, null],
+  [2, 'Crème Brûlée', 700, true, 'Vanilla custard, burnt sugar.'],
+  [2, 'Chocolate Fondant', 850, true, 'Ten minutes from the oven.'],
+  [2, 'Lemon Tart', 700, false, null],
+  [3, 'Sparkling Water', 350, true, '75 cl.'],
+  [3, 'House Red (glass)', 650, true, 'Montepulciano d’Abruzzo.'],
+  [3, 'House White (glass)', 650, true, 'Pinot Grigio.'],
+  [3, 'Espresso', 280, true, null],
+  [3, 'Fresh Orange Juice', 450, true, null],
+  [null, 'Gift Voucher', 5000, true, 'Not on the menu: sold at the counter.'],
 ];
 
-export const demoReservations: DemoReservation[] = plan.map(([customerIndex, inDays, hourOffset, partySize, status], index) => ({
-  id: `0190a5f0-0000-7000-9000-${String(index + 1).padStart(12, '0')}`,
-  customerId: demoCustomers[customerIndex]!.id,
-  inDays,
-  hourOffset,
-  partySize,
-  status,
+export const demoProducts: DemoProduct[] = menu.map(([categoryIndex, name, priceCents, isActive, description], index) => ({
+  id: `0190a5f0-0000-7000-b000-${String(index + 1).padStart(12, '0')}`,
+  categoryId: categoryIndex === null ? null : demoCategories[categoryIndex]!.id,
+  name,
+  description,
+  priceCents,
+  currency: 'EUR',
+  isActive,
 }));
-
-/** The instant a demo reservation starts, relative to `now`. */
-export function demoStartsAt(reservation: DemoReservation, now: Date): Date {
-  const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + reservation.inDays));
-  day.setUTCHours(19 + reservation.hourOffset);
-  return day;
-}

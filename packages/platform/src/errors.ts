@@ -1,6 +1,8 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger';
+import { currentRequest } from './observability/request-scope';
+import { reportUnexpectedError } from './observability/sentry';
 
 /**
  * The `extensions.code` values clients can rely on. Apollo Server adds its own for
@@ -16,11 +18,42 @@ export const ErrorCode = {
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   TenantRequired: 'TENANT_REQUIRED',
   InvalidTenant: 'INVALID_TENANT',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Codes that mean the client has to change something (input, headers, credentials, the
+ * operation itself). Requests failing only with these count as `client_error` in metrics and
+ * are never reported to Sentry. Everything else, INTERNAL_SERVER_ERROR and
+ * SERVICE_UNAVAILABLE included, is a server-side failure. (Error reporting itself goes by the
+ * error, not the code: only errors nobody raised on purpose are reported, in
+ * `maskUnexpectedErrors` below; the gateway also reports subgraphs it gave up on.)
+ */
+export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.BadUserInput,
+  ErrorCode.NotFound,
+  ErrorCode.Conflict,
+  ErrorCode.CapacityExceeded,
+  ErrorCode.TenantRequired,
+  ErrorCode.InvalidTenant,
+  ErrorCode.Unauthenticated,
+  ErrorCode.Forbidden,
+  ErrorCode.BadRequest,
+  ErrorCode.PayloadTooLarge,
+  // Apollo Server's own.
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  // The gateway's operation limits (depth, aliases, cost).
+  'OPERATION_LIMIT_EXCEEDED',
+]);
 
 export function badUserInput(message: string, field: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, field } });
@@ -35,16 +68,30 @@ export function conflict(message: string, field: string): GraphQLError {
 }
 
 /**
+ * A subgraph's HTTP failure reaches the gateway with the subgraph's URL and raw response in
+ * `extensions.response`; clients get the code and message only.
+ */
+function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions;
+  if (!extensions || !('response' in extensions || 'exception' in extensions || 'stacktrace' in extensions)) return formatted;
+  const { response: _response, exception: _exception, stacktrace: _stacktrace, ...kept } = extensions;
+  return { ...formatted, extensions: kept };
+}
+
+/**
  * Resolver errors we did not raise on purpose (database, driver, bugs: any thrown Error that
  * is not a GraphQLError) are logged with their detail and reach the client only as a
  * generic INTERNAL_SERVER_ERROR, so no SQL, Prisma text or hostnames leak. Errors a
  * subgraph returned arrive at the gateway as plain objects, already masked there, and pass.
+ * This is also the one place such errors are reported to Sentry (when it is on), so each is
+ * reported once, by the service where it happened, with the request's tags.
  */
 export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (!(original instanceof Error) || original instanceof GraphQLError) return formatted;
-    logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
+    if (!(original instanceof Error) || original instanceof GraphQLError) return withoutInternals(formatted);
+    (currentRequest()?.logger ?? logger).error({ err: original, path: formatted.path }, 'unexpected resolver error');
+    reportUnexpectedError(original, { path: formatted.path });
     return {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),

@@ -1,8 +1,50 @@
 import pino, { type Logger } from 'pino';
+import { addBreadcrumb, isSentryActive } from './observability/sentry';
+import { scrubText, scrubValue } from './observability/scrub';
 
 export type { Logger };
 
-/** Structured JSON logs on stdout; one root logger per service, children per request. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
+/**
+ * Never written to a log line: credentials and session headers wherever a headers object is
+ * logged, and personal data under its usual keys (top level or one level down, e.g. `input.email`).
+ */
+const REDACTED_PATHS = [
+  ...['.authorization', '.cookie', '["set-cookie"]', '["x-gateway-signature"]'].flatMap((header) => [
+    `headers${header}`,
+    `*.headers${header}`,
+  ]),
+  ...['authorization', 'cookie', 'email', 'phone', 'password', 'secret', 'token'].flatMap((key) => [key, `*.${key}`]),
+];
+
+/** Error details (driver messages, constraint details) can quote personal data: masked. */
+function errorSerializer(error: unknown): unknown {
+  return scrubValue(pino.stdSerializers.err(error as Error));
+}
+
+/** With Sentry on, warnings and errors logged during a request become its breadcrumbs. */
+function breadcrumbFromLog(args: unknown[], level: number): void {
+  const message = args.find((arg): arg is string => typeof arg === 'string');
+  if (message === undefined) return;
+  addBreadcrumb({ category: 'log', level: level >= 50 ? 'error' : 'warning', message: scrubText(message) });
+}
+
+/**
+ * Structured JSON logs on stdout (or `destination`, e.g. in tests); one root logger per
+ * service, children per request (they carry requestId, traceId and tenant). Level from LOG_LEVEL.
+ */
+export function createLogger(service: string, level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    serializers: { err: errorSerializer },
+    hooks: {
+      logMethod(args, method, methodLevel) {
+        if (methodLevel >= 40 && isSentryActive()) breadcrumbFromLog(args, methodLevel);
+        method.apply(this, args);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

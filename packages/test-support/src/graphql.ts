@@ -27,7 +27,7 @@ export async function graphql<TData = Record<string, unknown>>(
 export async function graphqlData<TData = Record<string, unknown>>(
   url: string,
   query: string,
-  options: { variables?: Record<string, unknown>; tenant?: string } = {},
+  options: { variables?: Record<string, unknown>; tenant?: string; headers?: Record<string, string> } = {},
 ): Promise<TData> {
   const { body } = await graphql<TData>(url, query, options);
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);

@@ -20,19 +20,57 @@ function subgraphConfig<T extends SubgraphConfig>(read: (env: Record<string, str
   return read({ ...testEnv, MIGRATE_ON_START: 'true', SEED_DEMO_DATA: 'false', ...extra });
 }
 
+/** The customer subgraph on an existing database, in-process on a free port; `env` adds or overrides variables. */
+export function startTestCustomerSubgraph(databaseUrl: string, env: Record<string, string> = {}): Promise<StartedSubgraph<CustomerPrisma>> {
+  return startCustomerSubgraph(subgraphConfig(readCustomerConfig, { CUSTOMER_DATABASE_URL: databaseUrl, ...env }), silentLogger);
+}
+
+/**
+ * The reservation subgraph on an existing database, asking the customer subgraph at
+ * `customerUrl`; `env` adds or overrides variables (e.g. CUSTOMER_LOOKUP_TIMEOUT_MS).
+ */
+export function startTestReservationSubgraph(
+  databaseUrl: string,
+  customerUrl: string,
+  env: Record<string, string> = {},
+): Promise<StartedSubgraph<ReservationPrisma>> {
+  return startReservationSubgraph(
+    subgraphConfig(readReservationConfig, { RESERVATION_DATABASE_URL: databaseUrl, CUSTOMER_SUBGRAPH_URL: customerUrl, ...env }),
+    silentLogger,
+  );
+}
+
+/** A gateway in front of the given subgraph URLs. */
+export function startTestGateway(urls: { customer: string; reservation: string }, env: Record<string, string> = {}): Promise<StartedGateway> {
+  return startGateway(
+    readGatewayConfig({ ...testEnv, CUSTOMER_SUBGRAPH_URL: urls.customer, RESERVATION_SUBGRAPH_URL: urls.reservation, ...env }),
+    silentLogger,
+  );
+}
+
 export interface TestSupergraph {
   gatewayUrl: string;
   customer: StartedSubgraph<CustomerPrisma>;
   reservation: StartedSubgraph<ReservationPrisma>;
   gateway: StartedGateway;
+  /** The subgraphs' databases, e.g. to start a second instance of a subgraph on the same data. */
+  databaseUrls: { customer: string; reservation: string };
   stop(): Promise<void>;
+}
+
+export interface TestSupergraphOptions {
+  /** Extra variables for all three services (e.g. NODE_ENV, GATEWAY_SIGNING_SECRET). */
+  env?: Record<string, string>;
+  /** Extra variables for the reservation subgraph only (applied after `env`). */
+  reservationEnv?: Record<string, string>;
 }
 
 /**
  * Both subgraphs on fresh databases of the machine's PostgreSQL plus the gateway, all
- * in-process on free ports; `stop()` stops them and drops the databases.
+ * in-process on free ports; the reservation subgraph checks customers against the customer
+ * subgraph started here. `stop()` stops them and drops the databases.
  */
-export async function startTestSupergraph(label: string): Promise<TestSupergraph> {
+export async function startTestSupergraph(label: string, options: TestSupergraphOptions = {}): Promise<TestSupergraph> {
   const databases: TestDatabase[] = [];
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
@@ -40,21 +78,27 @@ export async function startTestSupergraph(label: string): Promise<TestSupergraph
     for (const database of databases) await database.drop();
   };
   try {
-    const customerDb = await createTestDatabase(`${label}_customer`);
-    databases.push(customerDb);
-    const reservationDb = await createTestDatabase(`${label}_reservation`);
-    databases.push(reservationDb);
-    const [customer, reservation] = await Promise.all([
-      startCustomerSubgraph(subgraphConfig(readCustomerConfig, { CUSTOMER_DATABASE_URL: customerDb.url }), silentLogger),
-      startReservationSubgraph(subgraphConfig(readReservationConfig, { RESERVATION_DATABASE_URL: reservationDb.url }), silentLogger),
+    const [customerDb, reservationDb] = await Promise.all([
+      createTestDatabase(`${label}_customer`),
+      createTestDatabase(`${label}_reservation`),
     ]);
-    stops.push(customer.stop, reservation.stop);
-    const gateway = await startGateway(
-      readGatewayConfig({ ...testEnv, CUSTOMER_SUBGRAPH_URL: customer.url, RESERVATION_SUBGRAPH_URL: reservation.url }),
-      silentLogger,
-    );
+    databases.push(customerDb, reservationDb);
+    // The reservation subgraph needs the customer subgraph's URL, so it starts second.
+    const env = options.env ?? {};
+    const customer = await startTestCustomerSubgraph(customerDb.url, env);
+    stops.push(customer.stop);
+    const reservation = await startTestReservationSubgraph(reservationDb.url, customer.url, { ...env, ...options.reservationEnv });
+    stops.push(reservation.stop);
+    const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env);
     stops.push(gateway.stop);
-    return { gatewayUrl: gateway.url, customer, reservation, gateway, stop };
+    return {
+      gatewayUrl: gateway.url,
+      customer,
+      reservation,
+      gateway,
+      databaseUrls: { customer: customerDb.url, reservation: reservationDb.url },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

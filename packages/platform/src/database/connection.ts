@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -44,10 +44,20 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
   };
 }
 
+/**
+ * The contrib extensions every embedded database offers to migrations. Loaded with require:
+ * the package ships a CommonJS build of each, but its type declarations for the contrib
+ * entries are ES-module only, which a CommonJS import cannot name.
+ */
+const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
+export const EMBEDDED_EXTENSIONS: Record<string, Extension> = { pg_trgm };
+
 async function openEmbedded(dir: string): Promise<OpenDatabase> {
   // PGlite does not create parent folders itself.
   await mkdir(path.dirname(dir), { recursive: true });
-  const db = new PGlite(dir);
+  // PGlite bundles contrib extensions separately; a migration's CREATE EXTENSION finds only
+  // those loaded here. pg_trgm backs the customer subgraph's search indexes.
+  const db = new PGlite(dir, { extensions: EMBEDDED_EXTENSIONS });
   await db.waitReady;
   return {
     kind: 'embedded',

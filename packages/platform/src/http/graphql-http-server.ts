@@ -3,19 +3,45 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
+import { observeRequest, type RequestObservationOptions } from '../observability/observe-request';
+import type { RequestObservation } from '../observability/request-scope';
+import { reportUnexpectedError } from '../observability/sentry';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+/** What a caller check sees of a GraphQL request: enough to verify a signature over it. */
+export interface IncomingGraphQLRequest {
+  method: string;
+  /** Path and query string, as sent. */
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** Decides whether a GraphQL request may execute at all; a refusal answers 401. */
+export type CallerCheck = (request: IncomingGraphQLRequest) => { ok: true } | { ok: false; reason: string };
+
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /**
+   * `requestId` is also sent back in the x-request-id response header; `observation` holds the
+   * request's trace (and the traceparent to send downstream) and a logger bound to both.
+   */
+  context: (req: IncomingMessage, requestId: string, observation: RequestObservation) => Promise<TContext>;
   logger: Logger;
   /** Extra GET routes such as /health; keys are exact paths. */
   routes?: Record<string, RouteHandler>;
   maxBodyBytes?: number;
+  /** For subgraphs: only the gateway's signed requests execute. */
+  checkCaller?: CallerCheck;
+  /** Origins browsers may call from; `*` for any. Default `*`. */
+  corsOrigins?: readonly string[];
+  /** Names the service for request logs, traces and Sentry tags (see observability/observe-request). */
+  observability?: RequestObservationOptions;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -49,15 +75,22 @@ function isJson(req: IncomingMessage): boolean {
   return /^application\/(graphql-response\+)?json\b/i.test(type) || /^application\/json/i.test(type);
 }
 
-function applyCors(req: IncomingMessage, res: ServerResponse): void {
-  // Sandbox and browser front-ends call from other origins; an allow-list comes with the
-  // security hardening, until then every origin may read responses (no credentials).
-  res.setHeader('access-control-allow-origin', '*');
+/**
+ * Browsers may read responses only from allowed origins: `*` allows any (development and
+ * Sandbox), otherwise exact origins such as `https://app.example.com`. No credentials are
+ * ever allowed: callers authenticate with a bearer token, not cookies.
+ */
+function applyCors(req: IncomingMessage, res: ServerResponse, allowedOrigins: readonly string[]): void {
   res.setHeader('vary', 'origin');
+  const origin = req.headers.origin;
+  if (allowedOrigins.includes('*')) res.setHeader('access-control-allow-origin', '*');
+  else if (origin && allowedOrigins.includes(origin)) res.setHeader('access-control-allow-origin', origin);
+  else return;
+  res.setHeader('access-control-expose-headers', 'x-request-id');
   if (req.method === 'OPTIONS') {
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
     const requested = req.headers['access-control-request-headers'];
-    res.setHeader('access-control-allow-headers', requested ?? 'content-type, x-tenant-id, authorization');
+    res.setHeader('access-control-allow-headers', requested ?? 'content-type, x-tenant-id, authorization, x-request-id');
     res.setHeader('access-control-max-age', '600');
   }
 }
@@ -72,10 +105,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   const { apollo, context, logger, routes = {} } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string): Promise<void> {
+  async function handleGraphQL(
+    req: IncomingMessage,
+    res: ServerResponse,
+    search: string,
+    requestId: string,
+    observation: RequestObservation,
+  ): Promise<void> {
     let body: unknown;
+    let text = '';
     if (req.method === 'POST') {
-      let text: string;
       try {
         text = await readBody(req, maxBodyBytes);
       } catch (error) {
@@ -86,6 +125,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         }
         throw error;
       }
+    }
+    if (options.checkCaller) {
+      const verdict = options.checkCaller({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: text });
+      if (!verdict.ok) {
+        logger.warn({ reason: verdict.reason, requestId }, 'refused a request that is not from the gateway');
+        sendGraphQLError(res, 401, ErrorCode.Unauthenticated, 'Only the gateway may call this service');
+        return;
+      }
+    }
+    if (req.method === 'POST') {
       if (isJson(req)) {
         try {
           body = text === '' ? undefined : JSON.parse(text);
@@ -103,7 +152,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => context(req),
+      context: () => context(req, requestId, observation),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -117,7 +166,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    applyCors(req, res);
+    const requestId = requestIdOf(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    applyCors(req, res, options.corsOrigins ?? ['*']);
     const handle = async (): Promise<void> => {
       if (req.method === 'OPTIONS') {
         res.writeHead(204).end();
@@ -134,13 +185,17 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
           sendGraphQLError(res, 405, ErrorCode.BadRequest, 'Use GET or POST');
           return;
         }
-        await handleGraphQL(req, res, url.search);
+        const observability = options.observability ?? { service: 'graphql' };
+        await observeRequest(req, res, { requestId, logger, options: observability }, (observation) =>
+          handleGraphQL(req, res, url.search, requestId, observation),
+        );
         return;
       }
       sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
     };
     handle().catch((error: unknown) => {
-      logger.error({ err: error, path: url.pathname }, 'request failed');
+      logger.error({ err: error, path: url.pathname, requestId }, 'request failed');
+      reportUnexpectedError(error, { path: url.pathname });
       if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, 'Internal server error');
       else res.destroy();
     });

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
+import { readObservabilityConfig, type ObservabilityConfig } from '../observability/config';
 
 export interface SubgraphConfig {
   name: string;
@@ -14,6 +15,12 @@ export interface SubgraphConfig {
   migrateOnStart: boolean;
   /** Seed tenant `demo` when it has no data yet. */
   seedDemoData: boolean;
+  /** Secret shared with the gateway; when set, only requests it signed execute. */
+  gatewaySigningSecret: string | null;
+  /** How old a signed request may be, and how long its nonce is remembered. */
+  signatureWindowMs: number;
+  /** Sentry (when SENTRY_DSN is set) and /metrics. */
+  observability: ObservabilityConfig;
 }
 
 /**
@@ -38,5 +45,8 @@ export function readSubgraphConfig(
     embeddedDir: path.join(dataDir, name),
     migrateOnStart: reader.bool('MIGRATE_ON_START', embedded),
     seedDemoData: reader.bool('SEED_DEMO_DATA', embedded),
+    gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
+    signatureWindowMs: reader.int('SIGNATURE_WINDOW_MS', 30_000, { min: 1_000, max: 300_000 }),
+    observability: readObservabilityConfig(reader),
   };
 }

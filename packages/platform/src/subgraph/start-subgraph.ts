@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { openDatabase, type OpenDatabase } from '../database/connection';
@@ -8,6 +8,11 @@ import { maskUnexpectedErrors } from '../errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../http/graphql-http-server';
 import type { RunningService } from '../http/run-service';
 import type { Logger } from '../logger';
+import { observeDatabase } from '../observability/database';
+import { observabilityPlugin } from '../observability/graphql-plugin';
+import { createServiceMetrics, metricsRoute } from '../observability/metrics';
+import { flushSentry, initSentry } from '../observability/sentry';
+import { gatewaySignatureCheck } from '../security/request-signing';
 import { TENANT_HEADER, tenantFromHeader, tenantRequiredPlugin, type TenantContext } from '../tenancy';
 import type { SubgraphConfig } from './config';
 
@@ -22,6 +27,8 @@ export interface SubgraphDefinition<TClient, TContext extends TenantContext> {
   seedDemoTenant(client: TClient, logger: Logger): Promise<void>;
   /** Builds the per-request context: tenant, loaders, client, logger. */
   context(input: { tenantId: string | null; client: TClient; logger: Logger; req: IncomingMessage }): TContext;
+  /** Apollo Server plugins of this subgraph only, installed after the shared ones. */
+  plugins?: ApolloServerPlugin<TContext>[];
 }
 
 export interface StartedSubgraph<TClient> extends RunningService {
@@ -50,7 +57,11 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   config: SubgraphConfig,
   logger: Logger,
 ): Promise<StartedSubgraph<TClient>> {
-  const database = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir });
+  // Before anything serves requests; a no-op without SENTRY_DSN (the SDK is not even loaded).
+  initSentry(config.observability.sentry, { service: definition.name, logger });
+  const metrics = createServiceMetrics(definition.name);
+  // Every SQL statement the client sends is timed at the driver adapter (see observability/database).
+  const database = observeDatabase(await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir }), metrics);
   logger.info({ database: database.location, kind: database.kind }, 'database opened');
   let client: TClient | null = null;
   try {
@@ -66,15 +77,33 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       stopOnTerminationSignals: false,
       formatError: maskUnexpectedErrors(logger),
       // Inline traces only serve Apollo Studio usage reporting, which this platform does not use.
-      plugins: [tenantRequiredPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled()],
+      plugins: [
+        tenantRequiredPlugin<TContext>(),
+        ApolloServerPluginInlineTraceDisabled(),
+        observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name }),
+        ...(definition.plugins ?? []),
+      ],
     });
     await apollo.start();
+    if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: accepting unsigned requests (development)');
     const httpServer = createGraphQLHttpServer<TContext>({
       apollo,
       logger,
-      context: async (req) =>
-        definition.context({ tenantId: tenantFromHeader(req.headers[TENANT_HEADER]), client: connected, logger, req }),
-      routes: { '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }) },
+      // Subgraph requests carry many entity representations; the gateway bounds client input.
+      maxBodyBytes: 5 * 1024 * 1024,
+      ...(config.gatewaySigningSecret
+        ? { checkCaller: gatewaySignatureCheck(config.gatewaySigningSecret, config.signatureWindowMs) }
+        : {}),
+      context: async (req, _requestId, observation) => {
+        const tenantId = tenantFromHeader(req.headers[TENANT_HEADER]);
+        // Request-scoped: every line a resolver logs carries requestId, traceId and tenant.
+        return definition.context({ tenantId, client: connected, logger: observation.logger.child({ tenant: tenantId }), req });
+      },
+      observability: { service: definition.name, tags: { subgraph: definition.name } },
+      routes: {
+        '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+        ...(config.observability.metricsEnabled ? { '/metrics': metricsRoute(metrics) } : {}),
+      },
     });
     const { url, port } = await listen(httpServer, config.port, config.host);
     return {
@@ -86,6 +115,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
         await apollo.stop();
         await definition.disconnect(connected);
         await database.close();
+        await flushSentry();
       },
     };
   } catch (error) {

@@ -1,0 +1,102 @@
+import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { CLIENT_ERROR_CODES } from '../errors';
+import type { Logger } from '../logger';
+import type { TenantContext } from '../tenancy';
+import { secondsSince, type RequestOutcome, type ServiceMetrics } from './metrics';
+import { currentRequest } from './request-scope';
+import { addBreadcrumb, reportUnexpectedError, sentryApi, setRequestTags } from './sentry';
+
+function formattedErrors(response: GraphQLResponse): readonly GraphQLFormattedError[] {
+  const body = response.body;
+  return (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
+}
+
+export function outcomeOf(errors: readonly GraphQLFormattedError[]): RequestOutcome {
+  if (errors.length === 0) return 'success';
+  const clientOnly = errors.every((error) => {
+    const code = error.extensions?.code;
+    return typeof code === 'string' && CLIENT_ERROR_CODES.has(code);
+  });
+  return clientOnly ? 'client_error' : 'server_error';
+}
+
+/**
+ * The gateway names each subgraph fetch `<client operation>__<subgraph>__<n>` (Apollo's query
+ * planner); a subgraph reports the client's operation so its events and metrics line up with
+ * the gateway's. Other names pass unchanged.
+ */
+export function clientOperationName(name: string | null, subgraph: string | undefined): string | null {
+  if (name === null || subgraph === undefined) return name;
+  const suffix = new RegExp(`__${subgraph.replace(/[^A-Za-z0-9]/g, '_')}__\\d+$`);
+  const stripped = name.replace(suffix, '');
+  return stripped === '' ? name : stripped;
+}
+
+/**
+ * Per GraphQL request, in the gateway and every subgraph: request count and latency by
+ * operation and outcome, one structured log line, and the Sentry tags `tenant` and
+ * `operationName` plus an operation breadcrumb (the transaction is renamed after the operation).
+ */
+export function observabilityPlugin<TContext extends TenantContext>(
+  metrics: ServiceMetrics,
+  logger: Logger,
+  { subgraph }: { /** Set in a subgraph: its name, to recognise the gateway's operation names. */ subgraph?: string } = {},
+): ApolloServerPlugin<TContext> {
+  return {
+    // A context that failed with anything but a GraphQLError (a database or network failure
+    // while authenticating, say) never reaches a resolver, so formatError cannot tell it apart.
+    async contextCreationDidFail({ error }) {
+      if (error instanceof GraphQLError) return;
+      (currentRequest()?.logger ?? logger).error({ err: error }, 'context creation failed');
+      reportUnexpectedError(error, { phase: 'context creation' });
+    },
+    async requestDidStart({ contextValue }) {
+      // From the moment the HTTP request arrived (body, context and authentication included).
+      const started = currentRequest()?.startedAt ?? process.hrtime.bigint();
+      setRequestTags({ tenant: contextValue.tenantId });
+      let operationName: string | null = null;
+      let type = 'unknown';
+      let resolved = false;
+      return {
+        async didResolveOperation({ operationName: name, operation }) {
+          resolved = true;
+          operationName = clientOperationName(name, subgraph);
+          type = operation?.operation ?? 'unknown';
+          const api = sentryApi();
+          if (api === null) return;
+          const label = `${type} ${operationName ?? 'anonymous'}`;
+          setRequestTags({
+            operationName: operationName ?? 'anonymous',
+            operationType: type,
+            ...(name !== operationName ? { subgraphOperation: name } : {}),
+          });
+          addBreadcrumb({ category: 'graphql', message: label, level: 'info' });
+          // Name the transaction (and errors' `transaction`) after the operation, not the URL.
+          api.getIsolationScope().setTransactionName(label);
+          const active = api.getActiveSpan();
+          if (active) api.updateSpanName(api.getRootSpan(active), label);
+        },
+        async willSendResponse({ response }) {
+          const errors = formattedErrors(response);
+          const outcome = outcomeOf(errors);
+          const operation = metrics.operationLabel(operationName, resolved);
+          const seconds = secondsSince(started);
+          metrics.recordRequest({ operation, type, outcome }, seconds);
+          const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'NONE')))];
+          (currentRequest()?.logger ?? logger).info(
+            {
+              operation: operationName ?? (resolved ? 'anonymous' : null),
+              operationType: type,
+              tenant: contextValue.tenantId,
+              outcome,
+              durationMs: Math.round(seconds * 1e4) / 10,
+              ...(codes.length > 0 ? { errorCodes: codes } : {}),
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { RouteHandler } from '../http/graphql-http-server';
+
+/** Outcome of a GraphQL request: no errors, only errors the client caused, or anything else. */
+export type RequestOutcome = 'success' | 'client_error' | 'server_error';
+
+/** Operation names come from clients; past this many distinct ones, new names count as `other`. */
+const MAX_OPERATION_LABELS = 100;
+
+const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/**
+ * Process metrics (CPU, memory, event loop lag, GC) describe the process, not a service
+ * instance, and their collectors (an event-loop monitor, a GC observer) must not be started
+ * once per server when tests run several servers in one process: one registry per process.
+ */
+let processRegistry: Registry | null = null;
+
+function processMetrics(): Registry {
+  if (processRegistry === null) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+/** SQL statement kind from its first keyword: a label with a handful of values. */
+function statementKind(sql: string): string {
+  const keyword = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toLowerCase();
+  switch (keyword) {
+    case 'select':
+    case 'insert':
+    case 'update':
+    case 'delete':
+    case 'with':
+      return keyword;
+    case 'begin':
+    case 'commit':
+    case 'rollback':
+    case 'savepoint':
+    case 'release':
+      return 'transaction';
+    default:
+      return 'other';
+  }
+}
+
+/**
+ * One service instance's metrics in its own registry (never prom-client's global default), so
+ * several servers in one process keep separate counts. Every series carries `service`.
+ */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'operation' | 'type' | 'outcome'>;
+  private readonly requestSeconds: Histogram<'operation' | 'type' | 'outcome'>;
+  private queries: Histogram<'statement' | 'outcome'> | null = null;
+  private readonly operations = new Set<string>();
+
+  constructor(readonly service: string) {
+    this.registry.setDefaultLabels({ service });
+    this.requests = new Counter({
+      name: 'graphql_requests_total',
+      help: 'GraphQL requests by operation name, operation type and outcome',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.requestSeconds = new Histogram({
+      name: 'graphql_request_duration_seconds',
+      help: 'Time from receiving a GraphQL request to sending its response',
+      labelNames: ['operation', 'type', 'outcome'],
+      buckets: REQUEST_BUCKETS,
+      registers: [this.registry],
+    });
+  }
+
+  /** The operation label: the name, `anonymous`, `unresolved` (never parsed or validated), or `other` past the cap. */
+  operationLabel(name: string | null | undefined, resolved: boolean): string {
+    if (!resolved) return 'unresolved';
+    if (!name) return 'anonymous';
+    if (this.operations.has(name)) return name;
+    if (this.operations.size >= MAX_OPERATION_LABELS) return 'other';
+    this.operations.add(name);
+    return name;
+  }
+
+  recordRequest(labels: { operation: string; type: string; outcome: RequestOutcome }, seconds: number): void {
+    this.requests.inc(labels);
+    this.requestSeconds.observe(labels, seconds);
+  }
+
+  /** Time of one SQL statement the data client sent (services with a database only). */
+  recordQuery(sql: string, ok: boolean, seconds: number): void {
+    this.queries ??= new Histogram({
+      name: 'db_query_duration_seconds',
+      help: 'Time of each SQL statement sent by the data client, by statement kind and outcome',
+      labelNames: ['statement', 'outcome'],
+      buckets: QUERY_BUCKETS,
+      registers: [this.registry],
+    });
+    this.queries.observe({ statement: statementKind(sql), outcome: ok ? 'ok' : 'error' }, seconds);
+  }
+
+  /** Prometheus text exposition: process metrics, then this instance's. */
+  async render(): Promise<string> {
+    const [process, own] = await Promise.all([processMetrics().metrics(), this.registry.metrics()]);
+    return `${process.trimEnd()}\n\n${own.trimEnd()}\n`;
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+export function createServiceMetrics(service: string): ServiceMetrics {
+  return new ServiceMetrics(service);
+}
+
+/** GET /metrics. */
+export function metricsRoute(metrics: ServiceMetrics): RouteHandler {
+  return async (req, res) => {
+    const body = await metrics.render();
+    res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
+/** Seconds since `start` (from `process.hrtime.bigint()`). */
+export function secondsSince(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}

@@ -1,0 +1,100 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { CallerCheck } from '../http/graphql-http-server';
+import { TENANT_HEADER } from '../tenancy';
+
+/**
+ * Gateway -> subgraph request signing. The gateway signs every request it sends with a
+ * secret it shares with the subgraphs; a subgraph executes nothing that is unsigned, signed
+ * with another secret, older than the replay window, or a replay of a request it already
+ * saw. The signature covers method, path, tenant, timestamp, a nonce and the body's hash,
+ * so none of them can be changed without the secret.
+ */
+export const SIGNATURE_HEADER = 'x-gateway-signature';
+
+export interface SignedParts {
+  method: string;
+  path: string;
+  tenant: string;
+  body: string;
+}
+
+function canonical(parts: SignedParts, timestamp: number, nonce: string): string {
+  const bodyHash = createHash('sha256').update(parts.body).digest('hex');
+  return ['v1', parts.method.toUpperCase(), parts.path, parts.tenant, String(timestamp), nonce, bodyHash].join('\n');
+}
+
+function hmac(secret: string, payload: string): string {
+  return createHmac('sha256', secret).update(payload).digest('hex');
+}
+
+/** The header value: `t=<unix ms>,n=<nonce>,v1=<hex HMAC-SHA256>`. */
+export function signRequest(secret: string, parts: SignedParts, now = Date.now()): string {
+  const nonce = randomBytes(12).toString('base64url');
+  return `t=${now},n=${nonce},v1=${hmac(secret, canonical(parts, now, nonce))}`;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+/** Remembers nonces for one replay window so a captured request cannot be sent again. */
+export class NonceRegistry {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly windowMs: number) {}
+
+  /** False when the nonce was already used inside the window. */
+  claim(nonce: string, now: number): boolean {
+    if (this.seen.size > 10_000) this.evict(now);
+    const expires = this.seen.get(nonce);
+    if (expires !== undefined && expires > now) return false;
+    this.seen.set(nonce, now + 2 * this.windowMs);
+    return true;
+  }
+
+  private evict(now: number): void {
+    for (const [nonce, expires] of this.seen) if (expires <= now) this.seen.delete(nonce);
+  }
+}
+
+export function verifyRequest(
+  secret: string,
+  header: string | undefined,
+  parts: SignedParts,
+  { windowMs, nonces, now = Date.now() }: { windowMs: number; nonces: NonceRegistry; now?: number },
+): VerifyResult {
+  if (!header) return { ok: false, reason: 'missing signature' };
+  const fields = new Map(header.split(',').map((field) => field.split('=', 2) as [string, string]));
+  const timestamp = Number(fields.get('t'));
+  const nonce = fields.get('n');
+  const signature = fields.get('v1');
+  if (!Number.isInteger(timestamp) || !nonce || !signature || !/^[0-9a-f]{64}$/.test(signature)) {
+    return { ok: false, reason: 'malformed signature' };
+  }
+  if (Math.abs(now - timestamp) > windowMs) return { ok: false, reason: 'stale signature' };
+  const expected = Buffer.from(hmac(secret, canonical(parts, timestamp, nonce)), 'hex');
+  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { ok: false, reason: 'bad signature' };
+  // Only a valid signature may consume a nonce, so forgeries cannot block real requests.
+  if (!nonces.claim(nonce, now)) return { ok: false, reason: 'replayed request' };
+  return { ok: true };
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The check a subgraph's HTTP server runs before executing anything. */
+export function gatewaySignatureCheck(secret: string, windowMs: number): CallerCheck {
+  const nonces = new NonceRegistry(windowMs);
+  return (request) =>
+    verifyRequest(
+      secret,
+      single(request.headers[SIGNATURE_HEADER]),
+      { method: request.method, path: request.path, tenant: single(request.headers[TENANT_HEADER]) ?? '', body: request.body },
+      { windowMs, nonces },
+    );
+}
+
+/** Signs one outgoing request (gateway side); each attempt of a retried request gets its own. */
+export function signatureFor(secret: string, url: string, method: string, headers: Record<string, string> | undefined, body: string): string {
+  const { pathname, search } = new URL(url);
+  return signRequest(secret, { method, path: `${pathname}${search}`, tenant: headers?.[TENANT_HEADER] ?? '', body });
+}
