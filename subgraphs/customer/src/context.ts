@@ -1,20 +1,41 @@
 import type { Logger } from '@reservations/platform/logger';
 import { requireTenant, type TenantContext } from '@reservations/platform/tenancy';
+import { CategoryStore } from './data/categories';
 import { CustomerStore } from './data/customers';
+import { ProductStore } from './data/products';
 import type { CustomerPrisma } from './database';
 
 export interface CustomerContext extends TenantContext {
   logger: Logger;
   /** The tenant's customers; created on first use because only data operations need one. */
   customers(): CustomerStore;
+  /** The tenant's product categories. */
+  categories(): CategoryStore;
+  /** The tenant's products. */
+  products(): ProductStore;
+  /**
+   * `changed` turns true once a product or category write succeeded (see catalogue-changes.ts).
+   * A holder rather than a flag: Apollo Server hands resolvers and plugins a shallow copy of
+   * the context, and only a shared object is seen by both.
+   */
+  readonly catalogue: { changed: boolean };
 }
 
 export function createCustomerContext(tenantId: string | null, prisma: CustomerPrisma, logger: Logger): CustomerContext {
-  let store: CustomerStore | undefined;
+  let customers: CustomerStore | undefined;
+  let categories: CategoryStore | undefined;
+  let products: ProductStore | undefined;
+  const catalogue = { changed: false };
+  const changed = () => {
+    catalogue.changed = true;
+  };
   const context: CustomerContext = {
     tenantId,
     logger,
-    customers: () => (store ??= new CustomerStore(prisma, requireTenant(context))),
+    customers: () => (customers ??= new CustomerStore(prisma, requireTenant(context))),
+    categories: () => (categories ??= new CategoryStore(prisma, requireTenant(context), changed)),
+    products: () => (products ??= new ProductStore(prisma, requireTenant(context), changed)),
+    catalogue,
   };
   return context;
 }

@@ -1,12 +1,57 @@
-import { demoCustomers, demoTenant } from '@reservations/platform/demo-tenant';
+import {
+  demoCategories,
+  demoCustomerDetails,
+  demoCustomers,
+  demoProducts,
+  demoTenant,
+} from '@reservations/platform/demo-tenant';
 import type { Logger } from '@reservations/platform/logger';
 import type { CustomerPrisma } from './database';
 
-/** Idempotent: fixed ids and skipDuplicates make a second run a no-op. */
-export async function seedDemoCustomers(prisma: CustomerPrisma, logger: Logger): Promise<void> {
-  const { count } = await prisma.customer.createMany({
-    data: demoCustomers.map((customer) => ({ ...customer, tenantId: demoTenant })),
+/**
+ * Seeds tenant `demo`: customers, categories and products. Idempotent: fixed ids and
+ * skipDuplicates (ON CONFLICT DO NOTHING) make a second run a no-op, and rows the tenant
+ * already has, or has changed, are left as they are.
+ */
+export async function seedDemoTenant(prisma: CustomerPrisma, logger: Logger): Promise<void> {
+  const tenantId = demoTenant;
+  const customers = await prisma.customer.createMany({
+    data: demoCustomers.map(({ id, name, email }) => ({
+      id,
+      name,
+      email,
+      tenantId,
+      phoneE164: demoCustomerDetails[id]?.phone ?? null,
+      notes: demoCustomerDetails[id]?.notes ?? null,
+    })),
     skipDuplicates: true,
   });
-  if (count > 0) logger.info({ tenant: demoTenant, customers: count }, 'seeded demo customers');
+  const categories = await prisma.category.createMany({
+    data: demoCategories.map((category) => ({ ...category, tenantId })),
+    skipDuplicates: true,
+  });
+  // A demo category may have been skipped because the tenant already had one of that name
+  // under another id; its products then go in without a category rather than fail the seed.
+  const present = new Set(
+    (await prisma.category.findMany({ where: { tenantId, id: { in: demoCategories.map((c) => c.id) } }, select: { id: true } })).map(
+      (category) => category.id,
+    ),
+  );
+  const products = await prisma.product.createMany({
+    data: demoProducts.map((product) => ({
+      ...product,
+      tenantId,
+      categoryId: product.categoryId !== null && present.has(product.categoryId) ? product.categoryId : null,
+    })),
+    skipDuplicates: true,
+  });
+  if (customers.count + categories.count + products.count > 0) {
+    logger.info(
+      { tenant: tenantId, customers: customers.count, categories: categories.count, products: products.count },
+      'seeded demo tenant',
+    );
+  }
 }
+
+/** The name this function had when the demo tenant had only customers. */
+export const seedDemoCustomers = seedDemoTenant;

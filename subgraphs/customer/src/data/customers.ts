@@ -2,9 +2,23 @@ import DataLoader from 'dataloader';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
-import type { Customer } from '../generated/prisma/client';
+import type { Customer, Prisma } from '../generated/prisma/client';
+import { isRecordNotFound } from './prisma-errors';
+import { literalLikeTerm } from './search';
 
 export type { Customer };
+
+export interface CustomerFilter {
+  /** Case-insensitive substring of the name or the email; null: no filter. */
+  search: string | null;
+}
+
+export interface CustomerData {
+  name: string;
+  email: string;
+  phoneE164: string | null;
+  notes: string | null;
+}
 
 /**
  * Every read and write of customers goes through here, always filtered by tenant, so no
@@ -29,10 +43,20 @@ export class CustomerStore {
     });
   }
 
-  async page(page: PageRequest): Promise<Connection<Customer>> {
-    const where = { tenantId: this.tenantId };
+  private where(filter: CustomerFilter): Prisma.CustomerWhereInput {
+    const where: Prisma.CustomerWhereInput = { tenantId: this.tenantId };
+    // ILIKE '%term%' on name and email, each backed by a trigram index (see the catalogue migration).
+    if (filter.search !== null) {
+      const term = literalLikeTerm(filter.search);
+      where.OR = [{ name: { contains: term, mode: 'insensitive' } }, { email: { contains: term, mode: 'insensitive' } }];
+    }
+    return where;
+  }
+
+  async page(filter: CustomerFilter, page: PageRequest): Promise<Connection<Customer>> {
+    const where = this.where(filter);
     const rows = await this.prisma.customer.findMany({
-      where: page.afterId ? { ...where, id: { gt: page.afterId } } : where,
+      where: page.afterId ? { AND: [where, { id: { gt: page.afterId } }] } : where,
       orderBy: { id: 'asc' },
       take: page.take + 1,
     });
@@ -40,9 +64,28 @@ export class CustomerStore {
     return toConnection(rows, page, () => this.prisma.customer.count({ where }));
   }
 
-  async create(input: { name: string; email: string }): Promise<Customer> {
-    const customer = await this.prisma.customer.create({ data: { tenantId: this.tenantId, ...input } });
+  async create(data: CustomerData): Promise<Customer> {
+    const customer = await this.prisma.customer.create({ data: { tenantId: this.tenantId, ...data } });
     this.byId.prime(customer.id, customer);
     return customer;
+  }
+
+  /** Null when the tenant has no such customer. Unique violations (email) propagate. */
+  async update(id: string, data: Partial<CustomerData>): Promise<Customer | null> {
+    try {
+      const customer = await this.prisma.customer.update({ where: { id, tenantId: this.tenantId }, data });
+      this.byId.clear(id).prime(id, customer);
+      return customer;
+    } catch (error) {
+      if (isRecordNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** False when the tenant has no such customer. */
+  async delete(id: string): Promise<boolean> {
+    const { count } = await this.prisma.customer.deleteMany({ where: { id, tenantId: this.tenantId } });
+    this.byId.clear(id);
+    return count > 0;
   }
 }

@@ -1,30 +1,212 @@
-import { conflict } from '@reservations/platform/errors';
+import { badUserInput, conflict } from '@reservations/platform/errors';
+import { parseId } from '@reservations/platform/graphql/ids';
 import { requiredText } from '@reservations/platform/graphql/validation';
 import type { CustomerContext } from '../context';
-import type { Customer } from '../data/customers';
-import { Prisma } from '../generated/prisma/client';
-import { normalizeEmail } from '../validation';
+import type { Category, CategoryData } from '../data/categories';
+import type { Customer, CustomerData } from '../data/customers';
+import { isForeignKeyViolation, isUniqueViolation } from '../data/prisma-errors';
+import type { Product, ProductData } from '../data/products';
+import { notFoundAt } from '../errors';
+import {
+  DEFAULT_CURRENCY,
+  normalizeCurrency,
+  normalizeEmail,
+  normalizePhone,
+  notNull,
+  optionalText,
+  position,
+  priceCents,
+  requiredName,
+} from '../validation';
+
+// Input shapes as GraphQL delivers them: an omitted field is undefined, an explicit null is null.
 
 interface CreateCustomerInput {
   name: string;
   email: string;
+  phone?: string | null;
+  notes?: string | null;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+interface UpdateCustomerInput {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  notes?: string | null;
+}
+
+interface CreateCategoryInput {
+  name: string;
+  position?: number | null;
+}
+
+interface UpdateCategoryInput {
+  id: string;
+  name?: string | null;
+  position?: number | null;
+}
+
+interface DeleteCategoryInput {
+  id: string;
+  moveProductsToCategoryId?: string | null;
+}
+
+interface CreateProductInput {
+  name: string;
+  description?: string | null;
+  priceCents: number;
+  currency?: string | null;
+  categoryId?: string | null;
+  isActive?: boolean | null;
+}
+
+interface UpdateProductInput {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  priceCents?: number | null;
+  currency?: string | null;
+  categoryId?: string | null;
+  isActive?: boolean | null;
+}
+
+const emailTaken = () => conflict('A customer with this email already exists', 'input.email');
+const categoryNameTaken = () => conflict('A category with this name already exists (names ignore case)', 'input.name');
+const unknownCategory = (field: string) => notFoundAt(`${field} is not a category of this tenant`, field);
+
+/** Maps a Prisma unique violation to the CONFLICT the caller names; anything else propagates. */
+async function orConflict<T>(write: Promise<T>, conflictError: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflictError();
+    throw error;
+  }
+}
+
+/** A product's category must be the tenant's: checked up front, and by the foreign key on a race. */
+async function productWrite<T>(context: CustomerContext, categoryId: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  if (categoryId) {
+    const category = await context.categories().byId.load(categoryId);
+    if (!category) throw unknownCategory('input.categoryId');
+  }
+  try {
+    return await write();
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw unknownCategory('input.categoryId');
+    throw error;
+  }
+}
+
+function productCategoryId(value: string | null | undefined): string | null {
+  return value == null ? null : parseId(value, 'input.categoryId');
 }
 
 export const MutationResolvers = {
-  async createCustomer(_: unknown, args: { input: CreateCustomerInput }, context: CustomerContext): Promise<Customer> {
-    const input = {
-      name: requiredText(args.input.name, 'input.name'),
-      email: normalizeEmail(args.input.email, 'input.email'),
+  async createCustomer(_: unknown, { input }: { input: CreateCustomerInput }, context: CustomerContext): Promise<Customer> {
+    const data: CustomerData = {
+      name: requiredText(input.name, 'input.name'),
+      email: normalizeEmail(input.email, 'input.email'),
+      phoneE164: normalizePhone(input.phone, 'input.phone'),
+      notes: optionalText(input.notes),
     };
-    try {
-      return await context.customers().create(input);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('A customer with this email already exists', 'input.email');
-      throw error;
+    return orConflict(context.customers().create(data), emailTaken);
+  },
+
+  async updateCustomer(_: unknown, { input }: { input: UpdateCustomerInput }, context: CustomerContext): Promise<Customer> {
+    const id = parseId(input.id, 'input.id');
+    const data: Partial<CustomerData> = {};
+    if (input.name !== undefined) data.name = requiredName(input.name, 'input.name');
+    if (input.email !== undefined) data.email = normalizeEmail(notNull(input.email, 'input.email'), 'input.email');
+    if (input.phone !== undefined) data.phoneE164 = normalizePhone(input.phone, 'input.phone');
+    if (input.notes !== undefined) data.notes = optionalText(input.notes);
+    const customer = await orConflict(context.customers().update(id, data), emailTaken);
+    if (!customer) throw notFoundAt('input.id is not a customer of this tenant', 'input.id');
+    return customer;
+  },
+
+  async deleteCustomer(_: unknown, { input }: { input: { id: string } }, context: CustomerContext): Promise<{ deletedId: string }> {
+    const id = parseId(input.id, 'input.id');
+    if (!(await context.customers().delete(id))) throw notFoundAt('input.id is not a customer of this tenant', 'input.id');
+    return { deletedId: id };
+  },
+
+  async createCategory(_: unknown, { input }: { input: CreateCategoryInput }, context: CustomerContext): Promise<Category> {
+    const data: CategoryData = {
+      name: requiredText(input.name, 'input.name'),
+      position: position(input.position ?? 0, 'input.position'),
+    };
+    return orConflict(context.categories().create(data), categoryNameTaken);
+  },
+
+  async updateCategory(_: unknown, { input }: { input: UpdateCategoryInput }, context: CustomerContext): Promise<Category> {
+    const id = parseId(input.id, 'input.id');
+    const data: Partial<CategoryData> = {};
+    if (input.name !== undefined) data.name = requiredName(input.name, 'input.name');
+    if (input.position !== undefined) data.position = position(notNull(input.position, 'input.position'), 'input.position');
+    const category = await orConflict(context.categories().update(id, data), categoryNameTaken);
+    if (!category) throw notFoundAt('input.id is not a category of this tenant', 'input.id');
+    return category;
+  },
+
+  async deleteCategory(
+    _: unknown,
+    { input }: { input: DeleteCategoryInput },
+    context: CustomerContext,
+  ): Promise<{ deletedId: string; movedProductCount: number }> {
+    const id = parseId(input.id, 'input.id');
+    const target = input.moveProductsToCategoryId == null ? null : parseId(input.moveProductsToCategoryId, 'input.moveProductsToCategoryId');
+    if (target === id) {
+      throw badUserInput('input.moveProductsToCategoryId must be another category than the one deleted', 'input.moveProductsToCategoryId');
     }
+    const result = await context.categories().delete(id, target);
+    switch (result.kind) {
+      case 'deleted':
+        return { deletedId: id, movedProductCount: result.movedProductCount };
+      case 'not-found':
+        throw notFoundAt('input.id is not a category of this tenant', 'input.id');
+      case 'target-not-found':
+        throw unknownCategory('input.moveProductsToCategoryId');
+      case 'has-products': {
+        const products = result.count === null ? 'products' : `${result.count} product(s)`;
+        throw conflict(
+          `The category still has ${products}: delete or move them first, or pass moveProductsToCategoryId to move them`,
+          'input.id',
+        );
+      }
+    }
+  },
+
+  async createProduct(_: unknown, { input }: { input: CreateProductInput }, context: CustomerContext): Promise<Product> {
+    const data: ProductData = {
+      name: requiredText(input.name, 'input.name'),
+      description: optionalText(input.description),
+      priceCents: priceCents(input.priceCents, 'input.priceCents'),
+      currency: normalizeCurrency(input.currency ?? DEFAULT_CURRENCY, 'input.currency'),
+      categoryId: productCategoryId(input.categoryId),
+      isActive: input.isActive ?? true,
+    };
+    return productWrite(context, data.categoryId, () => context.products().create(data));
+  },
+
+  async updateProduct(_: unknown, { input }: { input: UpdateProductInput }, context: CustomerContext): Promise<Product> {
+    const id = parseId(input.id, 'input.id');
+    const data: Partial<ProductData> = {};
+    if (input.name !== undefined) data.name = requiredName(input.name, 'input.name');
+    if (input.description !== undefined) data.description = optionalText(input.description);
+    if (input.priceCents !== undefined) data.priceCents = priceCents(notNull(input.priceCents, 'input.priceCents'), 'input.priceCents');
+    if (input.currency !== undefined) data.currency = normalizeCurrency(notNull(input.currency, 'input.currency'), 'input.currency');
+    if (input.categoryId !== undefined) data.categoryId = productCategoryId(input.categoryId);
+    if (input.isActive !== undefined) data.isActive = notNull(input.isActive, 'input.isActive');
+    const product = await productWrite(context, data.categoryId, () => context.products().update(id, data));
+    if (!product) throw notFoundAt('input.id is not a product of this tenant', 'input.id');
+    return product;
+  },
+
+  async deleteProduct(_: unknown, { input }: { input: { id: string } }, context: CustomerContext): Promise<{ deletedId: string }> {
+    const id = parseId(input.id, 'input.id');
+    if (!(await context.products().delete(id))) throw notFoundAt('input.id is not a product of this tenant', 'input.id');
+    return { deletedId: id };
   },
 };

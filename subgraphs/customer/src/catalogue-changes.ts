@@ -1,0 +1,43 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
+import { connectRedis, type RedisConnection } from '@reservations/platform/cache/redis-connection';
+import type { RedisSettings } from '@reservations/platform/cache/redis-config';
+import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
+import type { Logger } from '@reservations/platform/logger';
+import type { CustomerContext } from './context';
+
+/**
+ * Tells the gateway, through a response header, that this request wrote to the tenant's
+ * catalogue (a product or category was created, changed or deleted), so that its response
+ * cache, which may hold catalogue reads for up to CATALOGUE_CACHE_MAX_AGE, drops them for
+ * that tenant. Set only when a write succeeded; a failed one changed nothing. With `redis`
+ * (the gateways' Redis) it also bumps the tenant's catalogue version there itself, which
+ * covers writes that reach this subgraph without a gateway in between.
+ */
+export function catalogueChangesPlugin(redis: RedisSettings | null = null, logger?: Logger): ApolloServerPlugin<CustomerContext> {
+  let connection: RedisConnection | null = null;
+  let versions: CatalogueVersions | null = null;
+  return {
+    async serverWillStart() {
+      if (redis && logger) {
+        const opened = connectRedis(redis.url, redis.keyPrefix, logger);
+        connection = opened;
+        versions = new CatalogueVersions(opened.keyValueCache('catalogue-version'), () => opened.isReady());
+      }
+      return {
+        async serverWillStop() {
+          await connection?.close();
+        },
+      };
+    },
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          if (!contextValue.catalogue.changed) return;
+          response.http.headers.set(CATALOGUE_CHANGED_HEADER, '1');
+          if (versions && contextValue.tenantId) await versions.bump(contextValue.tenantId);
+        },
+      };
+    },
+  };
+}

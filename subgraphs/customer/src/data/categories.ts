@@ -1,0 +1,154 @@
+import DataLoader from 'dataloader';
+import { badUserInput } from '@reservations/platform/errors';
+import { isUuid } from '@reservations/platform/graphql/ids';
+import type { Connection } from '@reservations/platform/graphql/pagination';
+import type { CustomerPrisma } from '../database';
+import type { Category, Prisma } from '../generated/prisma/client';
+import { isForeignKeyViolation, isRecordNotFound } from './prisma-errors';
+
+export type { Category };
+
+/**
+ * Categories are listed in display order, so their cursor holds the sort key (position, id)
+ * rather than the id alone; the version prefix keeps it apart from the id-only cursors.
+ */
+const CURSOR_PREFIX = 'c1:';
+
+export interface CategoryPageRequest {
+  take: number;
+  /** Rows strictly after this (position, id), in that order. */
+  after: { position: number; id: string } | null;
+}
+
+export function encodeCategoryCursor(category: Pick<Category, 'position' | 'id'>): string {
+  return Buffer.from(`${CURSOR_PREFIX}${category.position}:${category.id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCategoryCursor(cursor: string): { position: number; id: string } {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^c1:(\d{1,10}):([0-9a-f-]{36})$/.exec(decoded);
+  const position = Number(match?.[1]);
+  const id = match?.[2] ?? '';
+  if (!match || !Number.isSafeInteger(position) || !isUuid(id)) {
+    throw badUserInput('after is not a cursor returned by this API', 'after');
+  }
+  return { position, id };
+}
+
+export interface CategoryData {
+  name: string;
+  position: number;
+}
+
+export type DeleteCategoryResult =
+  | { kind: 'deleted'; movedProductCount: number }
+  | { kind: 'not-found' }
+  | { kind: 'target-not-found' }
+  /** `count` is null when a product arrived between the check and the delete. */
+  | { kind: 'has-products'; count: number | null };
+
+/** Every read and write of categories, always filtered by tenant. */
+export class CategoryStore {
+  /** One query per batch of ids: Product.category and Category references. */
+  readonly byId: DataLoader<string, Category | null>;
+
+  constructor(
+    private readonly prisma: CustomerPrisma,
+    private readonly tenantId: string,
+    /** Called after every write that changed the tenant's catalogue. */
+    private readonly changed: () => void = () => undefined,
+  ) {
+    this.byId = new DataLoader(async (ids) => {
+      const valid = ids.filter(isUuid);
+      const rows =
+        valid.length === 0
+          ? []
+          : await this.prisma.category.findMany({ where: { tenantId: this.tenantId, id: { in: valid } } });
+      const found = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => found.get(id) ?? null);
+    });
+  }
+
+  async page(page: CategoryPageRequest): Promise<Connection<Category>> {
+    const where: Prisma.CategoryWhereInput = { tenantId: this.tenantId };
+    const after = page.after;
+    const rows = await this.prisma.category.findMany({
+      where: after
+        ? {
+            ...where,
+            OR: [{ position: { gt: after.position } }, { position: after.position, id: { gt: after.id } }],
+          }
+        : where,
+      orderBy: [{ position: 'asc' }, { id: 'asc' }],
+      take: page.take + 1,
+    });
+    for (const row of rows) this.byId.prime(row.id, row);
+    const nodes = rows.slice(0, page.take);
+    const edges = nodes.map((node) => ({ cursor: encodeCategoryCursor(node), node }));
+    return {
+      nodes,
+      edges,
+      pageInfo: { hasNextPage: rows.length > page.take, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: () => this.prisma.category.count({ where }),
+    };
+  }
+
+  /** Unique violations (the name, ignoring case) propagate. */
+  async create(data: CategoryData): Promise<Category> {
+    const category = await this.prisma.category.create({ data: { tenantId: this.tenantId, ...data } });
+    this.byId.prime(category.id, category);
+    this.changed();
+    return category;
+  }
+
+  /** Null when the tenant has no such category. Unique violations propagate. */
+  async update(id: string, data: Partial<CategoryData>): Promise<Category | null> {
+    try {
+      const category = await this.prisma.category.update({ where: { id, tenantId: this.tenantId }, data });
+      this.byId.clear(id).prime(id, category);
+      this.changed();
+      return category;
+    } catch (error) {
+      if (isRecordNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a category, first moving its products to `moveProductsTo` when given, all in one
+   * transaction: either the products moved and the category is gone, or nothing changed.
+   * The (tenant_id, category_id) foreign key (ON DELETE RESTRICT) is the final guard against
+   * a product added concurrently.
+   */
+  async delete(id: string, moveProductsTo: string | null): Promise<DeleteCategoryResult> {
+    const tenantId = this.tenantId;
+    try {
+      const result = await this.prisma.$transaction(async (tx): Promise<DeleteCategoryResult> => {
+        const category = await tx.category.findFirst({ where: { tenantId, id }, select: { id: true } });
+        if (!category) return { kind: 'not-found' };
+        let movedProductCount = 0;
+        if (moveProductsTo !== null) {
+          const target = await tx.category.findFirst({ where: { tenantId, id: moveProductsTo }, select: { id: true } });
+          if (!target) return { kind: 'target-not-found' };
+          ({ count: movedProductCount } = await tx.product.updateMany({
+            where: { tenantId, categoryId: id },
+            data: { categoryId: moveProductsTo },
+          }));
+        } else {
+          const count = await tx.product.count({ where: { tenantId, categoryId: id } });
+          if (count > 0) return { kind: 'has-products', count };
+        }
+        await tx.category.delete({ where: { id } });
+        return { kind: 'deleted', movedProductCount };
+      });
+      this.byId.clear(id);
+      if (result.kind === 'deleted') this.changed();
+      return result;
+    } catch (error) {
+      if (isForeignKeyViolation(error)) return { kind: 'has-products', count: null };
+      // Deleted by a concurrent request between the check and the delete.
+      if (isRecordNotFound(error)) return { kind: 'not-found' };
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { Prisma } from '../generated/prisma/client';
+
+function hasCode(error: unknown, code: string): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
+}
+
+/** A unique constraint or unique index refused the write (PostgreSQL 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  return hasCode(error, 'P2002');
+}
+
+/** A foreign key refused the write (PostgreSQL 23503), e.g. deleting a category that has products. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return hasCode(error, 'P2003');
+}
+
+/** An update or delete found no row matching its where (here: unknown id, or another tenant's). */
+export function isRecordNotFound(error: unknown): boolean {
+  return hasCode(error, 'P2025');
+}
