@@ -1,12 +1,37 @@
 import { EnvReader } from '@reservations/platform/config';
 import { readSubgraphConfig, type SubgraphConfig } from '@reservations/platform/subgraph/config';
 
-export type ReservationConfig = SubgraphConfig;
+/** Where the customer subgraph answers by default: the same default the gateway routes to. */
+export const DEFAULT_CUSTOMER_SUBGRAPH_URL = 'http://localhost:4004/graphql';
+export const DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS = 2_000;
 
-/** Reads RESERVATION_PORT (4003), RESERVATION_DATABASE_URL and the shared subgraph settings. */
+export interface CustomerLookupConfig {
+  /** The customer subgraph's GraphQL endpoint, asked through `_entities` whether a customer exists. */
+  customerSubgraphUrl: string;
+  /** How long one lookup may take before createReservation answers SERVICE_UNAVAILABLE. */
+  customerLookupTimeoutMs: number;
+  /**
+   * The secret subgraphs verify gateway requests with (GATEWAY_SIGNING_SECRET). A subgraph
+   * that enforces it executes only signed requests, so the lookup is signed the same way.
+   */
+  gatewaySigningSecret: string | null;
+}
+
+export interface ReservationConfig extends SubgraphConfig, CustomerLookupConfig {}
+
+/**
+ * Reads RESERVATION_PORT (4003), RESERVATION_DATABASE_URL and the shared subgraph settings,
+ * plus CUSTOMER_SUBGRAPH_URL (the variable the gateway uses too) and CUSTOMER_LOOKUP_TIMEOUT_MS.
+ */
 export function readReservationConfig(env: Record<string, string | undefined> = process.env): ReservationConfig {
   const reader = new EnvReader(env);
-  const config = readSubgraphConfig(reader, { name: 'reservation', prefix: 'RESERVATION', defaultPort: 4003 });
+  const config: ReservationConfig = {
+    ...readSubgraphConfig(reader, { name: 'reservation', prefix: 'RESERVATION', defaultPort: 4003 }),
+    customerSubgraphUrl: reader.optionalUrl('CUSTOMER_SUBGRAPH_URL', ['http', 'https']) ?? DEFAULT_CUSTOMER_SUBGRAPH_URL,
+    // Below the gateway's default per-attempt timeout (5 s), so the client gets this clear
+    // answer rather than the gateway's own timeout.
+    customerLookupTimeoutMs: reader.int('CUSTOMER_LOOKUP_TIMEOUT_MS', DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS, { min: 1, max: 60_000 }),
+  };
   reader.done();
   return config;
 }

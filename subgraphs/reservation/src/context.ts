@@ -1,5 +1,8 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@reservations/platform/logger';
 import { requireTenant, type TenantContext } from '@reservations/platform/tenancy';
+import type { CustomerLookupConfig } from './config';
+import { CustomerDirectory } from './customer-directory';
 import { ReservationStore } from './data/reservations';
 import type { ReservationPrisma } from './database';
 
@@ -7,18 +10,23 @@ export interface ReservationContext extends TenantContext {
   logger: Logger;
   /** The tenant's reservations; created on first use because only data operations need one. */
   reservations(): ReservationStore;
+  /** Asks the customer subgraph (over HTTP, never its database) whether customers exist. */
+  customers: CustomerDirectory;
 }
 
 export function createReservationContext(
   tenantId: string | null,
   prisma: ReservationPrisma,
   logger: Logger,
+  customerLookup: CustomerLookupConfig,
+  callerHeaders: IncomingHttpHeaders = {},
 ): ReservationContext {
   let store: ReservationStore | undefined;
   const context: ReservationContext = {
     tenantId,
     logger,
     reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context))),
+    customers: new CustomerDirectory(customerLookup, logger, callerHeaders),
   };
   return context;
 }

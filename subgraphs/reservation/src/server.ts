@@ -1,24 +1,42 @@
 import type { Logger } from '@reservations/platform/logger';
 import { startSubgraph, type StartedSubgraph, type SubgraphDefinition } from '@reservations/platform/subgraph/start-subgraph';
-import type { ReservationConfig } from './config';
+import {
+  DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS,
+  DEFAULT_CUSTOMER_SUBGRAPH_URL,
+  type CustomerLookupConfig,
+  type ReservationConfig,
+} from './config';
 import { createReservationContext, type ReservationContext } from './context';
 import { createReservationPrisma, migrationsDir, type ReservationPrisma } from './database';
 import { reservationSchema } from './schema';
 import { seedDemoReservations } from './seed';
 
-export const reservationSubgraph: SubgraphDefinition<ReservationPrisma, ReservationContext> = {
-  name: 'reservation',
-  migrationsDir,
-  schema: reservationSchema,
-  connect: (database) => createReservationPrisma(database),
-  disconnect: (prisma) => prisma.$disconnect(),
-  seedDemoTenant: seedDemoReservations,
-  context: ({ tenantId, client, logger }) => createReservationContext(tenantId, client, logger),
-};
+/** The reservation subgraph, reaching the customer subgraph as `customerLookup` says. */
+export function createReservationSubgraph(
+  customerLookup: CustomerLookupConfig,
+): SubgraphDefinition<ReservationPrisma, ReservationContext> {
+  return {
+    name: 'reservation',
+    migrationsDir,
+    schema: reservationSchema,
+    connect: (database) => createReservationPrisma(database),
+    disconnect: (prisma) => prisma.$disconnect(),
+    seedDemoTenant: seedDemoReservations,
+    context: ({ tenantId, client, logger, req }) =>
+      createReservationContext(tenantId, client, logger, customerLookup, req.headers),
+  };
+}
+
+/** With the default customer subgraph URL: what the db:* commands need (migrations, seeding). */
+export const reservationSubgraph = createReservationSubgraph({
+  customerSubgraphUrl: DEFAULT_CUSTOMER_SUBGRAPH_URL,
+  customerLookupTimeoutMs: DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS,
+  gatewaySigningSecret: null,
+});
 
 export function startReservationSubgraph(
   config: ReservationConfig,
   logger: Logger,
 ): Promise<StartedSubgraph<ReservationPrisma>> {
-  return startSubgraph(reservationSubgraph, config, logger);
+  return startSubgraph(createReservationSubgraph(config), config, logger);
 }

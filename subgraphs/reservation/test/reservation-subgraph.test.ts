@@ -1,64 +1,61 @@
-import { randomUUID } from 'node:crypto';
-import { createLogger } from '@reservations/platform/logger';
 import { countQueries } from '@reservations/test-support/query-counter';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
-import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
-import { readReservationConfig } from '../src/config';
-import { startReservationSubgraph } from '../src/server';
+import { demoCustomers } from '@reservations/platform/demo-tenant';
+import { silentLogger, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { peakOccupancy } from '../src/rules';
+import { seedDemoReservations } from '../src/seed';
+import { book, createCustomer, errorCode, RESERVATION_FIELDS, setSettings, tryBook, type ReservationView } from './support';
 
-type Started = Awaited<ReturnType<typeof startReservationSubgraph>>;
-
-let database: TestDatabase;
-let subgraph: Started;
+/**
+ * The reservation subgraph's operations over HTTP, on a fresh PostgreSQL database, with the
+ * real customer subgraph in-process answering its customer checks.
+ */
+let supergraph: TestSupergraph;
 let url: string;
 
-const CREATE = `mutation ($input: CreateReservationInput!) {
-  createReservation(input: $input) { id startsAt partySize status customer { id } } }`;
+const customerIn = (tenant: string, name?: string): Promise<string> => createCustomer(supergraph.customer.url, tenant, name);
 
-interface Created {
-  createReservation: { id: string; startsAt: string; partySize: number; status: string; customer: { id: string } };
+async function mutate<T = Record<string, unknown>>(tenant: string, query: string, variables: Record<string, unknown> = {}) {
+  return (await graphql<T>(url, query, { tenant, variables })).body;
 }
 
-async function book(tenant: string, customerId: string, startsAt: string, partySize = 2): Promise<Created['createReservation']> {
-  const data = await graphqlData<Created>(url, CREATE, { tenant, variables: { input: { customerId, startsAt, partySize } } });
-  return data.createReservation;
-}
-
-const ENTITIES = `query ($r: [_Any!]!) { _entities(representations: $r) {
-  ... on Customer { id reservations { id startsAt } }
-  ... on Reservation { id partySize } } }`;
+const UPDATE = `mutation ($id: ID!, $input: UpdateReservationInput!) { updateReservation(id: $id, input: $input) { ${RESERVATION_FIELDS} } }`;
 
 beforeAll(async () => {
-  database = await createTestDatabase('reservation_subgraph');
-  subgraph = await startReservationSubgraph(
-    readReservationConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', RESERVATION_PORT: '0', RESERVATION_DATABASE_URL: database.url, MIGRATE_ON_START: 'true' }),
-    createLogger('reservation-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
-  );
-  url = subgraph.url;
+  supergraph = await startTestSupergraph('reservation_subgraph');
+  url = supergraph.reservation.url;
 });
 
 afterAll(async () => {
-  await subgraph?.stop();
-  await database?.drop();
+  await supergraph?.stop();
 });
 
-describe('reservations', () => {
-  test('a created reservation is pending, refers to its customer, and can be read back', async () => {
-    const customerId = randomUUID();
-    const created = await book('bistro', customerId, '2030-05-01T19:30:00+02:00', 4);
-    expect(created).toMatchObject({ startsAt: '2030-05-01T17:30:00.000Z', partySize: 4, status: 'PENDING', customer: { id: customerId } });
+describe('creating and reading reservations', () => {
+  test('a created reservation is pending, refers to its customer, lasts the default 120 minutes and reads back', async () => {
+    const customerId = await customerIn('bistro');
+    const created = await book(url, 'bistro', { customerId, startsAt: '2030-05-01T19:30:00+02:00', partySize: 4, notes: '  Window seat  ' });
+    expect(created).toMatchObject({
+      startsAt: '2030-05-01T17:30:00.000Z',
+      endsAt: '2030-05-01T19:30:00.000Z',
+      partySize: 4,
+      status: 'PENDING',
+      notes: 'Window seat',
+      cancellationReason: null,
+      customer: { id: customerId },
+    });
+    expect(created.createdAt).toBe(created.updatedAt);
 
-    const read = await graphqlData<{ reservation: { id: string } }>(url, `query ($id: ID!) { reservation(id: $id) { id } }`, {
+    const read = await graphqlData<{ reservation: ReservationView }>(url, `query ($id: ID!) { reservation(id: $id) { ${RESERVATION_FIELDS} } }`, {
       tenant: 'bistro',
       variables: { id: created.id },
     });
-    expect(read.reservation.id).toBe(created.id);
+    expect(read.reservation).toEqual(created);
   });
 
   test('lists reservations with cursor pagination', async () => {
-    const customerId = randomUUID();
-    for (let day = 1; day <= 3; day++) await book('paged', customerId, `2030-06-0${day}T19:00:00Z`);
-    const first = await graphqlData<{ reservations: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } ; totalCount: number } }>(
+    const customerId = await customerIn('paged');
+    for (let day = 1; day <= 3; day++) await book(url, 'paged', { customerId, startsAt: `2030-06-0${day}T19:00:00Z` });
+    const first = await graphqlData<{ reservations: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } }>(
       url,
       '{ reservations(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } totalCount } }',
       { tenant: 'paged' },
@@ -75,54 +72,352 @@ describe('reservations', () => {
     expect(rest.reservations.pageInfo.hasNextPage).toBe(false);
   });
 
+  test('filters by time range, status and customer, and totalCount counts the filtered set', async () => {
+    const [ada, bob] = [await customerIn('filters', 'Ada'), await customerIn('filters', 'Bob')];
+    const a1 = await book(url, 'filters', { customerId: ada, startsAt: '2030-07-01T19:00:00Z' });
+    const a2 = await book(url, 'filters', { customerId: ada, startsAt: '2030-07-02T19:00:00Z' });
+    const b1 = await book(url, 'filters', { customerId: bob, startsAt: '2030-07-02T20:00:00Z' });
+    await mutate('filters', 'mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: a2.id });
+
+    const types: Record<string, string> = { from: 'DateTime', to: 'DateTime', customerId: 'ID' };
+    const list = async (args: string, variables: Record<string, unknown> = {}) => {
+      const declared = Object.keys(variables).map((name) => `$${name}: ${types[name]}`);
+      const data = await graphqlData<{ reservations: { nodes: { id: string }[]; totalCount: number } }>(
+        url,
+        `query ${declared.length ? `(${declared.join(', ')})` : ''} { reservations(${args}) { nodes { id } totalCount } }`,
+        { tenant: 'filters', variables },
+      );
+      expect(data.reservations.totalCount).toBe(data.reservations.nodes.length);
+      return data.reservations.nodes.map((node) => node.id);
+    };
+    expect(await list('from: $from, to: $to', { from: '2030-07-02T00:00:00Z', to: '2030-07-02T20:00:00Z' })).toEqual([a2.id]);
+    expect(await list('from: $from', { from: '2030-07-02T00:00:00Z' })).toEqual([a2.id, b1.id]);
+    expect(await list('to: $to', { to: '2030-07-02T00:00:00Z' })).toEqual([a1.id]);
+    expect(await list('status: [PENDING]')).toEqual([a1.id, b1.id]);
+    expect(await list('status: CONFIRMED')).toEqual([a2.id]);
+    expect(await list('customerId: $customerId', { customerId: ada })).toEqual([a1.id, a2.id]);
+    expect(await list('customerId: $customerId, status: [PENDING]', { customerId: ada })).toEqual([a1.id]);
+  });
+
   test.each([
-    [{ customerId: 'abc', startsAt: '2030-01-01T19:00:00Z', partySize: 2 }, 'input.customerId'],
-    [{ customerId: randomUUID(), startsAt: '2030-01-01T19:00:00Z', partySize: 0 }, 'input.partySize'],
-    [{ customerId: randomUUID(), startsAt: '2030-01-01T19:00:00Z', partySize: 101 }, 'input.partySize'],
-  ])('invalid input %j is BAD_USER_INPUT naming %s', async (input, field) => {
-    const { body } = await graphql(url, CREATE, { tenant: 'invalid', variables: { input } });
+    ['{ reservations(first: 101) { totalCount } }', 'first'],
+    ['{ reservations(from: "2030-01-02T00:00:00Z", to: "2030-01-01T00:00:00Z") { totalCount } }', 'to'],
+    ['{ reservations(from: "yesterday") { totalCount } }', 'from'],
+    ['{ reservations(customerId: "nope") { totalCount } }', 'customerId'],
+    ['{ reservation(id: "nope") { id } }', 'id'],
+  ])('%s is BAD_USER_INPUT naming %s', async (query, field) => {
+    const { body } = await graphql(url, query, { tenant: 'invalid' });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
-  test('a start time without a UTC offset is refused as BAD_USER_INPUT, nothing written', async () => {
-    const { body } = await graphql(url, CREATE, {
+  test.each([
+    [{ customerId: 'abc' }, 'input.customerId'],
+    [{ partySize: 0 }, 'input.partySize'],
+    [{ partySize: 101 }, 'input.partySize'],
+    [{ idempotencyKey: '   ' }, 'input.idempotencyKey'],
+    [{ idempotencyKey: 'k'.repeat(201) }, 'input.idempotencyKey'],
+    [{ notes: 'n'.repeat(2001) }, 'input.notes'],
+    // Without an offset "19:00" could mean any zone; an impossible day is not a time at all.
+    [{ startsAt: '2030-01-01T19:00' }, 'input.startsAt'],
+    [{ startsAt: '2030-02-30T19:00:00Z' }, 'input.startsAt'],
+    [{ startsAt: 1_893_524_400_000 }, 'input.startsAt'],
+  ])('invalid input %j is BAD_USER_INPUT naming %s, and nothing is written', async (override, field) => {
+    const customerId = await customerIn('invalid');
+    const input = { customerId, startsAt: '2030-01-01T19:00:00Z', partySize: 2, ...override };
+    const { body } = await graphql(url, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }', {
       tenant: 'invalid',
-      variables: { input: { customerId: randomUUID(), startsAt: '2030-01-01T19:00', partySize: 2 } },
+      variables: { input },
     });
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const count = await graphqlData<{ reservations: { totalCount: number } }>(url, '{ reservations { totalCount } }', { tenant: 'invalid' });
-    expect(count.reservations.totalCount).toBe(0);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: 'invalid' } })).toBe(0);
+  });
+
+  test('a customer of another tenant is unknown here', async () => {
+    const foreign = await customerIn('other-tenant');
+    const body = await tryBook(url, 'mine', { customerId: foreign, startsAt: '2030-01-01T19:00:00Z' });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+  });
+});
+
+describe('updating reservations', () => {
+  test('moving a reservation keeps its length; omitted fields stay, notes: null clears', async () => {
+    const customerId = await customerIn('update');
+    await setSettings(url, 'update', { defaultDurationMinutes: 90 });
+    const created = await book(url, 'update', { customerId, startsAt: '2030-08-01T19:00:00Z', notes: 'Cake' });
+    await setSettings(url, 'update', { defaultDurationMinutes: 150 });
+
+    const moved = await mutate<{ updateReservation: ReservationView }>('update', UPDATE, { id: created.id, input: { startsAt: '2030-08-02T18:00:00Z' } });
+    expect(moved.data?.updateReservation).toMatchObject({
+      startsAt: '2030-08-02T18:00:00.000Z',
+      endsAt: '2030-08-02T19:30:00.000Z',
+      partySize: 2,
+      notes: 'Cake',
+    });
+    expect(Date.parse(moved.data!.updateReservation.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
+
+    const cleared = await mutate<{ updateReservation: ReservationView }>('update', UPDATE, { id: created.id, input: { partySize: 5, notes: null } });
+    expect(cleared.data?.updateReservation).toMatchObject({ startsAt: '2030-08-02T18:00:00.000Z', partySize: 5, notes: null });
+  });
+
+  test('only PENDING and CONFIRMED reservations change; unknown and foreign ids are NOT_FOUND', async () => {
+    const customerId = await customerIn('update-rules');
+    const confirmed = await book(url, 'update-rules', { customerId, startsAt: '2030-08-03T19:00:00Z' });
+    await mutate('update-rules', 'mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: confirmed.id });
+    const ok = await mutate('update-rules', UPDATE, { id: confirmed.id, input: { partySize: 3 } });
+    expect(ok.errors).toBeUndefined();
+
+    await mutate('update-rules', 'mutation ($id: ID!) { seatReservation(id: $id) { id } }', { id: confirmed.id });
+    const seated = await mutate('update-rules', UPDATE, { id: confirmed.id, input: { partySize: 4 } });
+    expect(seated.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', status: 'SEATED' });
+
+    const unknown = await mutate('update-rules', UPDATE, { id: '0190a5f0-0000-7000-9999-000000000000', input: { partySize: 3 } });
+    expect(errorCode(unknown)).toBe('NOT_FOUND');
+    const foreign = await mutate('someone-else', UPDATE, { id: confirmed.id, input: { partySize: 3 } });
+    expect(errorCode(foreign)).toBe('NOT_FOUND');
+  });
+});
+
+describe('capacity', () => {
+  test('a booking that would put more guests than capacity at any moment is CAPACITY_EXCEEDED and writes nothing', async () => {
+    const tenant = 'full-house';
+    const customerId = await customerIn(tenant);
+    await setSettings(url, tenant, { capacity: 10, defaultDurationMinutes: 60 });
+    await book(url, tenant, { customerId, startsAt: '2030-09-01T18:00:00Z', partySize: 6 });
+    await book(url, tenant, { customerId, startsAt: '2030-09-01T19:00:00Z', partySize: 8 });
+    // 18:30-19:30 overlaps 6 guests until 19:00 and 8 after: only 2 seats free throughout.
+    const refused = await tryBook(url, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 3 });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', capacity: 10, remainingCapacity: 2 });
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(2);
+    // Back-to-back is fine: [18:00, 19:00) and [19:00, 20:00) do not overlap.
+    await book(url, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 2 });
+    await book(url, tenant, { customerId, startsAt: '2030-09-01T17:00:00Z', partySize: 10 });
+    // A party larger than the whole room never fits.
+    expect(errorCode(await tryBook(url, tenant, { customerId, startsAt: '2031-01-01T12:00:00Z', partySize: 11 }))).toBe('CAPACITY_EXCEEDED');
+  });
+
+  test('cancelled, completed and no-show reservations free their seats', async () => {
+    const tenant = 'freed';
+    const customerId = await customerIn(tenant);
+    await setSettings(url, tenant, { capacity: 4 });
+    const startsAt = '2030-09-02T19:00:00Z';
+    for (const path of [['cancelReservation'], ['confirmReservation', 'markNoShow'], ['confirmReservation', 'seatReservation', 'completeReservation']]) {
+      const held = await book(url, tenant, { customerId, startsAt, partySize: 4 });
+      expect(errorCode(await tryBook(url, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+      for (const step of path) {
+        const body = await mutate(tenant, `mutation ($id: ID!) { ${step}(id: $id) { id } }`, { id: held.id });
+        expect(body.errors).toBeUndefined();
+      }
+    }
+    // Confirmed and seated ones keep holding theirs.
+    const held = await book(url, tenant, { customerId, startsAt, partySize: 4 });
+    for (const step of ['confirmReservation', 'seatReservation']) {
+      await mutate(tenant, `mutation ($id: ID!) { ${step}(id: $id) { id } }`, { id: held.id });
+      expect(errorCode(await tryBook(url, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+    }
+  });
+
+  test('an update is checked without counting the reservation itself', async () => {
+    const tenant = 'update-capacity';
+    const customerId = await customerIn(tenant);
+    await setSettings(url, tenant, { capacity: 8 });
+    const own = await book(url, tenant, { customerId, startsAt: '2030-09-03T19:00:00Z', partySize: 4 });
+    await book(url, tenant, { customerId, startsAt: '2030-09-03T21:00:00Z', partySize: 6 });
+    expect((await mutate(tenant, UPDATE, { id: own.id, input: { partySize: 8 } })).errors).toBeUndefined();
+    const moved = await mutate(tenant, UPDATE, { id: own.id, input: { startsAt: '2030-09-03T20:00:00Z' } });
+    expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', remainingCapacity: 2 });
+    const stored = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: own.id } });
+    expect(stored.startsAt.toISOString()).toBe('2030-09-03T19:00:00.000Z');
+  });
+});
+
+describe('settings', () => {
+  const SETTINGS = '{ reservationSettings { capacity defaultDurationMinutes slotIntervalMinutes opensAt closesAt updatedAt } }';
+
+  test('a tenant without settings gets the documented defaults; changes are partial and per tenant', async () => {
+    expect((await graphqlData(url, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toEqual({
+      capacity: 40,
+      defaultDurationMinutes: 120,
+      slotIntervalMinutes: 30,
+      opensAt: '11:00',
+      closesAt: '23:00',
+      updatedAt: null,
+    });
+    const { updateReservationSettings: updated } = await graphqlData<{ updateReservationSettings: Record<string, unknown> }>(
+      url,
+      'mutation { updateReservationSettings(input: { capacity: 12, closesAt: "01:30" }) { capacity defaultDurationMinutes opensAt closesAt updatedAt } }',
+      { tenant: 'settings-a' },
+    );
+    expect(updated).toMatchObject({ capacity: 12, defaultDurationMinutes: 120, opensAt: '11:00', closesAt: '01:30' });
+    expect(updated['updatedAt']).toEqual(expect.any(String));
+    await setSettings(url, 'settings-a', { defaultDurationMinutes: 45 });
+    expect((await graphqlData(url, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toMatchObject({ capacity: 12, defaultDurationMinutes: 45 });
+    expect((await graphqlData(url, SETTINGS, { tenant: 'settings-b' })).reservationSettings).toMatchObject({ capacity: 40, updatedAt: null });
+  });
+
+  test.each([
+    [{ capacity: 0 }, 'input.capacity'],
+    [{ capacity: 10_001 }, 'input.capacity'],
+    [{ defaultDurationMinutes: 4 }, 'input.defaultDurationMinutes'],
+    [{ slotIntervalMinutes: 1_441 }, 'input.slotIntervalMinutes'],
+    [{ opensAt: '9:00' }, 'input.opensAt'],
+    [{ closesAt: '24:00' }, 'input.closesAt'],
+  ])('%j is BAD_USER_INPUT naming %s', async (input, field) => {
+    const body = await mutate('settings-invalid', 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { capacity } }', { input });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  test('lowering capacity keeps existing reservations and refuses new ones that no longer fit', async () => {
+    const tenant = 'shrink';
+    const customerId = await customerIn(tenant);
+    await book(url, tenant, { customerId, startsAt: '2030-10-01T19:00:00Z', partySize: 10 });
+    await setSettings(url, tenant, { capacity: 6 });
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+    expect(errorCode(await tryBook(url, tenant, { customerId, startsAt: '2030-10-01T20:00:00Z', partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+    const slots = await graphqlData<{ availability: { startsAt: string; remainingCapacity: number }[] }>(
+      url,
+      '{ availability(date: "2030-10-01", partySize: 1) { startsAt remainingCapacity } }',
+      { tenant },
+    );
+    expect(slots.availability.find((slot) => slot.startsAt === '2030-10-01T19:00:00.000Z')?.remainingCapacity).toBe(0);
+  });
+});
+
+describe('availability', () => {
+  interface Slot {
+    startsAt: string;
+    endsAt: string;
+    remainingCapacity: number;
+    available: boolean;
+  }
+  const AVAILABILITY = 'query ($date: Date!, $partySize: Int!) { availability(date: $date, partySize: $partySize) { startsAt endsAt remainingCapacity available } }';
+
+  /** Independent of the implementation: guests present minute by minute, from the reservations list. */
+  async function expectedRemaining(tenant: string, slot: Slot, capacity: number): Promise<number> {
+    const data = await graphqlData<{ reservations: { nodes: { startsAt: string; endsAt: string; partySize: number; status: string }[] } }>(
+      url,
+      '{ reservations(first: 100) { nodes { startsAt endsAt partySize status } } }',
+      { tenant },
+    );
+    const holding = data.reservations.nodes.filter((node) => ['PENDING', 'CONFIRMED', 'SEATED'].includes(node.status));
+    let peak = 0;
+    for (let minute = Date.parse(slot.startsAt); minute < Date.parse(slot.endsAt); minute += 60_000) {
+      const present = holding
+        .filter((node) => Date.parse(node.startsAt) <= minute && minute < Date.parse(node.endsAt))
+        .reduce((sum, node) => sum + node.partySize, 0);
+      peak = Math.max(peak, present);
+    }
+    return Math.max(0, capacity - peak);
+  }
+
+  test('slots report exactly the seats a booking can still take, and change with bookings and cancellations', async () => {
+    const tenant = 'availability';
+    const customerId = await customerIn(tenant);
+    await setSettings(url, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
+    await book(url, tenant, { customerId, startsAt: '2030-11-05T18:00:00Z', partySize: 4 });
+    const late = await book(url, tenant, { customerId, startsAt: '2030-11-05T18:30:00Z', partySize: 3 });
+    await book(url, tenant, { customerId, startsAt: '2030-11-05T20:00:00Z', partySize: 10 });
+    // Starts before the window and runs into it: it counts for the minutes it overlaps.
+    await book(url, tenant, { customerId, startsAt: '2030-11-05T17:30:00Z', partySize: 5 });
+
+    const { availability } = await graphqlData<{ availability: Slot[] }>(url, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
+    expect(availability.map((slot) => [slot.startsAt.slice(11, 16), slot.remainingCapacity, slot.available])).toEqual([
+      ['18:00', 1, false],
+      ['18:30', 3, true],
+      ['19:00', 7, true],
+      ['19:30', 0, false],
+      ['20:00', 0, false],
+      ['20:30', 0, false],
+    ]);
+    for (const slot of availability) {
+      expect(slot.remainingCapacity).toBe(await expectedRemaining(tenant, slot, 10));
+      expect(Date.parse(slot.endsAt) - Date.parse(slot.startsAt)).toBe(60 * 60_000);
+      // One more guest than reported never fits; that is what the booking check says too.
+      expect(errorCode(await tryBook(url, tenant, { customerId, startsAt: slot.startsAt, partySize: slot.remainingCapacity + 1 }))).toBe('CAPACITY_EXCEEDED');
+    }
+    // Exactly the reported number does fit.
+    await book(url, tenant, { customerId, startsAt: '2030-11-05T19:00:00Z', partySize: 7 });
+    await mutate(tenant, 'mutation ($id: ID!) { cancelReservation(id: $id, reason: "ill") { id } }', { id: late.id });
+
+    const after = await graphqlData<{ availability: Slot[] }>(url, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
+    expect(after.availability.map((slot) => slot.remainingCapacity)).toEqual([1, 3, 3, 0, 0, 0]);
+    for (const slot of after.availability) expect(slot.remainingCapacity).toBe(await expectedRemaining(tenant, slot, 10));
+  });
+
+  test.each([
+    [{ date: '2030-13-01', partySize: 2 }, 'date'],
+    [{ date: '1 May 2030', partySize: 2 }, 'date'],
+    [{ date: '2030-05-01', partySize: 0 }, 'partySize'],
+  ])('%j is BAD_USER_INPUT naming %s', async (variables, field) => {
+    const { body } = await graphql(url, AVAILABILITY, { tenant: 'availability-invalid', variables });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 });
 
 describe('Customer.reservations contributed to the customer entity', () => {
-  test('N customer representations cost one query and each gets only its own reservations', async () => {
-    const customers = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-    const booked = new Map<string, string[]>();
-    for (const [index, customerId] of customers.entries()) {
-      const ids: string[] = [];
-      for (let n = 0; n < index; n++) ids.push((await book('fanout', customerId, `2030-07-1${n}T19:00:00Z`)).id);
-      booked.set(customerId, ids);
+  const ENTITIES = `query ($r: [_Any!]!) { _entities(representations: $r) {
+    ... on Customer { id all: reservations { id } confirmed: reservations(status: [CONFIRMED]) { id }
+      july: reservations(from: "2030-07-10T00:00:00Z", to: "2030-07-12T00:00:00Z") { id startsAt } }
+    ... on Reservation { id partySize } } }`;
+
+  test('N customers cost one query per distinct set of arguments, and each gets only its own reservations', async () => {
+    const tenant = 'fanout';
+    const customers: string[] = [];
+    const booked = new Map<string, ReservationView[]>();
+    for (let index = 0; index < 4; index++) {
+      const customerId = await customerIn(tenant);
+      customers.push(customerId);
+      const list: ReservationView[] = [];
+      for (let n = 0; n < index; n++) list.push(await book(url, tenant, { customerId, startsAt: `2030-07-1${n}T19:00:00Z` }));
+      if (list[0]) await mutate(tenant, 'mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: list[0].id });
+      booked.set(customerId, list);
     }
-    const { result, queries } = await countQueries(subgraph.client, () =>
-      graphqlData<{ _entities: { id: string; reservations: { id: string }[] }[] }>(url, ENTITIES, {
-        tenant: 'fanout',
+    const { result, queries } = await countQueries(supergraph.reservation.client, () =>
+      graphqlData<{ _entities: { id: string; all: { id: string }[]; confirmed: { id: string }[]; july: { id: string }[] }[] }>(url, ENTITIES, {
+        tenant,
         variables: { r: customers.map((id) => ({ __typename: 'Customer', id })) },
       }),
     );
-    expect(queries).toHaveLength(1);
+    expect(queries).toHaveLength(3);
     for (const entity of result._entities) {
-      expect(entity.reservations.map((reservation) => reservation.id)).toEqual(booked.get(entity.id));
+      const own = booked.get(entity.id)!;
+      expect(entity.all.map((reservation) => reservation.id)).toEqual(own.map((reservation) => reservation.id));
+      expect(entity.confirmed.map((reservation) => reservation.id)).toEqual(own.slice(0, 1).map((reservation) => reservation.id));
+      expect(entity.july.map((reservation) => reservation.id)).toEqual(
+        own.filter((reservation) => reservation.startsAt < '2030-07-12').map((reservation) => reservation.id),
+      );
     }
   });
 
   test("another tenant's reservations are invisible through _entities", async () => {
-    const customerId = randomUUID();
-    const reservation = await book('owner', customerId, '2030-08-01T19:00:00Z');
+    const customerId = await customerIn('owner');
+    const reservation = await book(url, 'owner', { customerId, startsAt: '2030-08-01T19:00:00Z' });
     const data = await graphqlData<{ _entities: unknown[] }>(url, ENTITIES, {
       tenant: 'intruder',
       variables: { r: [{ __typename: 'Customer', id: customerId }, { __typename: 'Reservation', id: reservation.id }] },
     });
-    expect(data._entities).toEqual([{ id: customerId, reservations: [] }, null]);
+    expect(data._entities).toEqual([{ id: customerId, all: [], confirmed: [], july: [] }, null]);
   });
+});
+
+test('the demo seed gives tenant demo settings and reservations in every status, within capacity, and is idempotent', async () => {
+  const prisma = supergraph.reservation.client;
+  await seedDemoReservations(prisma, silentLogger);
+  const first = await prisma.reservation.findMany({ where: { tenantId: 'demo' }, orderBy: { id: 'asc' } });
+  await seedDemoReservations(prisma, silentLogger);
+  expect(await prisma.reservation.findMany({ where: { tenantId: 'demo' }, orderBy: { id: 'asc' } })).toEqual(first);
+
+  expect(new Set(first.map((row) => row.status))).toEqual(new Set(['PENDING', 'CONFIRMED', 'SEATED', 'COMPLETED', 'CANCELLED', 'NO_SHOW']));
+  const demoIds: string[] = demoCustomers.map((customer) => customer.id);
+  for (const row of first) expect(demoIds).toContain(row.customerId);
+  // Every demo customer has something to show.
+  expect(new Set(first.map((row) => row.customerId)).size).toBe(demoCustomers.length);
+
+  const settings = await graphqlData<{ reservationSettings: { capacity: number; updatedAt: string | null } }>(
+    url,
+    '{ reservationSettings { capacity updatedAt } }',
+    { tenant: 'demo' },
+  );
+  expect(settings.reservationSettings.updatedAt).not.toBeNull();
+  const holding = first.filter((row) => ['PENDING', 'CONFIRMED', 'SEATED'].includes(row.status));
+  expect(peakOccupancy(holding, new Date(0), new Date(8_640_000_000_000))).toBeLessThanOrEqual(settings.reservationSettings.capacity);
 });

@@ -1,8 +1,23 @@
 import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { ReservationPrisma } from '../database';
-import type { Reservation } from '../generated/prisma/client';
+import { Prisma, type Reservation } from '../generated/prisma/client';
+import {
+  addMinutes,
+  EDITABLE_STATUSES,
+  MAX_DURATION_MINUTES,
+  OCCUPYING_STATUSES,
+  peakOccupancy,
+  slotStarts,
+  TRANSITIONS,
+  type BookingSettings,
+  type ReservationStatus,
+  type TransitionName,
+} from '../rules';
+import { readSettings, writeSettings, type EffectiveSettings } from './settings';
 
 export type { Reservation };
 
@@ -10,53 +25,145 @@ export interface NewReservation {
   customerId: string;
   startsAt: Date;
   partySize: number;
+  notes: string | null;
+  /** With its fingerprint (a hash of the payload above), or both null. */
+  idempotency: { key: string; fingerprint: string } | null;
+}
+
+export interface ReservationChanges {
+  startsAt?: Date;
+  partySize?: number;
+  /** null clears the notes. */
+  notes?: string | null;
+}
+
+export interface ReservationFilter {
+  from?: Date | null;
+  to?: Date | null;
+  statuses?: ReservationStatus[] | null;
+  customerId?: string | null;
+}
+
+export interface AvailabilitySlot {
+  startsAt: Date;
+  endsAt: Date;
+  remainingCapacity: number;
+  available: boolean;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * First key of the two-key advisory lock that serialises a tenant's capacity-changing writes;
+ * the second is hashtext(tenant). ('RSRV' in ASCII; the migration applier uses the one-key form,
+ * a separate key space.) Two tenants whose names hash alike merely wait for each other.
+ */
+const CAPACITY_LOCK_CLASS = 0x52535256;
+
+/**
+ * Bounds for the capacity transactions: waiting for a pooled connection, and the whole
+ * transaction. Under the lock each booking takes a few milliseconds, so only a burst of
+ * hundreds of bookings for one tenant comes near them.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 };
+
+export function capacityExceeded(partySize: number, remaining: number, capacity: number, startsAt: Date, endsAt: Date): GraphQLError {
+  return new GraphQLError(
+    `Not enough capacity for a party of ${partySize} from ${startsAt.toISOString()} to ${endsAt.toISOString()}: ` +
+      `${Math.max(0, remaining)} of ${capacity} seats left at the busiest moment`,
+    { extensions: { code: ErrorCode.CapacityExceeded, capacity, remainingCapacity: Math.max(0, remaining) } },
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+/** Returns a reservation found by idempotency key, or CONFLICT when the key was used for another payload. */
+function replay(existing: Reservation, fingerprint: string): Reservation {
+  if (existing.idempotencyFingerprint !== fingerprint) {
+    throw conflict(
+      'This idempotencyKey was already used for a different reservation request; use a new key for a new booking',
+      'input.idempotencyKey',
+    );
+  }
+  return existing;
 }
 
 /**
  * Every read and write of reservations goes through here, always filtered by tenant.
  * Customers are only ids here: their data lives in the customer subgraph.
+ *
+ * Never overbooking: capacity is a sum over overlapping time ranges, which no unique index or
+ * exclusion constraint can express. Every write that can add guests at some moment (create,
+ * update of time or party size, and settings changes) runs in a transaction that first takes
+ * a transaction-scoped advisory lock per tenant, then reads the settings and the overlapping
+ * reservations and only then writes. Such writes of one tenant therefore run one after the
+ * other, each seeing every booking committed before it (READ COMMITTED takes a fresh snapshot
+ * per statement, after the lock was granted), and the lock is released by COMMIT or ROLLBACK
+ * however the transaction ends. Writes that only free seats (cancel, complete, no-show) need
+ * no lock; other tenants are never blocked.
  */
 export class ReservationStore {
   /** One query per batch of reservation ids. */
   readonly byId: DataLoader<string, Reservation | null>;
-  /** One query per batch of customers, whatever the number of Customer.reservations fields. */
-  readonly byCustomerId: DataLoader<string, Reservation[]>;
+  /** One loader per distinct filter, each one query per batch of customers. */
+  private readonly byCustomer = new Map<string, DataLoader<string, Reservation[]>>();
 
   constructor(
     private readonly prisma: ReservationPrisma,
     private readonly tenantId: string,
   ) {
     this.byId = new DataLoader(async (ids) => {
-      const rows = await this.findWhereIdIn('id', ids);
+      // Ids that are not UUIDs cannot match and must not reach a uuid column.
+      const valid = ids.filter(isUuid);
+      const rows = valid.length === 0 ? [] : await this.prisma.reservation.findMany({ where: { tenantId, id: { in: valid } } });
       const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
-    this.byCustomerId = new DataLoader(async (customerIds) => {
-      const rows = await this.findWhereIdIn('customerId', customerIds);
-      const grouped = new Map<string, Reservation[]>();
-      for (const row of rows) {
-        const list = grouped.get(row.customerId) ?? [];
-        list.push(row);
-        grouped.set(row.customerId, list);
-      }
-      return customerIds.map((id) => grouped.get(id) ?? []);
-    });
   }
 
-  private async findWhereIdIn(column: 'id' | 'customerId', ids: readonly string[]): Promise<Reservation[]> {
-    // Ids that are not UUIDs cannot match and must not reach a uuid column.
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return [];
-    return this.prisma.reservation.findMany({
-      where: { tenantId: this.tenantId, [column]: { in: valid } },
-      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-    });
+  private where(filter: ReservationFilter): Prisma.ReservationWhereInput {
+    const where: Prisma.ReservationWhereInput = { tenantId: this.tenantId };
+    if (filter.from || filter.to) {
+      where.startsAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
+    }
+    if (filter.statuses) where.status = { in: filter.statuses };
+    if (filter.customerId) where.customerId = filter.customerId;
+    return where;
   }
 
-  async page(page: PageRequest): Promise<Connection<Reservation>> {
-    const where = { tenantId: this.tenantId };
+  /** Customer.reservations with these arguments, batched across every customer in the request. */
+  forCustomers(filter: Omit<ReservationFilter, 'customerId'>): DataLoader<string, Reservation[]> {
+    const key = JSON.stringify([filter.from?.toISOString() ?? null, filter.to?.toISOString() ?? null, filter.statuses ?? null]);
+    let loader = this.byCustomer.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (customerIds) => {
+        const valid = customerIds.filter(isUuid);
+        const rows =
+          valid.length === 0
+            ? []
+            : await this.prisma.reservation.findMany({
+                where: { ...this.where(filter), customerId: { in: valid } },
+                orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+              });
+        const grouped = new Map<string, Reservation[]>();
+        for (const row of rows) {
+          const list = grouped.get(row.customerId) ?? [];
+          list.push(row);
+          grouped.set(row.customerId, list);
+        }
+        return customerIds.map((id) => grouped.get(id) ?? []);
+      });
+      this.byCustomer.set(key, loader);
+    }
+    return loader;
+  }
+
+  async page(page: PageRequest, filter: ReservationFilter): Promise<Connection<Reservation>> {
+    const where = this.where(filter);
     const rows = await this.prisma.reservation.findMany({
-      where: page.afterId ? { ...where, id: { gt: page.afterId } } : where,
+      where: page.afterId ? { AND: [where, { id: { gt: page.afterId } }] } : where,
       orderBy: { id: 'asc' },
       take: page.take + 1,
     });
@@ -64,9 +171,172 @@ export class ReservationStore {
     return toConnection(rows, page, () => this.prisma.reservation.count({ where }));
   }
 
+  findByIdempotencyKey(key: string): Promise<Reservation | null> {
+    return this.prisma.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: key } });
+  }
+
+  /** The first reservation made with this key, or null; CONFLICT when its payload differed. */
+  async replayed(idempotency: NonNullable<NewReservation['idempotency']>): Promise<Reservation | null> {
+    const existing = await this.findByIdempotencyKey(idempotency.key);
+    return existing && this.remember(replay(existing, idempotency.fingerprint));
+  }
+
+  settings(): Promise<EffectiveSettings> {
+    return readSettings(this.prisma, this.tenantId);
+  }
+
+  async updateSettings(change: (current: BookingSettings) => BookingSettings): Promise<EffectiveSettings> {
+    // Under the capacity lock, so a booking never checks against settings being replaced.
+    return this.prisma.$transaction(async (tx) => {
+      await this.lockCapacity(tx);
+      const { updatedAt: _, ...current } = await readSettings(tx, this.tenantId);
+      return writeSettings(tx, this.tenantId, change(current));
+    }, TRANSACTION_OPTIONS);
+  }
+
   async create(input: NewReservation): Promise<Reservation> {
-    const reservation = await this.prisma.reservation.create({ data: { tenantId: this.tenantId, ...input } });
-    this.byId.prime(reservation.id, reservation);
+    try {
+      return this.remember(
+        await this.prisma.$transaction(async (tx) => {
+          await this.lockCapacity(tx);
+          if (input.idempotency) {
+            // Checked again under the lock: a racing request with the same key may have just committed.
+            const existing = await tx.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: input.idempotency.key } });
+            if (existing) return replay(existing, input.idempotency.fingerprint);
+          }
+          const settings = await readSettings(tx, this.tenantId);
+          const endsAt = addMinutes(input.startsAt, settings.defaultDurationMinutes);
+          await this.assertCapacity(tx, settings, input.startsAt, endsAt, input.partySize, null);
+          return tx.reservation.create({
+            data: {
+              tenantId: this.tenantId,
+              customerId: input.customerId,
+              startsAt: input.startsAt,
+              endsAt,
+              partySize: input.partySize,
+              notes: input.notes,
+              idempotencyKey: input.idempotency?.key ?? null,
+              idempotencyFingerprint: input.idempotency?.fingerprint ?? null,
+            },
+          });
+        }, TRANSACTION_OPTIONS),
+      );
+    } catch (error) {
+      // The unique index on (tenant, idempotency key) is the last word should another writer
+      // ever insert without the lock: the duplicate returns the row that won.
+      if (input.idempotency && isUniqueViolation(error)) {
+        const winner = await this.replayed(input.idempotency);
+        if (winner) return winner;
+      }
+      throw error;
+    }
+  }
+
+  async update(id: string, changes: ReservationChanges): Promise<Reservation> {
+    return this.remember(
+      await this.prisma.$transaction(async (tx) => {
+        await this.lockCapacity(tx);
+        const current = await tx.reservation.findFirst({ where: { id, tenantId: this.tenantId } });
+        if (!current) throw notFound('No reservation with this id');
+        if (!EDITABLE_STATUSES.includes(current.status)) throw this.refused('change', current.status);
+        const startsAt = changes.startsAt ?? current.startsAt;
+        const partySize = changes.partySize ?? current.partySize;
+        // The reservation keeps its length when it moves.
+        const endsAt = new Date(startsAt.getTime() + (current.endsAt.getTime() - current.startsAt.getTime()));
+        if (startsAt.getTime() !== current.startsAt.getTime() || partySize > current.partySize) {
+          const settings = await readSettings(tx, this.tenantId);
+          await this.assertCapacity(tx, settings, startsAt, endsAt, partySize, id);
+        }
+        // Conditional on the status still being editable: transitions do not take the lock.
+        const [updated] = await tx.reservation.updateManyAndReturn({
+          where: { id, tenantId: this.tenantId, status: { in: EDITABLE_STATUSES } },
+          data: { startsAt, endsAt, partySize, ...(changes.notes !== undefined ? { notes: changes.notes } : {}) },
+        });
+        if (!updated) throw await this.explainMiss(id, 'change', tx);
+        return updated;
+      }, TRANSACTION_OPTIONS),
+    );
+  }
+
+  /**
+   * Moves a reservation along the status machine with one conditional UPDATE (WHERE status IN
+   * the allowed origins): of two racing transitions only one matches a row, the other is refused.
+   */
+  async transition(id: string, name: TransitionName, cancellationReason: string | null = null): Promise<Reservation> {
+    const { from, to, verb } = TRANSITIONS[name];
+    const [updated] = await this.prisma.reservation.updateManyAndReturn({
+      where: { id, tenantId: this.tenantId, status: { in: from } },
+      data: { status: to, ...(to === 'CANCELLED' ? { cancellationReason } : {}) },
+    });
+    if (!updated) throw await this.explainMiss(id, verb, this.prisma);
+    return this.remember(updated);
+  }
+
+  /** Remaining capacity for each slot of the day, from one query over the day's bookings. */
+  async availability(day: string, partySize: number): Promise<AvailabilitySlot[]> {
+    const settings = await this.settings();
+    const starts = slotStarts(day, settings);
+    const first = starts[0];
+    const last = starts.at(-1);
+    if (first === undefined || last === undefined) return [];
+    const bookings = await this.occupying(this.prisma, first, addMinutes(last, settings.defaultDurationMinutes), null);
+    return starts.map((startsAt) => {
+      const endsAt = addMinutes(startsAt, settings.defaultDurationMinutes);
+      // Exactly the check createReservation makes, so an available slot can be booked.
+      const remaining = Math.max(0, settings.capacity - peakOccupancy(bookings, startsAt, endsAt));
+      return { startsAt, endsAt, remainingCapacity: remaining, available: remaining >= partySize };
+    });
+  }
+
+  private async lockCapacity(tx: Tx): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CAPACITY_LOCK_CLASS}::int4, hashtext(${this.tenantId}))`;
+  }
+
+  /** Seat-holding reservations overlapping [from, to). */
+  private occupying(db: Tx | ReservationPrisma, from: Date, to: Date, excludeId: string | null) {
+    return db.reservation.findMany({
+      where: {
+        tenantId: this.tenantId,
+        status: { in: OCCUPYING_STATUSES },
+        // The lower bound keeps the (tenant_id, starts_at) index scan to about a day, however
+        // long the tenant's history: nothing that started earlier can still be running.
+        startsAt: { lt: to, gt: addMinutes(from, -MAX_DURATION_MINUTES) },
+        endsAt: { gt: from },
+        ...(excludeId ? { id: { not: excludeId } } : {}),
+      },
+      select: { startsAt: true, endsAt: true, partySize: true },
+    });
+  }
+
+  private async assertCapacity(
+    tx: Tx,
+    settings: BookingSettings,
+    startsAt: Date,
+    endsAt: Date,
+    partySize: number,
+    excludeId: string | null,
+  ): Promise<void> {
+    const peak = peakOccupancy(await this.occupying(tx, startsAt, endsAt, excludeId), startsAt, endsAt);
+    if (peak + partySize > settings.capacity) {
+      throw capacityExceeded(partySize, settings.capacity - peak, settings.capacity, startsAt, endsAt);
+    }
+  }
+
+  private refused(verb: string, status: ReservationStatus): GraphQLError {
+    return new GraphQLError(`Cannot ${verb} a reservation that is ${status}`, {
+      extensions: { code: ErrorCode.BadUserInput, field: 'id', status },
+    });
+  }
+
+  /** Why a conditional update matched nothing: no such reservation here, or its status. */
+  private async explainMiss(id: string, verb: string, db: Tx | ReservationPrisma): Promise<GraphQLError> {
+    const current = await db.reservation.findFirst({ where: { id, tenantId: this.tenantId }, select: { status: true } });
+    return current ? this.refused(verb, current.status) : notFound('No reservation with this id');
+  }
+
+  private remember(reservation: Reservation): Reservation {
+    this.byId.clear(reservation.id).prime(reservation.id, reservation);
     return reservation;
   }
 }
+

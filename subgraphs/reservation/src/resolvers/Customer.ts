@@ -1,5 +1,6 @@
 import type { ReservationContext } from '../context';
 import type { Reservation } from '../data/reservations';
+import { timeFilter, type TimeRangeArgs } from './arguments';
 
 interface CustomerReference {
   id: string;
@@ -11,7 +12,8 @@ export const CustomerResolvers = {
     return { id: reference.id };
   },
 
-  reservations(customer: CustomerReference, _: unknown, context: ReservationContext): Promise<Reservation[]> {
-    return context.reservations().byCustomerId.load(customer.id);
+  /** One query per batch of customers asking with the same arguments. */
+  reservations(customer: CustomerReference, args: TimeRangeArgs, context: ReservationContext): Promise<Reservation[]> {
+    return context.reservations().forCustomers(timeFilter(args)).load(customer.id);
   },
 };

@@ -6,7 +6,10 @@ export const ReservationResolvers = {
     return context.reservations().byId.load(reference.id);
   },
 
-  /** A reference only: the gateway asks the customer subgraph for the customer's fields. */
+  /**
+   * A reference only: the gateway asks the customer subgraph for the customer's fields. It is
+   * returned even if the customer has since been deleted there (see the README).
+   */
   customer(reservation: Reservation): { __typename: 'Customer'; id: string } {
     return { __typename: 'Customer', id: reservation.customerId };
   },

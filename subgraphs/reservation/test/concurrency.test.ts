@@ -1,0 +1,125 @@
+import { graphql } from '@reservations/test-support/graphql';
+import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { peakOccupancy } from '../src/rules';
+import { book, createCustomer, errorCode, setSettings, tryBook } from './support';
+
+/**
+ * Races against the machine's PostgreSQL, straight at the reservation subgraph: many requests
+ * are in flight at once, each with its own connection from the subgraph's pool.
+ */
+let supergraph: TestSupergraph;
+let url: string;
+
+beforeAll(async () => {
+  supergraph = await startTestSupergraph('reservation_races');
+  url = supergraph.reservation.url;
+});
+
+afterAll(async () => {
+  await supergraph?.stop();
+});
+
+async function occupying(tenant: string) {
+  return supergraph.reservation.client.reservation.findMany({
+    where: { tenantId: tenant, status: { in: ['PENDING', 'CONFIRMED', 'SEATED'] } },
+    select: { startsAt: true, endsAt: true, partySize: true },
+  });
+}
+
+test('50 simultaneous bookings for the last 10 seats: exactly 5 parties of 2 get in, never more', async () => {
+  const tenant = 'last-seats';
+  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  await setSettings(url, tenant, { capacity: 100 });
+  const startsAt = '2030-12-24T19:00:00Z';
+  await book(url, tenant, { customerId, startsAt, partySize: 90 });
+
+  const results = await Promise.all(Array.from({ length: 50 }, () => tryBook(url, tenant, { customerId, startsAt, partySize: 2 })));
+  const codes = results.map((body) => (body.errors ? errorCode(body) : 'OK'));
+  expect(codes.filter((code) => code === 'OK')).toHaveLength(5);
+  expect(codes.filter((code) => code === 'CAPACITY_EXCEEDED')).toHaveLength(45);
+
+  const rows = await occupying(tenant);
+  expect(rows.reduce((sum, row) => sum + row.partySize, 0)).toBe(100);
+});
+
+test('50 simultaneous bookings at staggered times never put more guests than capacity at any moment', async () => {
+  const tenant = 'staggered';
+  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  await setSettings(url, tenant, { capacity: 20, defaultDurationMinutes: 90 });
+  const requests = Array.from({ length: 50 }, (_, index) => ({
+    customerId,
+    startsAt: new Date(Date.UTC(2030, 11, 25, 18, (index % 7) * 20)).toISOString(),
+    partySize: 1 + (index % 5),
+  }));
+  const results = await Promise.all(requests.map((input) => tryBook(url, tenant, input)));
+  const codes = new Set(results.map((body) => (body.errors ? errorCode(body) : 'OK')));
+  expect([...codes].sort()).toEqual(['CAPACITY_EXCEEDED', 'OK']);
+
+  const rows = await occupying(tenant);
+  const from = new Date(Date.UTC(2030, 11, 25, 17));
+  const to = new Date(Date.UTC(2030, 11, 26, 0));
+  expect(peakOccupancy(rows, from, to)).toBeLessThanOrEqual(20);
+  // And every refusal was real: none of the refused requests would fit now either.
+  for (const [index, body] of results.entries()) {
+    if (!body.errors) continue;
+    const input = requests[index]!;
+    const start = new Date(input.startsAt);
+    const end = new Date(start.getTime() + 90 * 60_000);
+    expect(peakOccupancy(rows, start, end) + input.partySize).toBeGreaterThan(20);
+  }
+});
+
+test('20 racing requests with the same idempotency key create one reservation and all return it', async () => {
+  const tenant = 'dupes';
+  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const input = { customerId, startsAt: '2030-12-31T20:00:00Z', partySize: 4, idempotencyKey: 'checkout-42' };
+  const results = await Promise.all(Array.from({ length: 20 }, () => tryBook(url, tenant, input)));
+  for (const body of results) expect(body.errors).toBeUndefined();
+  const ids = new Set(results.map((body) => body.data?.createReservation.id));
+  expect(ids.size).toBe(1);
+  expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+
+  // The key is per tenant: another tenant may use the same one.
+  const otherCustomer = await createCustomer(supergraph.customer.url, 'dupes-2');
+  const elsewhere = await book(url, 'dupes-2', { ...input, customerId: otherCustomer });
+  expect(ids.has(elsewhere.id)).toBe(false);
+});
+
+test('the same key with a different payload is CONFLICT and books nothing, even when racing', async () => {
+  const tenant = 'dupes-conflict';
+  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const base = { customerId, startsAt: '2030-12-30T20:00:00Z', idempotencyKey: 'k-1' };
+  const results = await Promise.all(Array.from({ length: 10 }, (_, index) => tryBook(url, tenant, { ...base, partySize: 2 + (index % 2) })));
+  const succeeded = results.filter((body) => !body.errors);
+  const sizes = new Set(succeeded.map((body) => body.data?.createReservation.partySize));
+  // Whichever payload won, every request with it got the reservation and every other one CONFLICT.
+  expect(sizes.size).toBe(1);
+  expect(succeeded).toHaveLength(5);
+  for (const body of results.filter((result) => result.errors)) {
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
+  }
+  expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+});
+
+test('racing transitions: of 10 simultaneous confirms one wins; of seat versus no-show only one happens', async () => {
+  const tenant = 'racing-status';
+  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const reservation = await book(url, tenant, { customerId, startsAt: '2030-12-29T19:00:00Z' });
+  const call = (mutation: string) =>
+    graphql<Record<string, { status: string }>>(url, `mutation ($id: ID!) { ${mutation}(id: $id) { status } }`, {
+      tenant,
+      variables: { id: reservation.id },
+    }).then(({ body }) => body);
+
+  const confirms = await Promise.all(Array.from({ length: 10 }, () => call('confirmReservation')));
+  expect(confirms.filter((body) => !body.errors)).toHaveLength(1);
+  for (const body of confirms.filter((result) => result.errors)) {
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', status: 'CONFIRMED' });
+  }
+
+  const mixed = await Promise.all(Array.from({ length: 10 }, (_, index) => call(index % 2 ? 'seatReservation' : 'markNoShow')));
+  const winners = mixed.filter((body) => !body.errors);
+  expect(winners).toHaveLength(1);
+  const final = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: reservation.id } });
+  expect(Object.values(winners[0]!.data!)[0]!.status).toBe(final.status);
+});
