@@ -1,5 +1,10 @@
 import path from 'node:path';
+import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '@reservations/platform/config';
+import { readObservabilityConfig, type ObservabilityConfig } from '@reservations/platform/observability/config';
+import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
+import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-auth';
+import { readOperationLimits, type OperationLimits } from './security/operation-limits';
 
 export interface GatewayConfig {
   mode: RuntimeMode;
@@ -10,6 +15,26 @@ export interface GatewayConfig {
   supergraphPath: string;
   /** Per-subgraph URL overrides of the supergraph's routing URLs, by subgraph name. */
   subgraphUrls: Record<string, string>;
+  /** Retry, timeout and breaker settings per known subgraph, and for any other. */
+  resilience: Record<string, ResiliencePolicy>;
+  defaultResilience: ResiliencePolicy;
+  /** Shared Redis for the gateway's caches; null means in-process caches only. */
+  redis: RedisSettings | null;
+  /** How long a registered persisted query (APQ) is kept. */
+  apqTtlSeconds: number;
+  /** Whole-response cache of cacheable queries (catalogue reads). */
+  responseCache: { enabled: boolean; maxTtlSeconds: number };
+  /** Secret shared with the subgraphs to sign every request sent to them. */
+  gatewaySigningSecret: string | null;
+  auth: CallerAuthConfig;
+  limits: OperationLimits;
+  introspection: boolean;
+  landingPage: boolean;
+  /** Origins browsers may call the gateway from (`*`: any). */
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  /** Sentry (when SENTRY_DSN is set) and /metrics. */
+  observability: ObservabilityConfig;
 }
 
 /** Subgraph name in supergraph.yaml -> the variable that overrides its routing URL. */
@@ -21,9 +46,11 @@ export const SUBGRAPH_URL_VARIABLES = {
 export function readGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const reader = new EnvReader(env);
   const subgraphUrls: Record<string, string> = {};
+  const resilience: Record<string, ResiliencePolicy> = {};
   for (const [name, variable] of Object.entries(SUBGRAPH_URL_VARIABLES)) {
     const url = reader.optionalUrl(variable, ['http', 'https']);
     if (url !== null) subgraphUrls[name] = url;
+    resilience[name] = readResiliencePolicy(reader, name);
   }
   const supergraphPath = reader.optionalString('SUPERGRAPH_PATH');
   const config: GatewayConfig = {
@@ -33,6 +60,22 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     port: reader.port('GATEWAY_PORT', 4000),
     supergraphPath: supergraphPath ? path.resolve(supergraphPath) : path.join(REPO_ROOT, 'supergraph.graphql'),
     subgraphUrls,
+    resilience,
+    defaultResilience: readResiliencePolicy(reader, null),
+    redis: readRedisSettings(reader),
+    apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
+    responseCache: {
+      enabled: reader.bool('RESPONSE_CACHE_ENABLED', true),
+      maxTtlSeconds: reader.int('REDIS_DEFAULT_TTL', 300, { min: 1, max: 86_400 }),
+    },
+    gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
+    auth: readCallerAuthConfig(reader),
+    limits: readOperationLimits(reader),
+    introspection: reader.bool('INTROSPECTION', reader.mode() !== 'production'),
+    landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
+    corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
+    maxBodyBytes: reader.int('MAX_BODY_BYTES', 262_144, { min: 1_024, max: 10_485_760 }),
+    observability: readObservabilityConfig(reader),
   };
   reader.done();
   return config;

@@ -1,43 +1,123 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
-import { TENANT_HEADER, tenantFromHeader, tenantRequiredPlugin } from '@reservations/platform/tenancy';
+import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
+import { metricsRoute } from '@reservations/platform/observability/metrics';
+import { flushSentry, initSentry } from '@reservations/platform/observability/sentry';
+import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
 import type { GatewayConfig } from './config';
-import type { GatewayContext } from './context';
+import { createGatewayContext, type GatewayContext } from './context';
+import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
+import { connectRedis } from '@reservations/platform/cache/redis-connection';
+import { cappedTtl, responseCachePlugins } from './cache/response-cache';
+import { landingPagePlugins } from './landing-page';
+import { GatewayMetrics } from './observability/metrics';
+import { readinessReport } from './readiness';
+import { createTenantResolver } from './security/caller-auth';
+import { operationLimitsPlugin } from './security/operation-limits';
+import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
 import { SubgraphDataSource } from './subgraph-data-source';
 
 export interface StartedGateway extends RunningService {
   port: number;
 }
 
-export function createGateway(config: GatewayConfig, logger: Logger): ApolloGateway {
+/**
+ * The gateway over the static supergraph. `links` collects, per subgraph, the resilient
+ * fetcher and the health the gateway learns from its traffic (read by /ready).
+ */
+export function createGateway(
+  config: GatewayConfig,
+  logger: Logger,
+  links: Map<string, SubgraphLink>,
+  onCatalogueChanged: (tenant: string) => Promise<void>,
+): ApolloGateway {
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   return new ApolloGateway({
     supergraphSdl,
     logger,
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) => {
+      const target = config.subgraphUrls[name] ?? url;
+      if (!target) throw new Error(`Subgraph "${name}" has no routing URL`);
+      const policy = config.resilience[name] ?? config.defaultResilience;
+      const link = createSubgraphLink(name, target, policy, logger, config.gatewaySigningSecret);
+      links.set(name, link);
+      return new SubgraphDataSource(link, onCatalogueChanged);
+    },
   });
 }
 
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<StartedGateway> {
+  // Before anything serves requests; a no-op without SENTRY_DSN (the SDK is not even loaded).
+  initSentry(config.observability.sentry, { service: 'gateway', logger });
+  const metrics = new GatewayMetrics();
+  const links = new Map<string, SubgraphLink>();
+  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : null;
+  // Shared in Redis when configured; otherwise in this process, with the same semantics.
+  const versions = new CatalogueVersions(
+    redis ? redis.keyValueCache('catalogue-version') : new InMemoryLRUCache<string>({ maxSize: 1_000_000 }),
+    () => redis?.isReady() ?? true,
+  );
+  const responses = cappedTtl(
+    redis ? redis.keyValueCache('responses') : new InMemoryLRUCache<string>({ maxSize: 64 * 1024 * 1024 }),
+    config.responseCache.maxTtlSeconds,
+  );
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, logger),
+    gateway: createGateway(config, logger, links, (tenant) => versions.bump(tenant)),
+    // Automatic persisted queries: in Redis when configured, so every gateway instance (and
+    // a restarted one) knows a hash once any has seen it; else an in-process LRU cache.
+    // Every hash lookup counts as an `apq` cache hit or miss in /metrics.
+    persistedQueries: {
+      ttl: config.apqTtlSeconds,
+      cache: metrics.countLookups('apq', redis ? redis.keyValueCache('apq') : new InMemoryLRUCache<string>()),
+    },
+    introspection: config.introspection,
+    // Bounds parsing work before validation ever runs (a huge document is refused early).
+    parseOptions: { maxTokens: 10_000 },
     includeStacktraceInErrorResponses: false,
     // runService owns the process lifecycle and stops the HTTP server before Apollo.
     stopOnTerminationSignals: false,
     formatError: maskUnexpectedErrors(logger),
-    plugins: [tenantRequiredPlugin<GatewayContext>()],
+    plugins: [
+      tenantRequiredPlugin<GatewayContext>(),
+      operationLimitsPlugin<GatewayContext>(config.limits),
+      ...landingPagePlugins(config.landingPage),
+      ...(config.responseCache.enabled ? responseCachePlugins(responses, versions, (cache, hit) => metrics.recordCacheLookup(cache, hit)) : []),
+      observabilityPlugin<GatewayContext>(metrics.service, logger),
+    ],
   });
-  await apollo.start();
+  await apollo.start().catch(async (error: unknown) => {
+    await redis?.close();
+    throw error;
+  });
+  // Loading the supergraph built one link per subgraph: count their fetches, expose their breakers.
+  for (const link of links.values()) metrics.watchSubgraph(link);
+  const resolveTenant = createTenantResolver(config.auth);
+  if (!config.auth.required) {
+    logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
+  }
+  if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
-    context: async (req) => ({ tenantId: tenantFromHeader(req.headers[TENANT_HEADER]), logger }),
-    routes: { '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }) },
+    maxBodyBytes: config.maxBodyBytes,
+    corsOrigins: config.corsOrigins,
+    context: (req, requestId, observation) => createGatewayContext(req, requestId, logger, resolveTenant, observation),
+    // The edge: a client's bare traceparent gives the trace id, not the sampling decision.
+    observability: { service: 'gateway', edge: true },
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+      '/ready': async (_req, res) => {
+        const report = await readinessReport(links);
+        sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
+      },
+      ...(config.observability.metricsEnabled ? { '/metrics': metricsRoute(metrics.service) } : {}),
+    },
   });
   try {
     const { url, port } = await listen(httpServer, config.port, config.host);
@@ -47,10 +127,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       async stop() {
         await closeHttpServer(httpServer);
         await apollo.stop();
+        await redis?.close();
+        await flushSentry();
       },
     };
   } catch (error) {
     await apollo.stop();
+    await redis?.close();
     throw error;
   }
 }

@@ -1,14 +1,36 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { TENANT_HEADER } from '@reservations/platform/tenancy';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
 import type { GatewayContext } from './context';
+import type { SubgraphLink } from './resilience/subgraph-link';
 
 /**
- * How the gateway talks to one subgraph. Only what subgraphs need crosses: the tenant,
- * never arbitrary client headers.
+ * How the gateway talks to one subgraph: through the subgraph's resilient fetcher, with
+ * only the headers the gateway decided to forward.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    link: SubgraphLink,
+    /** Called when the subgraph reports that a write changed the tenant's catalogue. */
+    private readonly onCatalogueChanged: (tenant: string) => Promise<void>,
+  ) {
+    super({ url: link.url, fetcher: link.fetcher });
+  }
+
+  // Awaited before the client gets its answer, so its next read already misses the cache.
+  override async didReceiveResponse({
+    response,
+    context,
+  }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]): Promise<GatewayGraphQLResponse> {
+    const tenant = (context as Partial<GatewayContext>).tenantId;
+    if (tenant && response.http?.headers.get(CATALOGUE_CHANGED_HEADER)) await this.onCatalogueChanged(tenant);
+    return response;
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Health checks and schema loading run without a client request, hence no tenant.
-    if ('tenantId' in context && context.tenantId) request.http?.headers.set(TENANT_HEADER, context.tenantId);
+    // Requests made outside a client request (schema loading, health checks) carry nothing.
+    if (!('subgraphHeaders' in context)) return;
+    const { subgraphHeaders } = context as GatewayContext;
+    for (const [name, value] of Object.entries(subgraphHeaders)) request.http?.headers.set(name, value);
   }
 }

@@ -130,11 +130,13 @@ test('subgraph errors reach the client with their code through the gateway', asy
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
 });
 
-test('a browser opening /graphql gets the Apollo Sandbox landing page', async () => {
+test('a browser opening /graphql gets Apollo Sandbox, preset for tenant demo', async () => {
   const response = await fetch(supergraph.gatewayUrl, { headers: { accept: 'text/html' } });
   expect(response.status).toBe(200);
   const html = await response.text();
   expect(html).toMatch(/sandbox/i);
+  expect(html).toMatch(/"sharedHeaders":\{"x-tenant-id":"demo"\}/);
+  expect(html).toContain('query CustomersWithReservations');
 });
 
 test('GET /health answers ok on the gateway and both subgraphs', async () => {

@@ -1,0 +1,193 @@
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@reservations/platform/errors';
+import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
+import type { Logger } from '@reservations/platform/logger';
+import { currentRequest } from '@reservations/platform/observability/request-scope';
+import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { ResiliencePolicy } from './policy';
+import { isRetrySafeBody } from './retry-safety';
+import type { SubgraphHealth } from './subgraph-health';
+
+/** How one attempt ended: answered (any status but the retryable ones), or why not. */
+export type AttemptResult = 'answered' | 'timeout' | 'network' | 'http_429' | 'http_5xx';
+/** How a whole subgraph request ended: answered, or the reason it became SERVICE_UNAVAILABLE. */
+export type FetchOutcome = 'answered' | 'circuit_open' | 'deadline' | 'not_retried' | 'retries_exhausted' | 'no_time_left';
+
+/** What metrics and error reporting learn from a subgraph's fetcher (see gateway/src/observability). */
+export interface SubgraphFetchObserver {
+  attempt(subgraph: string, result: AttemptResult, seconds: number): void;
+  retry(subgraph: string, reason: string): void;
+  finished(subgraph: string, outcome: FetchOutcome, seconds: number, reason: string | null): void;
+}
+
+/**
+ * Observers by the link's health object, so the gateway can watch a fetcher that
+ * `createSubgraphLink` built without changing how links are built.
+ */
+const observers = new WeakMap<SubgraphHealth, SubgraphFetchObserver>();
+
+export function observeSubgraphFetches(health: SubgraphHealth, observer: SubgraphFetchObserver): void {
+  observers.set(health, observer);
+}
+
+const secondsSince = (start: number): number => (performance.now() - start) / 1000;
+
+/** Statuses that say "try again later"; any other response is the subgraph's answer. */
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+
+export interface ResilientFetcherOptions {
+  subgraph: string;
+  policy: ResiliencePolicy;
+  breaker: CircuitBreaker;
+  health: SubgraphHealth;
+  logger: Logger;
+  /** Shared secret to sign each attempt with (see platform security/request-signing). */
+  signingSecret?: string | null;
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function serviceUnavailable(subgraph: string, reason: string): GraphQLError {
+  return new GraphQLError(`Subgraph "${subgraph}" is unavailable: ${reason}`, {
+    extensions: { code: ErrorCode.ServiceUnavailable, subgraph },
+  });
+}
+
+/** Retry-After as milliseconds (delta-seconds or an HTTP date), or null when absent/invalid. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (header === null) return null;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** Exponential backoff with ±20 % jitter: about 1 s, 2 s, 4 s for a 1 s base. */
+export function backoffMs(attempt: number, baseMs: number, random: () => number): number {
+  return Math.round(baseMs * 2 ** attempt * (0.8 + 0.4 * random()));
+}
+
+type Attempt =
+  | { kind: 'answered'; response: Response }
+  | { kind: 'retryable-status'; response: Response }
+  | { kind: 'network'; reason: string };
+
+function attemptResult(result: Attempt): AttemptResult {
+  if (result.kind === 'answered') return 'answered';
+  if (result.kind === 'network') return result.reason.startsWith('timed out') ? 'timeout' : 'network';
+  return result.response.status === 429 ? 'http_429' : 'http_5xx';
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The fetcher the gateway uses for one subgraph: per-attempt timeout, bounded retries with
+ * backoff for requests that are safe to repeat, an overall deadline, and a circuit breaker.
+ * Whatever gives up becomes a SERVICE_UNAVAILABLE error naming the subgraph.
+ */
+export function createResilientFetcher(options: ResilientFetcherOptions): Fetcher {
+  const { subgraph, policy, breaker, health, logger } = options;
+  const doFetch = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? defaultSleep;
+
+  async function attempt(url: string, init: FetcherRequestInit, timeoutMs: number): Promise<Attempt> {
+    const method = init.method ?? 'POST';
+    const body = init.body === undefined ? '' : init.body.toString();
+    const headers = options.signingSecret
+      ? { ...init.headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, url, method, init.headers, body) }
+      : init.headers;
+    try {
+      const response = await doFetch(url, {
+        method,
+        headers,
+        body: init.body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return RETRYABLE_STATUS.has(response.status) ? { kind: 'retryable-status', response } : { kind: 'answered', response };
+    } catch (error) {
+      // The abort reason is a DOMException named TimeoutError, which is not an Error instance.
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      return { kind: 'network', reason: timedOut ? `timed out after ${timeoutMs} ms` : 'connection failed' };
+    }
+  }
+
+  return async (url, init = {}) => {
+    const requestId = init.headers?.[REQUEST_ID_HEADER];
+    // Within a client request, log with its request-scoped logger (requestId and traceId).
+    const log = currentRequest()?.logger.child({ subgraph }) ?? logger.child({ subgraph, requestId });
+    // Breaker transitions are logged here, where the request that caused them is known.
+    const observe = (change: () => void): void => {
+      const before = breaker.state;
+      change();
+      if (breaker.state !== before) log.warn({ from: before, to: breaker.state }, `circuit breaker ${breaker.state}`);
+    };
+    const retrySafe = isRetrySafeBody(init.body);
+    const deadline = Date.now() + policy.deadlineMs;
+    const observer = observers.get(health);
+    const started = performance.now();
+    const giveUp = (outcome: FetchOutcome, reason: string): GraphQLError => {
+      observer?.finished(subgraph, outcome, secondsSince(started), reason);
+      return serviceUnavailable(subgraph, reason);
+    };
+
+    for (let attemptNumber = 0; ; attemptNumber++) {
+      let acquired = false;
+      observe(() => (acquired = breaker.tryAcquire()));
+      if (!acquired) throw giveUp('circuit_open', 'circuit open');
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        breaker.release();
+        throw giveUp('deadline', 'deadline exceeded');
+      }
+      const attemptStarted = performance.now();
+      const result = await attempt(url, init, Math.min(policy.timeoutMs, remaining));
+      observer?.attempt(subgraph, attemptResult(result), secondsSince(attemptStarted));
+
+      if (result.kind === 'answered') {
+        observe(() => breaker.recordSuccess());
+        health.succeeded();
+        observer?.finished(subgraph, 'answered', secondsSince(started), null);
+        return result.response as unknown as FetcherResponse;
+      }
+
+      let reason: string;
+      let waitAtLeast = 0;
+      if (result.kind === 'network') {
+        reason = result.reason;
+        if (reason.startsWith('timed out')) log.warn({ attempt: attemptNumber + 1 }, `subgraph request ${reason}`);
+        observe(() => breaker.recordFailure());
+      } else {
+        const { status, headers } = result.response;
+        reason = `HTTP ${status}`;
+        waitAtLeast = retryAfterMs(headers.get('retry-after')) ?? 0;
+        // A 429 is the subgraph protecting itself, not a sign that it is down.
+        if (status === 429) breaker.release();
+        else observe(() => breaker.recordFailure());
+        // Free the connection: this response will not be read.
+        await result.response.body?.cancel().catch(() => undefined);
+      }
+      health.failed(reason);
+
+      if (!retrySafe) {
+        log.warn({ reason }, 'subgraph request failed; not retried (a mutation without idempotency key)');
+        throw giveUp('not_retried', reason);
+      }
+      if (attemptNumber >= policy.maxRetries) {
+        log.warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; retries exhausted');
+        throw giveUp('retries_exhausted', reason);
+      }
+      const delay = Math.min(Math.max(backoffMs(attemptNumber, policy.retryDelayMs, random), waitAtLeast), policy.maxRetryDelayMs);
+      if (Date.now() + delay >= deadline) {
+        log.warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; no time left to retry');
+        throw giveUp('no_time_left', reason);
+      }
+      log.warn({ reason, attempt: attemptNumber + 1, delayMs: delay }, 'retrying subgraph request');
+      observer?.retry(subgraph, reason);
+      await sleep(delay);
+    }
+  };
+}

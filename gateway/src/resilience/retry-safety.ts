@@ -1,0 +1,82 @@
+import { Kind, OperationTypeNode, parse, type ObjectValueNode, type ValueNode } from 'graphql';
+
+const IDEMPOTENCY_KEY = 'idempotencyKey';
+
+function hasKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasKey);
+  if (value === null || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  const key = record[IDEMPOTENCY_KEY];
+  if (typeof key === 'string' && key !== '') return true;
+  return Object.values(record).some(hasKey);
+}
+
+function literalHasKey(node: ValueNode, variables: Record<string, unknown>): boolean {
+  switch (node.kind) {
+    case Kind.VARIABLE:
+      return hasKey(variables[node.name.value]);
+    case Kind.LIST:
+      return node.values.some((item) => literalHasKey(item, variables));
+    case Kind.OBJECT:
+      return objectHasKey(node, variables);
+    default:
+      return false;
+  }
+}
+
+/** The value given to an `idempotencyKey` argument or input field: present and non-empty? */
+function keyValuePresent(node: ValueNode, variables: Record<string, unknown>): boolean {
+  if (node.kind === Kind.STRING) return node.value !== '';
+  if (node.kind !== Kind.VARIABLE) return false;
+  const value = variables[node.name.value];
+  return typeof value === 'string' && value !== '';
+}
+
+function objectHasKey(node: ObjectValueNode, variables: Record<string, unknown>): boolean {
+  return node.fields.some((field) =>
+    field.name.value === IDEMPOTENCY_KEY ? keyValuePresent(field.value, variables) : literalHasKey(field.value, variables),
+  );
+}
+
+/**
+ * Whether the gateway may send a subgraph request more than once. Queries may always be
+ * repeated. A mutation may only when every root field carries a non-empty idempotencyKey
+ * (as an argument, or inside an input object, inline or through variables): the subgraph
+ * then answers a repeat with the first result instead of writing twice.
+ */
+export function isRetrySafe(query: string, variables: Record<string, unknown> = {}): boolean {
+  // Cheap pre-check: the gateway's subgraph fetches start with their operation keyword.
+  if (!/^\s*mutation\b/.test(query)) return true;
+  let document;
+  try {
+    document = parse(query);
+  } catch {
+    return false;
+  }
+  return document.definitions.every((definition) => {
+    if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== OperationTypeNode.MUTATION) return true;
+    return definition.selectionSet.selections.every((selection) => {
+      if (selection.kind !== Kind.FIELD) return false;
+      return (selection.arguments ?? []).some((argument) =>
+        argument.name.value === IDEMPOTENCY_KEY
+          ? keyValuePresent(argument.value, variables)
+          : literalHasKey(argument.value, variables),
+      );
+    });
+  });
+}
+
+/** Reads query and variables out of the JSON body RemoteGraphQLDataSource sends. */
+export function isRetrySafeBody(body: string | Buffer | undefined): boolean {
+  if (body === undefined) return true;
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (!text.includes('mutation')) return true;
+  try {
+    const parsed = JSON.parse(text) as { query?: unknown; variables?: unknown };
+    if (typeof parsed.query !== 'string') return false;
+    const variables = parsed.variables && typeof parsed.variables === 'object' ? (parsed.variables as Record<string, unknown>) : {};
+    return isRetrySafe(parsed.query, variables);
+  } catch {
+    return false;
+  }
+}

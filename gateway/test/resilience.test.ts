@@ -1,0 +1,229 @@
+import { createLogger } from '@reservations/platform/logger';
+import { FaultProxy } from '@reservations/test-support/fault-proxy';
+import { graphql, graphqlData } from '@reservations/test-support/graphql';
+import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { readGatewayConfig } from '../src/config';
+import { startGateway, type StartedGateway } from '../src/server';
+
+/**
+ * The gateway in front of fault-injecting proxies to the real subgraphs, with delays short
+ * enough that no test waits for seconds.
+ */
+const FAST_POLICY = {
+  SERVICE_MAX_RETRIES: '3',
+  SERVICE_RETRY_DELAY_MS: '40',
+  SERVICE_TIMEOUT: '300',
+  SERVICE_DEADLINE_MS: '3000',
+  SERVICE_BREAKER_THRESHOLD: '50',
+  SERVICE_BREAKER_RESET_MS: '200',
+};
+
+let supergraph: TestSupergraph;
+let customerProxy: FaultProxy;
+let reservationProxy: FaultProxy;
+const gateways: StartedGateway[] = [];
+
+async function gatewayWith(env: Record<string, string> = {}): Promise<string> {
+  const gateway = await startGateway(
+    readGatewayConfig({
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      GATEWAY_PORT: '0',
+      CUSTOMER_SUBGRAPH_URL: customerProxy.url,
+      RESERVATION_SUBGRAPH_URL: reservationProxy.url,
+      ...FAST_POLICY,
+      ...env,
+    }),
+    createLogger('resilience-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
+  );
+  gateways.push(gateway);
+  return gateway.url;
+}
+
+const CUSTOMERS = '{ customers { nodes { id name } } }';
+
+beforeAll(async () => {
+  supergraph = await startTestSupergraph('resilience');
+  customerProxy = await FaultProxy.start(supergraph.customer.url);
+  reservationProxy = await FaultProxy.start(supergraph.reservation.url);
+  await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Resilient Rita", email: "rita@example.com" }) { id } }', {
+    tenant: 'faults',
+  });
+});
+
+beforeEach(() => {
+  customerProxy.reset();
+  reservationProxy.reset();
+});
+
+afterAll(async () => {
+  for (const gateway of gateways) await gateway.stop();
+  await customerProxy?.stop();
+  await reservationProxy?.stop();
+  await supergraph?.stop();
+});
+
+test('a query succeeds after two transient 503s, with growing backoff between attempts', async () => {
+  const url = await gatewayWith();
+  customerProxy.failNext(2, 503);
+  const data = await graphqlData<{ customers: { nodes: { name: string }[] } }>(url, CUSTOMERS, { tenant: 'faults' });
+  expect(data.customers.nodes.map((customer) => customer.name)).toEqual(['Resilient Rita']);
+  const seen = customerProxy.graphqlRequests();
+  expect(seen).toHaveLength(3);
+  const [first, second, third] = seen.map((request) => request.at);
+  const gap1 = second! - first!;
+  const gap2 = third! - second!;
+  expect(gap1).toBeGreaterThanOrEqual(30);
+  expect(gap2).toBeGreaterThan(gap1);
+});
+
+test('Retry-After from a 429 is honoured', async () => {
+  const url = await gatewayWith();
+  customerProxy.failNext(1, 429, { 'retry-after': '1' });
+  const started = Date.now();
+  await graphqlData(url, CUSTOMERS, { tenant: 'faults' });
+  expect(customerProxy.graphqlRequests()).toHaveLength(2);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+});
+
+test('a 4xx or a GraphQL error from the subgraph is not retried', async () => {
+  const url = await gatewayWith();
+  customerProxy.failNext(1, 400);
+  const { body } = await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  expect(body.errors?.length).toBeGreaterThan(0);
+  expect(customerProxy.graphqlRequests()).toHaveLength(1);
+
+  customerProxy.reset();
+  await graphql(url, '{ customers(first: 1000) { totalCount } }', { tenant: 'faults' });
+  expect(customerProxy.graphqlRequests()).toHaveLength(1);
+});
+
+test('a mutation without an idempotency key hitting a 503 is sent exactly once', async () => {
+  const url = await gatewayWith();
+  customerProxy.failNext(1, 503);
+  const { body } = await graphql(url, 'mutation { createCustomer(input: { name: "Once", email: "once@example.com" }) { id } }', {
+    tenant: 'faults',
+  });
+  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
+  expect(customerProxy.graphqlRequests()).toHaveLength(1);
+});
+
+test('a hanging subgraph is cut off at the timeout and the client gets a timely error', async () => {
+  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '1', SERVICE_TIMEOUT: '200' });
+  customerProxy.mode = 'hang';
+  const started = Date.now();
+  const { body } = await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  const elapsed = Date.now() - started;
+  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
+  expect(body.errors?.[0]?.message).toMatch(/timed out/);
+  expect(customerProxy.graphqlRequests()).toHaveLength(2);
+  expect(elapsed).toBeGreaterThanOrEqual(400);
+  expect(elapsed).toBeLessThan(2_000);
+});
+
+test('the overall deadline bounds retries', async () => {
+  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '10', SERVICE_TIMEOUT: '150', SERVICE_DEADLINE_MS: '500' });
+  customerProxy.mode = 'hang';
+  const started = Date.now();
+  const { body } = await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  expect(Date.now() - started).toBeLessThan(1_500);
+  expect(customerProxy.graphqlRequests().length).toBeLessThanOrEqual(4);
+});
+
+test('the breaker opens after the threshold, fails fast, half-opens and closes after recovery', async () => {
+  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '0', SERVICE_BREAKER_THRESHOLD: '3', SERVICE_BREAKER_RESET_MS: '300' });
+  customerProxy.failNext(3, 503);
+  for (let i = 0; i < 3; i++) await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  expect(customerProxy.graphqlRequests()).toHaveLength(3);
+
+  const failFast = await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  expect(failFast.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
+  expect(failFast.body.errors?.[0]?.message).toMatch(/circuit open/);
+  expect(customerProxy.graphqlRequests()).toHaveLength(3);
+  const open = (await (await fetch(new URL('/ready', url))).json()) as { subgraphs: Record<string, { breaker: string }> };
+  expect(open.subgraphs['customer']?.breaker).toBe('open');
+
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  const recovered = await graphqlData<{ customers: { nodes: unknown[] } }>(url, CUSTOMERS, { tenant: 'faults' });
+  expect(recovered.customers.nodes).toHaveLength(1);
+  expect(customerProxy.graphqlRequests()).toHaveLength(4);
+  const closed = (await (await fetch(new URL('/ready', url))).json()) as { subgraphs: Record<string, { breaker: string }> };
+  expect(closed.subgraphs['customer']?.breaker).toBe('closed');
+});
+
+test('with the reservation subgraph down, customers still come back with errors on reservations', async () => {
+  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '1' });
+  reservationProxy.mode = 'down';
+  const { status, body } = await graphql<{ customers: { nodes: { name: string; reservations: unknown }[] } }>(
+    url,
+    '{ customers { nodes { name reservations { id } } } }',
+    { tenant: 'faults' },
+  );
+  expect(status).toBe(200);
+  expect(body.data?.customers.nodes.map((customer) => customer.name)).toEqual(['Resilient Rita']);
+  expect(body.data?.customers.nodes[0]?.reservations).toBeNull();
+  // The gateway reports a failed fetch once, for the whole batch, without a per-item path.
+  expect(body.errors).toEqual([
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', subgraph: 'reservation' }) }),
+  ]);
+});
+
+test('the gateway starts and serves while a subgraph is down at start-up', async () => {
+  reservationProxy.mode = 'down';
+  const url = await gatewayWith();
+  const health = await fetch(new URL('/health', url));
+  expect(health.status).toBe(200);
+  const data = await graphqlData<{ customers: { nodes: unknown[] } }>(url, CUSTOMERS, { tenant: 'faults' });
+  expect(data.customers.nodes).toHaveLength(1);
+});
+
+test('only tenant, authorization, request id and trace context reach subgraphs; the request id comes back', async () => {
+  const url = await gatewayWith();
+  const response = await graphql(url, CUSTOMERS, {
+    tenant: 'faults',
+    headers: {
+      authorization: 'Bearer abc',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      'x-request-id': 'client-chosen-id-1',
+      cookie: 'session=secret',
+      'x-internal-flag': 'admin',
+    },
+  });
+  expect(response.headers.get('x-request-id')).toBe('client-chosen-id-1');
+  const [seen] = customerProxy.graphqlRequests();
+  expect(seen?.headers).toMatchObject({
+    'x-tenant-id': 'faults',
+    authorization: 'Bearer abc',
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    'x-request-id': 'client-chosen-id-1',
+  });
+  expect(seen?.headers['cookie']).toBeUndefined();
+  expect(seen?.headers['x-internal-flag']).toBeUndefined();
+
+  customerProxy.reset();
+  const generated = await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  const requestId = generated.headers.get('x-request-id');
+  expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(customerProxy.graphqlRequests()[0]?.headers['x-request-id']).toBe(requestId);
+});
+
+test('/ready reports each subgraph, and a down subgraph degrades it', async () => {
+  const url = await gatewayWith();
+  const healthy = await fetch(new URL('/ready', url));
+  expect(healthy.status).toBe(200);
+  expect(await healthy.json()).toMatchObject({
+    status: 'ready',
+    supergraphLoaded: true,
+    subgraphs: { customer: { reachable: true, breaker: 'closed' }, reservation: { reachable: true, breaker: 'closed' } },
+  });
+
+  reservationProxy.mode = 'down';
+  await graphql(url, '{ customers { nodes { reservations { id } } } }', { tenant: 'faults' });
+  const degraded = await fetch(new URL('/ready', url));
+  expect(degraded.status).toBe(200);
+  expect(await degraded.json()).toMatchObject({
+    status: 'degraded',
+    subgraphs: { customer: { reachable: true }, reservation: { reachable: false, lastKnownState: 'down' } },
+  });
+});

@@ -1,0 +1,195 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createClient } from '@redis/client';
+import { FaultProxy } from '@reservations/test-support/fault-proxy';
+import { freePort } from '@reservations/test-support/net';
+import { graphql, graphqlData } from '@reservations/test-support/graphql';
+import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import type { StartedGateway } from '../src/server';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PRODUCTS = '{ products(first: 10) { nodes { id name priceCents } } }';
+
+let supergraph: TestSupergraph;
+let customerProxy: FaultProxy;
+const gateways: StartedGateway[] = [];
+const prefixes: string[] = [];
+
+async function gateway(env: Record<string, string> = {}): Promise<StartedGateway> {
+  const prefix = `test-cache-${randomBytes(4).toString('hex')}:`;
+  prefixes.push(prefix);
+  const started = await startTestGateway(
+    { customer: customerProxy.url, reservation: supergraph.reservation.url },
+    { REDIS_URL, REDIS_KEY_PREFIX: prefix, ...env },
+  );
+  gateways.push(started);
+  await waitFor(async () => (await fetch(new URL('/health', started.url))).ok);
+  return started;
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function createProduct(tenant: string, name: string, priceCents: number): Promise<string> {
+  const { createProduct } = await graphqlData<{ createProduct: { id: string } }>(
+    supergraph.gatewayUrl,
+    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+    { tenant, variables: { input: { name, priceCents } } },
+  );
+  return createProduct.id;
+}
+
+/** Reads products and reports whether the customer subgraph was asked. */
+async function read(url: string, tenant: string, query = PRODUCTS): Promise<{ cache: string | null; reachedSubgraph: boolean; body: unknown }> {
+  const before = customerProxy.graphqlRequests().length;
+  const { headers, body } = await graphql(url, query, { tenant });
+  return { cache: headers.get('x-cache'), reachedSubgraph: customerProxy.graphqlRequests().length > before, body };
+}
+
+beforeAll(async () => {
+  supergraph = await startTestSupergraph('cache');
+  customerProxy = await FaultProxy.start(supergraph.customer.url);
+  await createProduct('shop-a', 'Espresso', 250);
+  await createProduct('shop-b', 'Matcha', 400);
+});
+
+afterAll(async () => {
+  for (const started of gateways) await started.stop();
+  await customerProxy?.stop();
+  await supergraph?.stop();
+  const redis = createClient({ url: REDIS_URL });
+  await redis.connect();
+  for (const prefix of prefixes) {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(keys);
+  }
+  await redis.close();
+});
+
+test('miss then hit: the second identical products query does not reach the customer subgraph', async () => {
+  const { url } = await gateway();
+  const first = await read(url, 'shop-a');
+  expect(first).toMatchObject({ cache: 'MISS', reachedSubgraph: true });
+  const second = await read(url, 'shop-a');
+  expect(second).toMatchObject({ cache: 'HIT', reachedSubgraph: false });
+  expect(second.body).toEqual(first.body);
+});
+
+test('a query mixing products and customers is never cached', async () => {
+  const { url } = await gateway();
+  const mixed = '{ products { nodes { id } } customers { nodes { id } } }';
+  expect((await read(url, 'shop-a', mixed)).cache).toBe('BYPASS');
+  const again = await read(url, 'shop-a', mixed);
+  expect(again).toMatchObject({ cache: 'BYPASS', reachedSubgraph: true });
+});
+
+test('two tenants, same query text: each gets its own data', async () => {
+  const { url } = await gateway();
+  const a = (await read(url, 'shop-a')).body as { data: { products: { nodes: { name: string }[] } } };
+  const b = (await read(url, 'shop-b')).body as { data: { products: { nodes: { name: string }[] } } };
+  expect(a.data.products.nodes.map((product) => product.name)).toEqual(['Espresso']);
+  expect(b.data.products.nodes.map((product) => product.name)).toEqual(['Matcha']);
+  const bAgain = await read(url, 'shop-b');
+  expect(bAgain.cache).toBe('HIT');
+  expect(bAgain.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Matcha' })] } } });
+});
+
+test("a product update through the gateway is visible at once; the other tenant's entry stays a hit", async () => {
+  const { url } = await gateway();
+  const id = await createProduct('shop-c', 'Flat white', 300);
+  await read(url, 'shop-c');
+  await read(url, 'shop-b');
+  expect((await read(url, 'shop-c')).cache).toBe('HIT');
+
+  await graphqlData(url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id } }', {
+    tenant: 'shop-c',
+    variables: { input: { id, priceCents: 350 } },
+  });
+  const fresh = await read(url, 'shop-c');
+  expect(fresh.cache).toBe('MISS');
+  expect(fresh.body).toEqual({ data: { products: { nodes: [{ id, name: 'Flat white', priceCents: 350 }] } } });
+  expect((await read(url, 'shop-b')).cache).toBe('HIT');
+});
+
+test('a write made on another gateway instance invalidates this one too (shared versions)', async () => {
+  const one = await gateway();
+  const prefix = prefixes.at(-1)!;
+  const two = await startTestGateway({ customer: customerProxy.url, reservation: supergraph.reservation.url }, { REDIS_URL, REDIS_KEY_PREFIX: prefix });
+  gateways.push(two);
+  const id = await createProduct('shop-d', 'Cortado', 280);
+  await read(one.url, 'shop-d');
+  expect((await read(one.url, 'shop-d')).cache).toBe('HIT');
+  await graphqlData(two.url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id } }', {
+    tenant: 'shop-d',
+    variables: { input: { id, name: 'Cortado doble' } },
+  });
+  const fresh = await read(one.url, 'shop-d');
+  expect(fresh.cache).toBe('MISS');
+  expect(JSON.stringify(fresh.body)).toContain('Cortado doble');
+});
+
+test('without Redis (embedded default) the in-process cache behaves the same', async () => {
+  const started = await startTestGateway({ customer: customerProxy.url, reservation: supergraph.reservation.url });
+  gateways.push(started);
+  expect((await read(started.url, 'shop-a')).cache).toBe('MISS');
+  expect((await read(started.url, 'shop-a')).cache).toBe('HIT');
+  expect((await read(started.url, 'shop-b')).cache).toBe('MISS');
+});
+
+function startRedis(port: number): ChildProcess {
+  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+}
+
+test('Redis stopped mid-run: requests keep succeeding uncached; after restart, hits resume', async () => {
+  const port = await freePort();
+  let redis = startRedis(port);
+  try {
+    const { url } = await gateway({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    await waitFor(async () => (await read(url, 'shop-a')).cache === 'MISS');
+    expect((await read(url, 'shop-a')).cache).toBe('HIT');
+
+    redis.kill('SIGKILL');
+    await new Promise((resolve) => redis.once('exit', resolve));
+    for (let i = 0; i < 3; i++) {
+      const during = await read(url, 'shop-a');
+      expect(during.cache).toBe('BYPASS');
+      expect(during.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Espresso' })] } } });
+    }
+
+    redis = startRedis(port);
+    await waitFor(async () => (await read(url, 'shop-a')).cache === 'MISS', 10_000);
+    expect((await read(url, 'shop-a')).cache).toBe('HIT');
+  } finally {
+    redis.kill('SIGKILL');
+  }
+});
+
+test('a catalogue write made directly on the customer subgraph (sharing Redis) refreshes cached reads at once', async () => {
+  const prefix = `test-cache-${randomBytes(4).toString('hex')}:`;
+  prefixes.push(prefix);
+  const shared = await startTestSupergraph('cache_direct', { env: { REDIS_URL, REDIS_KEY_PREFIX: prefix } });
+  try {
+    const { createProduct } = await graphqlData<{ createProduct: { id: string } }>(
+      shared.gatewayUrl,
+      'mutation { createProduct(input: { name: "Ristretto", priceCents: 200 }) { id } }',
+      { tenant: 'shop-e' },
+    );
+    const cacheStatus = async (): Promise<string | null> => (await graphql(shared.gatewayUrl, PRODUCTS, { tenant: 'shop-e' })).headers.get('x-cache');
+    await waitFor(async () => (await cacheStatus()) === 'HIT');
+
+    await graphqlData(shared.customer.url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id } }', {
+      tenant: 'shop-e',
+      variables: { input: { id: createProduct.id, priceCents: 225 } },
+    });
+    const { headers, body } = await graphql(shared.gatewayUrl, PRODUCTS, { tenant: 'shop-e' });
+    expect(headers.get('x-cache')).toBe('MISS');
+    expect(JSON.stringify(body)).toContain('"priceCents":225');
+  } finally {
+    await shared.stop();
+  }
+});
