@@ -90,6 +90,10 @@ describe('docker-compose.yml', () => {
     expect(service('postgres').volumes).toContain('./docker/postgres-init:/docker-entrypoint-initdb.d:ro');
   });
 
+  it('lets the reservation subgraph reach the customer subgraph by service name, not its database', () => {
+    expect(environment('reservation')).toMatchObject({ CUSTOMER_SUBGRAPH_URL: 'http://customer:4004/graphql' });
+  });
+
   it('wires the gateway to the subgraphs by service name', () => {
     expect(environment('gateway')).toMatchObject({
       CUSTOMER_SUBGRAPH_URL: 'http://customer:4004/graphql',
@@ -107,7 +111,8 @@ describe('docker-compose.yml', () => {
     expect(service('migrate').command).toEqual(['npm', 'run', 'db:deploy']);
     expect(dependsOn('migrate')).toEqual({ postgres: 'service_healthy' });
     expect(dependsOn('customer')).toEqual({ migrate: 'service_completed_successfully' });
-    expect(dependsOn('reservation')).toEqual({ migrate: 'service_completed_successfully' });
+    // The reservation subgraph checks customers against the customer subgraph when booking.
+    expect(dependsOn('reservation')).toEqual({ migrate: 'service_completed_successfully', customer: 'service_healthy' });
     expect(dependsOn('gateway')).toEqual({ customer: 'service_healthy', reservation: 'service_healthy', redis: 'service_healthy' });
   });
 });

@@ -1,0 +1,254 @@
+/**
+ * Hostile requests against the supergraph in production mode: each has a documented
+ * outcome, and afterwards every service still answers and no data changed.
+ */
+import { SignJWT } from 'jose';
+import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
+import { graphql, graphqlData } from '@reservations/test-support/graphql';
+import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+
+const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef-xyz';
+const JWT_SECRET = 'test-jwt-secret-0123456789abcdef-0123456';
+const ALLOWED_ORIGIN = 'https://app.example.com';
+
+let supergraph: TestSupergraph;
+let tokenA: string;
+let tokenB: string;
+const owned: { customerId?: string; reservationId?: string; productId?: string } = {};
+
+async function token(tenant: string, options: { expiresIn?: string; secret?: string } = {}): Promise<string> {
+  return new SignJWT({ tenant })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '5m')
+    .sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
+}
+
+interface Raw {
+  status: number;
+  body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } | null;
+  text: string;
+  headers: Headers;
+}
+
+async function raw(url: string, init: RequestInit): Promise<Raw> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: Raw['body'] = null;
+  try {
+    body = JSON.parse(text) as Raw['body'];
+  } catch {
+    body = null;
+  }
+  return { status: response.status, body, text, headers: response.headers };
+}
+
+function post(body: string, headers: Record<string, string> = {}, url = supergraph.gatewayUrl): Promise<Raw> {
+  return raw(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+function asA(extra: Record<string, string> = {}): Record<string, string> {
+  return { authorization: `Bearer ${tokenA}`, ...extra };
+}
+
+async function snapshot(): Promise<string> {
+  const [customers, reservations] = await Promise.all([
+    supergraph.customer.client.customer.findMany({ orderBy: { id: 'asc' } }),
+    supergraph.reservation.client.reservation.findMany({ orderBy: { id: 'asc' } }),
+  ]);
+  return JSON.stringify({ customers, reservations });
+}
+
+beforeAll(async () => {
+  supergraph = await startTestSupergraph('security', {
+    env: {
+      NODE_ENV: 'production',
+      GATEWAY_SIGNING_SECRET: SIGNING_SECRET,
+      JWT_SECRET,
+      CORS_ORIGINS: ALLOWED_ORIGIN,
+    },
+  });
+  tokenA = await token('tenant-a');
+  tokenB = await token('tenant-b');
+  const headers = { headers: asA() };
+  const { createCustomer } = await graphqlData<{ createCustomer: { id: string } }>(
+    supergraph.gatewayUrl,
+    'mutation { createCustomer(input: { name: "Alice A", email: "alice@a.example" }) { id } }',
+    headers,
+  );
+  owned.customerId = createCustomer.id;
+  const { createReservation } = await graphqlData<{ createReservation: { id: string } }>(
+    supergraph.gatewayUrl,
+    'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-03-03T19:00:00Z", partySize: 2 }) { id } }',
+    { ...headers, variables: { c: createCustomer.id } },
+  );
+  owned.reservationId = createReservation.id;
+});
+
+afterAll(async () => {
+  await supergraph?.stop();
+});
+
+type Expectation = { status: number; code?: string };
+
+const deep = (levels: number): string => {
+  let selection = 'id';
+  for (let i = 0; i < levels; i++) selection = i % 2 === 0 ? `reservations { customer { ${selection} } }` : `reservations { id customer { ${selection} } }`;
+  return `{ customers { nodes { ${selection} } } }`;
+};
+
+const cases: [name: string, request: () => Promise<Raw>, expected: Expectation][] = [
+  ['malformed JSON', () => post('{"query": "{ customers { totalCount } ', asA()), { status: 400, code: 'BAD_REQUEST' }],
+  [
+    'wrong content type (text/plain, a CSRF vector)',
+    () => raw(supergraph.gatewayUrl, { method: 'POST', headers: { 'content-type': 'text/plain', ...asA() }, body: '{"query":"{ customers { totalCount } }"}' }),
+    { status: 400 },
+  ],
+  ['oversized body', () => post(JSON.stringify({ query: `{ customers { totalCount } } # ${'x'.repeat(300_000)}` }), asA()), { status: 413, code: 'PAYLOAD_TOO_LARGE' }],
+  ['depth bomb', () => post(JSON.stringify({ query: deep(10) }), asA()), { status: 400, code: 'OPERATION_LIMIT_EXCEEDED' }],
+  [
+    'alias bomb',
+    () => post(JSON.stringify({ query: `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: customers { totalCount }`).join(' ')} }` }), asA()),
+    { status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
+  ],
+  [
+    'batch flood',
+    () => post(JSON.stringify(Array.from({ length: 100 }, () => ({ query: '{ customers { totalCount } }' }))), asA()),
+    { status: 400 },
+  ],
+  ['huge first (over the page limit)', () => post(JSON.stringify({ query: '{ customers(first: 101) { totalCount } }' }), asA()), { status: 200, code: 'BAD_USER_INPUT' }],
+  [
+    'enormous first (over the cost budget)',
+    () => post(JSON.stringify({ query: '{ customers(first: 1000000) { nodes { reservations { id } } } }' }), asA()),
+    { status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
+  ],
+  ['invalid id', () => post(JSON.stringify({ query: '{ customer(id: "1 OR 1=1") { id } }' }), asA()), { status: 200, code: 'BAD_USER_INPUT' }],
+  [
+    'overlong string input',
+    () => post(JSON.stringify({ query: 'mutation ($n: String!) { createCustomer(input: { name: $n, email: "x@y.example" }) { id } }', variables: { n: 'n'.repeat(5000) } }), asA()),
+    { status: 200, code: 'BAD_USER_INPUT' },
+  ],
+  ['missing token', () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), { 'x-tenant-id': 'tenant-a' }), { status: 401, code: 'UNAUTHENTICATED' }],
+  ['malformed tenant header', () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), asA({ 'x-tenant-id': "a' OR '1'='1" })), { status: 400, code: 'INVALID_TENANT' }],
+  ['forged tenant (header differs from token)', () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), asA({ 'x-tenant-id': 'tenant-b' })), { status: 403, code: 'FORBIDDEN' }],
+  ['expired token', async () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), { authorization: `Bearer ${await token('tenant-a', { expiresIn: '-1m' })}` }), { status: 401, code: 'UNAUTHENTICATED' }],
+  [
+    'token signed with another key',
+    async () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), { authorization: `Bearer ${await token('tenant-a', { secret: 'another-secret-another-secret-123456' })}` }),
+    { status: 401, code: 'UNAUTHENTICATED' },
+  ],
+  ['not a bearer token', () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), { authorization: 'Basic YWRtaW46YWRtaW4=' }), { status: 401, code: 'UNAUTHENTICATED' }],
+  ['introspection in production', () => post(JSON.stringify({ query: '{ __schema { types { name } } }' }), asA()), { status: 400, code: 'GRAPHQL_VALIDATION_FAILED' }],
+  [
+    'direct unsigned call to the customer subgraph',
+    () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), { 'x-tenant-id': 'tenant-a' }, supergraph.customer.url),
+    { status: 401, code: 'UNAUTHENTICATED' },
+  ],
+  [
+    'direct unsigned call to the reservation subgraph',
+    () => post(JSON.stringify({ query: '{ reservations { totalCount } }' }), { 'x-tenant-id': 'tenant-a' }, supergraph.reservation.url),
+    { status: 401, code: 'UNAUTHENTICATED' },
+  ],
+  [
+    'direct call signed with another secret',
+    () => {
+      const body = JSON.stringify({ query: '{ customers { totalCount } }' });
+      const headers = { 'content-type': 'application/json', 'x-tenant-id': 'tenant-a' };
+      return post(body, { ...headers, [SIGNATURE_HEADER]: signatureFor('wrong-secret-wrong-secret-wrong-secret', supergraph.customer.url, 'POST', headers, body) }, supergraph.customer.url);
+    },
+    { status: 401, code: 'UNAUTHENTICATED' },
+  ],
+];
+
+describe('hostile requests get their documented outcome', () => {
+  let before: string;
+  beforeAll(async () => {
+    before = await snapshot();
+  });
+
+  test.each(cases)('%s', async (_name, request, expected) => {
+    const response = await request();
+    expect(response.status).toBe(expected.status);
+    if (expected.code) expect(response.body?.errors?.[0]?.extensions?.['code']).toBe(expected.code);
+    expect(response.text).not.toMatch(/prisma|postgres|SELECT |at .*\.ts:\d+|127\.0\.0\.1|localhost/i);
+  });
+
+  test('a replayed signed subgraph call is refused', async () => {
+    const body = JSON.stringify({ query: '{ customers { totalCount } }' });
+    const headers = { 'content-type': 'application/json', 'x-tenant-id': 'tenant-a' };
+    const signed = { ...headers, [SIGNATURE_HEADER]: signatureFor(SIGNING_SECRET, supergraph.customer.url, 'POST', headers, body) };
+    const first = await post(body, signed, supergraph.customer.url);
+    expect(first.status).toBe(200);
+    const replay = await post(body, signed, supergraph.customer.url);
+    expect(replay.status).toBe(401);
+    expect(replay.body?.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  test('a signed request whose tenant was swapped in transit is refused', async () => {
+    const body = JSON.stringify({ query: '{ customers { totalCount } }' });
+    const signature = signatureFor(SIGNING_SECRET, supergraph.customer.url, 'POST', { 'x-tenant-id': 'tenant-b' }, body);
+    const swapped = await post(body, { 'x-tenant-id': 'tenant-a', [SIGNATURE_HEADER]: signature }, supergraph.customer.url);
+    expect(swapped.status).toBe(401);
+  });
+
+  test("another tenant's ids answer as if they did not exist, in queries and mutations", async () => {
+    const asB = { headers: { authorization: `Bearer ${tokenB}` } };
+    const reads = await graphql<{ customer: unknown; reservation: unknown }>(
+      supergraph.gatewayUrl,
+      'query ($c: ID!, $r: ID!) { customer(id: $c) { id } reservation(id: $r) { id } }',
+      { ...asB, variables: { c: owned.customerId, r: owned.reservationId } },
+    );
+    expect(reads.body.data).toEqual({ customer: null, reservation: null });
+    const mutations: [string, Record<string, unknown>][] = [
+      ['mutation ($id: ID!) { updateCustomer(input: { id: $id, name: "Mallory" }) { id } }', { id: owned.customerId }],
+      ['mutation ($id: ID!) { deleteCustomer(input: { id: $id }) { __typename } }', { id: owned.customerId }],
+      ['mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: owned.reservationId }],
+      ['mutation ($id: ID!) { cancelReservation(id: $id, reason: "spite") { id } }', { id: owned.reservationId }],
+      ['mutation ($id: ID!) { updateReservation(id: $id, input: { partySize: 9 }) { id } }', { id: owned.reservationId }],
+    ];
+    for (const [query, variables] of mutations) {
+      const { body } = await graphql(supergraph.gatewayUrl, query, { ...asB, variables });
+      expect(body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    }
+    const booking = await graphql(
+      supergraph.gatewayUrl,
+      'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-04-04T19:00:00Z", partySize: 2 }) { id } }',
+      { ...asB, variables: { c: owned.customerId } },
+    );
+    expect(booking.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
+  });
+
+  test('SQL and regex metacharacters in search are plain text', async () => {
+    for (const search of ["' OR '1'='1", '%', '_', '.*', '(a+)+$', '\\', 'Alice%']) {
+      const data = await graphqlData<{ customers: { totalCount: number } }>(
+        supergraph.gatewayUrl,
+        'query ($s: String) { customers(search: $s) { totalCount } }',
+        { headers: asA(), variables: { s: search } }
+      );
+      expect(data.customers.totalCount).toBe(0);
+    }
+  });
+
+  test('browsers: only the allowed origin may read responses', async () => {
+    const allowed = await raw(supergraph.gatewayUrl, { method: 'OPTIONS', headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    const other = await raw(supergraph.gatewayUrl, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  test('no landing page in production', async () => {
+    const page = await raw(supergraph.gatewayUrl, { headers: { accept: 'text/html' } });
+    expect(page.text).not.toMatch(/sandbox/i);
+  });
+
+  test('afterwards every service still answers and no data changed', async () => {
+    expect(await snapshot()).toBe(before);
+    const data = await graphqlData<{ customers: { nodes: { reservations: unknown[] }[] } }>(
+      supergraph.gatewayUrl,
+      '{ customers { nodes { reservations { id } } } }',
+      { headers: asA() }
+    );
+    expect(data.customers.nodes).toHaveLength(1);
+    expect(data.customers.nodes[0]?.reservations).toHaveLength(1);
+  });
+});
