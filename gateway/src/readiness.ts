@@ -14,6 +14,8 @@ export interface ReadinessReport {
   status: 'ready' | 'degraded' | 'unavailable';
   supergraphLoaded: boolean;
   subgraphs: Record<string, SubgraphReadiness>;
+  /** The shared cache store; Redis being down degrades caching only, never readiness. */
+  redis: 'not configured' | 'connected' | 'unavailable';
 }
 
 async function probe(url: string): Promise<boolean> {
@@ -31,7 +33,10 @@ async function probe(url: string): Promise<boolean> {
  * sources exist), so a down subgraph degrades rather than fails readiness. Taking every
  * gateway out of rotation because one subgraph is down would turn partial answers into none.
  */
-export async function readinessReport(links: Map<string, SubgraphLink>): Promise<ReadinessReport> {
+export async function readinessReport(
+  links: Map<string, SubgraphLink>,
+  redisReady: (() => boolean) | null,
+): Promise<ReadinessReport> {
   const entries = await Promise.all(
     [...links.values()].map(async (link) => [link.name, { ...link.health.report(), reachable: await probe(link.url) }] as const),
   );
@@ -42,5 +47,6 @@ export async function readinessReport(links: Map<string, SubgraphLink>): Promise
     status: !supergraphLoaded ? 'unavailable' : allReachable ? 'ready' : 'degraded',
     supergraphLoaded,
     subgraphs,
+    redis: redisReady === null ? 'not configured' : redisReady() ? 'connected' : 'unavailable',
   };
 }

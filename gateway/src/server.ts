@@ -113,7 +113,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
-        const report = await readinessReport(links);
+        const report = await readinessReport(links, redis ? () => redis.isReady() : null);
         sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
       },
       ...(config.observability.metricsEnabled ? { '/metrics': metricsRoute(metrics.service) } : {}),

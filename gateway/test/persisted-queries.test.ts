@@ -41,6 +41,17 @@ async function persisted(url: string, withQuery: boolean): Promise<{ data?: unkn
   return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
 }
 
+/** Redis connects in the background; until then lookups are misses by design. */
+async function redisConnected(url: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const report = (await (await fetch(new URL('/ready', url))).json()) as { redis: string };
+    if (report.redis === 'connected') return;
+    if (Date.now() > deadline) throw new Error(`redis is ${report.redis}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 async function roundTrip(url: string): Promise<void> {
   expect((await persisted(url, false)).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   expect((await persisted(url, true)).data).toEqual({ customers: { totalCount: 0 } });
@@ -67,6 +78,7 @@ test('in Redis: hash miss, register, hit, and still a hit after a gateway restar
   await redis.connect();
   try {
     const first = await gateway({ REDIS_URL, REDIS_KEY_PREFIX: prefix });
+    await redisConnected(first.url);
     await roundTrip(first.url);
     // The registered operation lives in Redis under the gateway's key prefix, in its own namespace.
     const keys = await redis.keys(`${prefix}apq*`);
@@ -74,6 +86,7 @@ test('in Redis: hash miss, register, hit, and still a hit after a gateway restar
 
     await first.stop();
     const restarted = await gateway({ REDIS_URL, REDIS_KEY_PREFIX: prefix });
+    await redisConnected(restarted.url);
     expect((await persisted(restarted.url, false)).data).toEqual({ customers: { totalCount: 0 } });
   } finally {
     const keys = await redis.keys(`${prefix}*`);

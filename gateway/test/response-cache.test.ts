@@ -23,8 +23,13 @@ async function gateway(env: Record<string, string> = {}): Promise<StartedGateway
     { REDIS_URL, REDIS_KEY_PREFIX: prefix, ...env },
   );
   gateways.push(started);
-  await waitFor(async () => (await fetch(new URL('/health', started.url))).ok);
+  await redisConnected(started.url);
   return started;
+}
+
+/** Redis connects in the background; until then the cache is bypassed by design. */
+async function redisConnected(url: string): Promise<void> {
+  await waitFor(async () => ((await (await fetch(new URL('/ready', url))).json()) as { redis: string }).redis === 'connected');
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
@@ -121,6 +126,7 @@ test('a write made on another gateway instance invalidates this one too (shared 
   const prefix = prefixes.at(-1)!;
   const two = await startTestGateway({ customer: customerProxy.url, reservation: supergraph.reservation.url }, { REDIS_URL, REDIS_KEY_PREFIX: prefix });
   gateways.push(two);
+  await redisConnected(two.url);
   const id = await createProduct('shop-d', 'Cortado', 280);
   await read(one.url, 'shop-d');
   expect((await read(one.url, 'shop-d')).cache).toBe('HIT');
@@ -174,6 +180,8 @@ test('a catalogue write made directly on the customer subgraph (sharing Redis) r
   prefixes.push(prefix);
   const shared = await startTestSupergraph('cache_direct', { env: { REDIS_URL, REDIS_KEY_PREFIX: prefix } });
   try {
+    // The customer subgraph connected to Redis before the gateway, which started after it.
+    await redisConnected(shared.gatewayUrl);
     const { createProduct } = await graphqlData<{ createProduct: { id: string } }>(
       shared.gatewayUrl,
       'mutation { createProduct(input: { name: "Ristretto", priceCents: 200 }) { id } }',
