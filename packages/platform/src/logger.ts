@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { addBreadcrumb, isSentryActive } from './observability/sentry';
-import { scrubText, scrubValue } from './observability/scrub';
+import { SENSITIVE_HEADERS, scrubText, scrubValue } from './observability/scrub';
 
 export type { Logger };
 
@@ -9,10 +9,7 @@ export type { Logger };
  * logged, and personal data under its usual keys (top level or one level down, e.g. `input.email`).
  */
 const REDACTED_PATHS = [
-  ...['.authorization', '.cookie', '["set-cookie"]', '["x-gateway-signature"]'].flatMap((header) => [
-    `headers${header}`,
-    `*.headers${header}`,
-  ]),
+  ...SENSITIVE_HEADERS.flatMap((header) => [`headers["${header}"]`, `*.headers["${header}"]`]),
   ...['authorization', 'cookie', 'email', 'phone', 'password', 'secret', 'token'].flatMap((key) => [key, `*.${key}`]),
 ];
 

@@ -147,11 +147,11 @@ describe('request outcome and labels', () => {
   });
 
   test("a subgraph sees the gateway's fetch names as the client's operation", () => {
-    expect(clientOperationName('AddCustomer__customer__0', 'customer')).toBe('AddCustomer');
-    expect(clientOperationName('Deep__Name__reservation__12', 'reservation')).toBe('Deep__Name');
-    expect(clientOperationName('AddCustomer__customer__0', 'reservation')).toBe('AddCustomer__customer__0');
-    expect(clientOperationName('Plain', 'customer')).toBe('Plain');
-    expect(clientOperationName('Plain', undefined)).toBe('Plain');
+    expect(clientOperationName('customer')('AddCustomer__customer__0')).toBe('AddCustomer');
+    expect(clientOperationName('reservation')('Deep__Name__reservation__12')).toBe('Deep__Name');
+    expect(clientOperationName('reservation')('AddCustomer__customer__0')).toBe('AddCustomer__customer__0');
+    expect(clientOperationName('customer')('Plain')).toBe('Plain');
+    expect(clientOperationName(undefined)('Plain')).toBe('Plain');
   });
 });
 

@@ -13,6 +13,7 @@ export interface Exposition {
 }
 
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+const METRIC_NAME = new RegExp(`^${NAME}$`);
 const SAMPLE = new RegExp(`^(${NAME})(?:\\{(.*)\\})?\\s+(\\S+)(?:\\s+(-?\\d+))?$`);
 const LABEL = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*(?:,|$)/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
@@ -57,7 +58,7 @@ export function parsePrometheusText(text: string): Exposition {
     if (line.startsWith('#')) {
       const meta = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s+(.*))?$/.exec(line);
       if (meta?.[1] === 'TYPE') {
-        if (!new RegExp(`^${NAME}$`).test(meta[2]!) || !TYPES.has(meta[3] ?? '')) throw new Error(`invalid TYPE line: ${line}`);
+        if (!METRIC_NAME.test(meta[2]!) || !TYPES.has(meta[3] ?? '')) throw new Error(`invalid TYPE line: ${line}`);
         if (types.has(meta[2]!)) throw new Error(`duplicate TYPE for ${meta[2]}`);
         types.set(meta[2]!, meta[3]!);
       }

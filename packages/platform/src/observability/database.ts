@@ -1,6 +1,6 @@
 import type { SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import type { OpenDatabase } from '../database/connection';
-import type { ServiceMetrics } from './metrics';
+import { secondsSince, type ServiceMetrics } from './metrics';
 import { currentRequest } from './request-scope';
 import { addBreadcrumb, sentryApi } from './sentry';
 
@@ -14,7 +14,7 @@ import { addBreadcrumb, sentryApi } from './sentry';
 export function observeDatabase(database: OpenDatabase, metrics: ServiceMetrics): OpenDatabase {
   const timed = <T>(query: SqlQuery, run: () => Promise<T>): Promise<T> => {
     const started = process.hrtime.bigint();
-    const record = (ok: boolean): void => metrics.recordQuery(query.sql, ok, Number(process.hrtime.bigint() - started) / 1e9);
+    const record = (ok: boolean): void => metrics.recordQuery(query.sql, ok, secondsSince(started));
     const api = sentryApi();
     const measured = (): Promise<T> =>
       run().then(

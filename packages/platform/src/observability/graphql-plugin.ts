@@ -24,13 +24,16 @@ export function outcomeOf(errors: readonly GraphQLFormattedError[]): RequestOutc
 /**
  * The gateway names each subgraph fetch `<client operation>__<subgraph>__<n>` (Apollo's query
  * planner); a subgraph reports the client's operation so its events and metrics line up with
- * the gateway's. Other names pass unchanged.
+ * the gateway's. Other names pass unchanged. Built once per server, applied per request.
  */
-export function clientOperationName(name: string | null, subgraph: string | undefined): string | null {
-  if (name === null || subgraph === undefined) return name;
+export function clientOperationName(subgraph: string | undefined): (name: string | null) => string | null {
+  if (subgraph === undefined) return (name) => name;
   const suffix = new RegExp(`__${subgraph.replace(/[^A-Za-z0-9]/g, '_')}__\\d+$`);
-  const stripped = name.replace(suffix, '');
-  return stripped === '' ? name : stripped;
+  return (name) => {
+    if (name === null) return name;
+    const stripped = name.replace(suffix, '');
+    return stripped === '' ? name : stripped;
+  };
 }
 
 /**
@@ -43,6 +46,7 @@ export function observabilityPlugin<TContext extends TenantContext>(
   logger: Logger,
   { subgraph }: { /** Set in a subgraph: its name, to recognise the gateway's operation names. */ subgraph?: string } = {},
 ): ApolloServerPlugin<TContext> {
+  const clientOperation = clientOperationName(subgraph);
   return {
     // A context that failed with anything but a GraphQLError (a database or network failure
     // while authenticating, say) never reaches a resolver, so formatError cannot tell it apart.
@@ -61,7 +65,7 @@ export function observabilityPlugin<TContext extends TenantContext>(
       return {
         async didResolveOperation({ operationName: name, operation }) {
           resolved = true;
-          operationName = clientOperationName(name, subgraph);
+          operationName = clientOperation(name);
           type = operation?.operation ?? 'unknown';
           const api = sentryApi();
           if (api === null) return;

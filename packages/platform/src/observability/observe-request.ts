@@ -10,7 +10,6 @@ import {
   parseTraceparent,
   toSentryTrace,
   TRACEPARENT_HEADER,
-  type IncomingTrace,
 } from './trace-context';
 
 export interface RequestObservationOptions {
@@ -50,13 +49,15 @@ function observation(
  */
 function unrecordedTrace(
   req: IncomingMessage,
-  incoming: IncomingTrace | null,
+  options: RequestObservationOptions,
 ): [ids: { traceId: string; spanId: string; sampled: boolean }, traceparent?: string] {
   const header = req.headers[TRACEPARENT_HEADER];
   const parent = typeof header === 'string' ? parseTraceparent(header) : null;
   if (parent && typeof header === 'string') {
     return [{ traceId: parent.traceId, spanId: parent.parentId, sampled: parent.sampled }, header.trim().toLowerCase()];
   }
+  // No usable traceparent: a lone `sentry-trace` still names the trace.
+  const incoming = incomingTrace(req.headers, { trustSampledFlag: !options.edge });
   return [{ traceId: incoming?.traceId ?? newTraceId(), spanId: incoming?.parentSpanId ?? newSpanId(), sampled: incoming?.sampled ?? false }];
 }
 
@@ -73,12 +74,12 @@ export function observeRequest<T>(
   { requestId, logger, options }: { requestId: string; logger: Logger; options: RequestObservationOptions },
   handle: (observation: RequestObservation) => Promise<T>,
 ): Promise<T> {
-  const incoming: IncomingTrace | null = incomingTrace(req.headers, { trustSampledFlag: !options.edge });
   const api = sentryApi();
   if (api === null) {
-    const observed = observation(options, requestId, logger, ...unrecordedTrace(req, incoming));
+    const observed = observation(options, requestId, logger, ...unrecordedTrace(req, options));
     return runInRequestScope(observed, () => handle(observed));
   }
+  const incoming = incomingTrace(req.headers, { trustSampledFlag: !options.edge });
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   return api.withIsolationScope((scope) =>
     api.continueTrace({ sentryTrace: incoming ? toSentryTrace(incoming) : undefined, baggage: incoming?.baggage }, () =>

@@ -4,20 +4,23 @@
  * messages, SQL driver details, URLs) are masked.
  */
 
-export const FILTERED = '[Filtered]';
+const FILTERED = '[Filtered]';
 
 /** Headers that carry credentials or session state. */
 export const SENSITIVE_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-gateway-signature', 'proxy-authorization'] as const;
 
-/** Keys whose values are personal data or secrets wherever they appear (case-insensitive). */
-const SENSITIVE_KEY = /^(authorization|proxy-authorization|cookie|set-cookie|cookies|x-gateway-signature|email|phone|password|secret|token|access_token|refresh_token|api_key|apikey|ip_address)$/i;
+/** Keys whose values are personal data or secrets wherever they appear (case-insensitive), those headers included. */
+const SENSITIVE_KEY = new RegExp(
+  `^(${[...SENSITIVE_HEADERS, 'cookies', 'email', 'phone', 'password', 'secret', 'token', 'access_token', 'refresh_token', 'api_key', 'apikey', 'ip_address'].join('|')})$`,
+  'i',
+);
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 /** E.164 as this platform stores phone numbers, with or without separators: +442079460958, +44 20 7946 0958. */
 const PHONE = /\+\d[\d\s().-]{5,}\d/g;
 
 /** `authorization`, `Email`, and dotted attribute names ending in one (`http.request.header.cookie`). */
-export function isSensitiveKey(key: string): boolean {
+function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEY.test(key.slice(key.lastIndexOf('.') + 1));
 }
 

@@ -2,7 +2,7 @@ import type { Breadcrumb, ErrorEvent } from '@sentry/node';
 import type { Logger } from '../logger';
 import type { SentryConfig } from './config';
 import { currentRequest } from './request-scope';
-import { FILTERED, SENSITIVE_HEADERS, scrubText, scrubValue, withoutQuery } from './scrub';
+import { scrubText, scrubValue, withoutQuery } from './scrub';
 
 type SentryApi = typeof import('@sentry/node');
 type ProfilingApi = typeof import('@sentry/profiling-node');
@@ -45,24 +45,14 @@ const KEPT_DEFAULT_INTEGRATIONS = new Set([
   'ProcessSession',
 ]);
 
-function scrubHeaders(headers: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!headers) return headers;
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    kept[name] = (SENSITIVE_HEADERS as readonly string[]).includes(name.toLowerCase()) ? FILTERED : value;
-  }
-  return kept;
-}
-
-/** No request body, query string or cookies; credentials filtered; emails and phones masked anywhere. */
+/**
+ * No request body, query string or cookies; emails and phones masked anywhere; credentials
+ * filtered under any key, request headers included (see scrub.ts).
+ */
 export function scrubEvent<T extends ErrorEvent>(event: T): T {
   if (event.request) {
     const { data: _data, query_string: _query, cookies: _cookies, ...request } = event.request;
-    event.request = {
-      ...request,
-      ...(request.url ? { url: withoutQuery(request.url) } : {}),
-      ...(request.headers ? { headers: scrubHeaders(request.headers) } : {}),
-    };
+    event.request = { ...request, ...(request.url ? { url: withoutQuery(request.url) } : {}) };
   }
   if (event.user) event.user = event.user.id !== undefined ? { id: event.user.id } : {};
   return scrubValue(event);
