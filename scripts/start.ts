@@ -5,13 +5,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { REPO_ROOT as ROOT } from '@reservations/platform/config';
+import { isReadyMessage } from '@reservations/platform/http/run-service';
 
 interface ServiceSpec {
   name: string;
   entry: string;
 }
 
-const ROOT = path.resolve(__dirname, '..');
 const SERVICES: ServiceSpec[] = [
   { name: 'customer', entry: 'subgraphs/customer/src/index.ts' },
   { name: 'reservation', entry: 'subgraphs/reservation/src/index.ts' },
@@ -56,8 +57,8 @@ for (const service of SERVICES) {
   });
   children.set(service.name, child);
   child.on('message', (message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready') {
-      urls.set(service.name, String((message as { url?: unknown }).url));
+    if (isReadyMessage(message)) {
+      urls.set(service.name, message.url);
       if (urls.size === SERVICES.length) announce();
     }
   });

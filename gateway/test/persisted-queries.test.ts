@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { createLogger } from '@reservations/platform/logger';
+import { redisConnected } from '@reservations/test-support/wait';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { readGatewayConfig } from '../src/config';
 import { startGateway, type StartedGateway } from '../src/server';
@@ -39,17 +40,6 @@ async function persisted(url: string, withQuery: boolean): Promise<{ data?: unkn
     }),
   });
   return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-}
-
-/** Redis connects in the background; until then lookups are misses by design. */
-async function redisConnected(url: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const report = (await (await fetch(new URL('/ready', url))).json()) as { redis: string };
-    if (report.redis === 'connected') return;
-    if (Date.now() > deadline) throw new Error(`redis is ${report.redis}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function roundTrip(url: string): Promise<void> {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { freePort } from '@reservations/test-support/net';
+import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import type { StartedGateway } from '../src/server';
@@ -25,19 +26,6 @@ async function gateway(env: Record<string, string> = {}): Promise<StartedGateway
   gateways.push(started);
   await redisConnected(started.url);
   return started;
-}
-
-/** Redis connects in the background; until then the cache is bypassed by design. */
-async function redisConnected(url: string): Promise<void> {
-  await waitFor(async () => ((await (await fetch(new URL('/ready', url))).json()) as { redis: string }).redis === 'connected');
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function createProduct(tenant: string, name: string, priceCents: number): Promise<string> {

@@ -126,6 +126,13 @@ export class EnvReader {
   }
 }
 
+/** A configured URL as logs may show it: any password replaced by `***`. */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
 /** Runs a service's config reader; on invalid configuration prints every problem and exits 1. */
 export function loadConfigOrExit<T>(read: (env: Env) => T, env: Env = process.env): T {
   try {

@@ -22,6 +22,8 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** The gateway's operation limits (depth, aliases, root fields, cost). */
+  OperationLimitExceeded: 'OPERATION_LIMIT_EXCEEDED',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -51,16 +53,16 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-  // The gateway's operation limits (depth, aliases, cost).
-  'OPERATION_LIMIT_EXCEEDED',
+  ErrorCode.OperationLimitExceeded,
 ]);
 
 export function badUserInput(message: string, field: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, field } });
 }
 
-export function notFound(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.NotFound } });
+/** `field`, when given, names the argument or input field that held the unknown id. */
+export function notFound(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.NotFound, ...(field ? { field } : {}) } });
 }
 
 export function conflict(message: string, field: string): GraphQLError {

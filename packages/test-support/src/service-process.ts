@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '../../..');
+import { REPO_ROOT as ROOT } from '@reservations/platform/config';
+import { isReadyMessage } from '@reservations/platform/http/run-service';
 
 export interface ServiceProcess {
   name: string;
@@ -53,10 +53,9 @@ export async function startServiceProcess(
       reject(new Error(`${name} not ready within ${timeoutMs} ms:\n${stderr}`));
     }, timeoutMs);
     child.on('message', (message: unknown) => {
-      const ready = message as { type?: unknown; url?: unknown };
-      if (ready.type === 'ready' && typeof ready.url === 'string') {
+      if (isReadyMessage(message)) {
         clearTimeout(timer);
-        resolve(ready.url);
+        resolve(message.url);
       }
     });
     child.once('exit', (code) => {

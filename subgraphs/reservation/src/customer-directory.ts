@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { badUserInput, ErrorCode } from '@reservations/platform/errors';
 import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
+import { isTimeout } from '@reservations/platform/http/timeout';
 import type { Logger } from '@reservations/platform/logger';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { TENANT_HEADER } from '@reservations/platform/tenancy';
@@ -70,9 +71,7 @@ export class CustomerDirectory {
       body = (await response.json()) as EntitiesResponse;
     } catch (error) {
       if (error instanceof GraphQLError) throw error;
-      // The abort reason is a DOMException named TimeoutError, which is not an Error instance.
-      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
-      const reason = timedOut ? `no answer within ${timeoutMs} ms` : 'connection failed';
+      const reason = isTimeout(error) ? `no answer within ${timeoutMs} ms` : 'connection failed';
       log.warn({ err: error, reason }, 'customer lookup failed');
       throw customerSubgraphUnavailable(reason);
     }

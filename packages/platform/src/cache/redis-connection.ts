@@ -3,6 +3,7 @@ import { createClient } from '@redis/client';
 import { ErrorsAreMissesCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import Keyv from 'keyv';
+import { redactUrl } from '../config';
 import type { Logger } from '../logger';
 
 /** One Redis client shared by the gateway's caches, built to degrade instead of failing requests. */
@@ -11,12 +12,6 @@ export interface RedisConnection {
   keyValueCache(namespace: string): KeyValueCache<string>;
   isReady(): boolean;
   close(): Promise<void>;
-}
-
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
 
 /**
@@ -31,16 +26,17 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger): Re
     disableOfflineQueue: true,
     socket: { connectTimeout: 1_000, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5_000) },
   });
+  const shownUrl = redactUrl(url);
   let available: boolean | null = null;
   let closed = false;
   client.on('ready', () => {
     available = true;
-    logger.info({ redis: redact(url) }, 'redis connected: shared caches on');
+    logger.info({ redis: shownUrl }, 'redis connected: shared caches on');
   });
   client.on('error', (error: Error) => {
     if (available === false) return;
     available = false;
-    logger.warn({ redis: redact(url), err: error.message }, 'redis unavailable: caching falls back to misses until it is back');
+    logger.warn({ redis: shownUrl, err: error.message }, 'redis unavailable: caching falls back to misses until it is back');
   });
   client.connect().catch(() => undefined);
 

@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { redactUrl } from '../config';
 import type { SqlExecutor } from './migrations';
 import { pgExecutor, pgliteExecutor } from './sql-executors';
 
@@ -25,19 +26,13 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-function redact(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}
-
 async function openPostgres(url: string): Promise<OpenDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return {
     kind: 'postgres',
-    location: redact(url),
+    location: redactUrl(url),
     adapter: new PrismaPg(pool),
     executor: pgExecutor(pool),
     close: () => pool.end(),
@@ -50,7 +45,7 @@ async function openPostgres(url: string): Promise<OpenDatabase> {
  * entries are ES-module only, which a CommonJS import cannot name.
  */
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
-export const EMBEDDED_EXTENSIONS: Record<string, Extension> = { pg_trgm };
+const EMBEDDED_EXTENSIONS: Record<string, Extension> = { pg_trgm };
 
 async function openEmbedded(dir: string): Promise<OpenDatabase> {
   // PGlite does not create parent folders itself.

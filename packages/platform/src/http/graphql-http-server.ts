@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { observeRequest, type RequestObservationOptions } from '../observability/observe-request';
 import type { RequestObservation } from '../observability/request-scope';
 import { reportUnexpectedError } from '../observability/sentry';
+import { TENANT_HEADER } from '../tenancy';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -86,11 +87,11 @@ function applyCors(req: IncomingMessage, res: ServerResponse, allowedOrigins: re
   if (allowedOrigins.includes('*')) res.setHeader('access-control-allow-origin', '*');
   else if (origin && allowedOrigins.includes(origin)) res.setHeader('access-control-allow-origin', origin);
   else return;
-  res.setHeader('access-control-expose-headers', 'x-request-id');
+  res.setHeader('access-control-expose-headers', REQUEST_ID_HEADER);
   if (req.method === 'OPTIONS') {
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
     const requested = req.headers['access-control-request-headers'];
-    res.setHeader('access-control-allow-headers', requested ?? 'content-type, x-tenant-id, authorization, x-request-id');
+    res.setHeader('access-control-allow-headers', requested ?? `content-type, ${TENANT_HEADER}, authorization, ${REQUEST_ID_HEADER}`);
     res.setHeader('access-control-max-age', '600');
   }
 }
@@ -104,6 +105,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 ): http.Server {
   const { apollo, context, logger, routes = {} } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const corsOrigins = options.corsOrigins ?? ['*'];
+  const observability = options.observability ?? { service: 'graphql' };
 
   async function handleGraphQL(
     req: IncomingMessage,
@@ -129,7 +132,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     if (options.checkCaller) {
       const verdict = options.checkCaller({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: text });
       if (!verdict.ok) {
-        logger.warn({ reason: verdict.reason, requestId }, 'refused a request that is not from the gateway');
+        observation.logger.warn({ reason: verdict.reason }, 'refused a request that is not from the gateway');
         sendGraphQLError(res, 401, ErrorCode.Unauthenticated, 'Only the gateway may call this service');
         return;
       }
@@ -168,7 +171,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    applyCors(req, res, options.corsOrigins ?? ['*']);
+    applyCors(req, res, corsOrigins);
     const handle = async (): Promise<void> => {
       if (req.method === 'OPTIONS') {
         res.writeHead(204).end();
@@ -185,7 +188,6 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
           sendGraphQLError(res, 405, ErrorCode.BadRequest, 'Use GET or POST');
           return;
         }
-        const observability = options.observability ?? { service: 'graphql' };
         await observeRequest(req, res, { requestId, logger, options: observability }, (observation) =>
           handleGraphQL(req, res, url.search, requestId, observation),
         );

@@ -5,6 +5,18 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** What a service sends its parent over IPC once it listens (see scripts/start.ts). */
+export interface ReadyMessage {
+  type: 'ready';
+  service: string;
+  url: string;
+}
+
+export function isReadyMessage(message: unknown): message is ReadyMessage {
+  const ready = message as Partial<ReadyMessage> | null;
+  return typeof ready === 'object' && ready !== null && ready.type === 'ready' && typeof ready.url === 'string';
+}
+
 /**
  * The process shell every service's index.ts uses: start, report the URL, and on SIGINT,
  * SIGTERM or loss of the parent runner stop gracefully and exit 0 (1 if stopping fails).
@@ -18,7 +30,8 @@ export async function runService(name: string, logger: Logger, start: () => Prom
     process.exit(1);
   }
   logger.info({ url: service.url }, `${name} ready at ${service.url}`);
-  process.send?.({ type: 'ready', service: name, url: service.url });
+  const ready: ReadyMessage = { type: 'ready', service: name, url: service.url };
+  process.send?.(ready);
 
   let stopping = false;
   const shutdown = (reason: string): void => {

@@ -43,15 +43,25 @@ export class NonceRegistry {
 
   /** False when the nonce was already used inside the window. */
   claim(nonce: string, now: number): boolean {
-    if (this.seen.size > 10_000) this.evict(now);
+    this.evict(now);
     const expires = this.seen.get(nonce);
     if (expires !== undefined && expires > now) return false;
+    // Re-inserted, so the map stays in expiry order.
+    this.seen.delete(nonce);
     this.seen.set(nonce, now + 2 * this.windowMs);
     return true;
   }
 
+  /**
+   * Drops expired nonces from the front: entries are kept in insertion order and all live for
+   * the same time, so the first one still alive ends the sweep. Each claim thus costs only the
+   * nonces that expired since the last one, however many requests the window holds.
+   */
   private evict(now: number): void {
-    for (const [nonce, expires] of this.seen) if (expires <= now) this.seen.delete(nonce);
+    for (const [nonce, expires] of this.seen) {
+      if (expires > now) break;
+      this.seen.delete(nonce);
+    }
   }
 }
 
