@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     const measure = async (label: string) => {
       for (let i = 0; i < WARMUP; i++) await graphql(subgraph.url, QUERY, { tenant: TENANT, variables: { search: TERMS[i % TERMS.length] } });
       const all: number[] = [];
-      const perTerm = new Map<string, number[]>();
+      const perTerm = new Map(TERMS.map((term) => [term, [] as number[]]));
       for (let i = 0; i < iterations * TERMS.length; i++) {
         const term = TERMS[i % TERMS.length]!;
         started = performance.now();
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
         const elapsed = performance.now() - started;
         if (body.errors) throw new Error(JSON.stringify(body.errors));
         all.push(elapsed);
-        perTerm.set(term, [...(perTerm.get(term) ?? []), elapsed]);
+        perTerm.get(term)!.push(elapsed);
       }
       all.sort((a, b) => a - b);
       console.log(`\n${label}: ${all.length} sequential requests (products(search:, first: 20) with totalCount), over HTTP`);

@@ -7,20 +7,13 @@ import { DEMO_TENANT } from './tenancy';
  */
 export const demoTenant = DEMO_TENANT;
 
+/** `phone` (E.164) and `notes` are seeded by the customer subgraph only. */
 export const demoCustomers = [
-  { id: '0190a5f0-0000-7000-8000-000000000001', name: 'Ada Lovelace', email: 'ada@example.com' },
-  { id: '0190a5f0-0000-7000-8000-000000000002', name: 'Grace Hopper', email: 'grace@example.com' },
-  { id: '0190a5f0-0000-7000-8000-000000000003', name: 'Alan Turing', email: 'alan@example.com' },
-  { id: '0190a5f0-0000-7000-8000-000000000004', name: 'Katherine Johnson', email: 'katherine@example.com' },
+  { id: '0190a5f0-0000-7000-8000-000000000001', name: 'Ada Lovelace', email: 'ada@example.com', phone: '+442079460958', notes: 'Prefers a window table.' },
+  { id: '0190a5f0-0000-7000-8000-000000000002', name: 'Grace Hopper', email: 'grace@example.com', phone: '+12025550143', notes: null },
+  { id: '0190a5f0-0000-7000-8000-000000000003', name: 'Alan Turing', email: 'alan@example.com', phone: null, notes: 'Vegetarian.' },
+  { id: '0190a5f0-0000-7000-8000-000000000004', name: 'Katherine Johnson', email: 'katherine@example.com', phone: '+17575550187', notes: 'Allergic to peanuts.' },
 ] as const;
-
-/** Contact details of the demo customers above, by id (the customer subgraph seeds them). */
-export const demoCustomerDetails: Record<string, { phone: string | null; notes: string | null }> = {
-  [demoCustomers[0].id]: { phone: '+442079460958', notes: 'Prefers a window table.' },
-  [demoCustomers[1].id]: { phone: '+12025550143', notes: null },
-  [demoCustomers[2].id]: { phone: null, notes: 'Vegetarian.' },
-  [demoCustomers[3].id]: { phone: '+17575550187', notes: 'Allergic to peanuts.' },
-};
 
 /** The demo menu: categories in display order. Fixed ids keep seeding idempotent. */
 export const demoCategories = [

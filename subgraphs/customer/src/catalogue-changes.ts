@@ -14,13 +14,13 @@ import type { CustomerContext } from './context';
  * (the gateways' Redis) it also bumps the tenant's catalogue version there itself, which
  * covers writes that reach this subgraph without a gateway in between.
  */
-export function catalogueChangesPlugin(redis: RedisSettings | null = null, logger?: Logger): ApolloServerPlugin<CustomerContext> {
+export function catalogueChangesPlugin(shared: { redis: RedisSettings; logger: Logger } | null = null): ApolloServerPlugin<CustomerContext> {
   let connection: RedisConnection | null = null;
   let versions: CatalogueVersions | null = null;
   return {
     async serverWillStart() {
-      if (redis && logger) {
-        const opened = connectRedis(redis.url, redis.keyPrefix, logger);
+      if (shared) {
+        const opened = connectRedis(shared.redis.url, shared.redis.keyPrefix, shared.logger);
         connection = opened;
         versions = new CatalogueVersions(opened.keyValueCache('catalogue-version'), () => opened.isReady());
       }

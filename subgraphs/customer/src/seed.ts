@@ -1,10 +1,4 @@
-import {
-  demoCategories,
-  demoCustomerDetails,
-  demoCustomers,
-  demoProducts,
-  demoTenant,
-} from '@reservations/platform/demo-tenant';
+import { demoCategories, demoCustomers, demoProducts, demoTenant } from '@reservations/platform/demo-tenant';
 import type { Logger } from '@reservations/platform/logger';
 import type { CustomerPrisma } from './database';
 
@@ -16,14 +10,7 @@ import type { CustomerPrisma } from './database';
 export async function seedDemoTenant(prisma: CustomerPrisma, logger: Logger): Promise<void> {
   const tenantId = demoTenant;
   const customers = await prisma.customer.createMany({
-    data: demoCustomers.map(({ id, name, email }) => ({
-      id,
-      name,
-      email,
-      tenantId,
-      phoneE164: demoCustomerDetails[id]?.phone ?? null,
-      notes: demoCustomerDetails[id]?.notes ?? null,
-    })),
+    data: demoCustomers.map(({ phone, ...customer }) => ({ ...customer, tenantId, phoneE164: phone })),
     skipDuplicates: true,
   });
   const categories = await prisma.category.createMany({
@@ -52,6 +39,3 @@ export async function seedDemoTenant(prisma: CustomerPrisma, logger: Logger): Pr
     );
   }
 }
-
-/** The name this function had when the demo tenant had only customers. */
-export const seedDemoCustomers = seedDemoTenant;

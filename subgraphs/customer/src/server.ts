@@ -22,5 +22,5 @@ export const customerSubgraph: SubgraphDefinition<CustomerPrisma, CustomerContex
 export function startCustomerSubgraph(config: CustomerConfig, logger: Logger): Promise<StartedSubgraph<CustomerPrisma>> {
   const schema =
     config.catalogueCacheMaxAge === DEFAULT_CATALOGUE_CACHE_MAX_AGE ? customerSchema : buildCustomerSchema(config);
-  return startSubgraph({ ...customerSubgraph, schema, plugins: [catalogueChangesPlugin(config.redis, logger)] }, config, logger);
+  return startSubgraph({ ...customerSubgraph, schema, plugins: [catalogueChangesPlugin(config.redis && { redis: config.redis, logger })] }, config, logger);
 }

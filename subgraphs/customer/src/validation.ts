@@ -1,4 +1,5 @@
 import { badUserInput } from '@reservations/platform/errors';
+import { parseId } from '@reservations/platform/graphql/ids';
 import { requiredText } from '@reservations/platform/graphql/validation';
 
 // Deliberately permissive: one @, no spaces, a dot in the domain. Deliverability is the
@@ -41,6 +42,11 @@ export function notNull<T>(value: T | null, field: string): T {
   return value;
 }
 
+/** An optional id: omitted or null means none; anything else must be a valid id. */
+export function optionalId(value: string | null | undefined, field: string): string | null {
+  return value == null ? null : parseId(value, field);
+}
+
 export function requiredName(value: string | null, field: string): string {
   return requiredText(notNull(value, field), field);
 }
@@ -65,7 +71,7 @@ export function priceCents(value: number, field: string): number {
   return value;
 }
 
-export const MAX_POSITION = 1_000_000;
+const MAX_POSITION = 1_000_000;
 
 export function position(value: number, field: string): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_POSITION) {

@@ -1,10 +1,11 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { badUserInput } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import type { Connection } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Category, Prisma } from '../generated/prisma/client';
-import { isForeignKeyViolation, isRecordNotFound } from './prisma-errors';
+import { byIdLoader } from './by-id-loader';
+import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound } from './prisma-errors';
 
 export type { Category };
 
@@ -20,7 +21,7 @@ export interface CategoryPageRequest {
   after: { position: number; id: string } | null;
 }
 
-export function encodeCategoryCursor(category: Pick<Category, 'position' | 'id'>): string {
+function encodeCategoryCursor(category: Pick<Category, 'position' | 'id'>): string {
   return Buffer.from(`${CURSOR_PREFIX}${category.position}:${category.id}`, 'utf8').toString('base64url');
 }
 
@@ -58,15 +59,7 @@ export class CategoryStore {
     /** Called after every write that changed the tenant's catalogue. */
     private readonly changed: () => void = () => undefined,
   ) {
-    this.byId = new DataLoader(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows =
-        valid.length === 0
-          ? []
-          : await this.prisma.category.findMany({ where: { tenantId: this.tenantId, id: { in: valid } } });
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
-    });
+    this.byId = byIdLoader((ids) => this.prisma.category.findMany({ where: { tenantId: this.tenantId, id: { in: ids } } }));
   }
 
   async page(page: CategoryPageRequest): Promise<Connection<Category>> {
@@ -103,15 +96,12 @@ export class CategoryStore {
 
   /** Null when the tenant has no such category. Unique violations propagate. */
   async update(id: string, data: Partial<CategoryData>): Promise<Category | null> {
-    try {
-      const category = await this.prisma.category.update({ where: { id, tenantId: this.tenantId }, data });
+    const category = await nullIfRecordNotFound(this.prisma.category.update({ where: { id, tenantId: this.tenantId }, data }));
+    if (category) {
       this.byId.clear(id).prime(id, category);
       this.changed();
-      return category;
-    } catch (error) {
-      if (isRecordNotFound(error)) return null;
-      throw error;
     }
+    return category;
   }
 
   /**

@@ -1,9 +1,9 @@
-import DataLoader from 'dataloader';
-import { isUuid } from '@reservations/platform/graphql/ids';
+import type DataLoader from 'dataloader';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Customer, Prisma } from '../generated/prisma/client';
-import { isRecordNotFound } from './prisma-errors';
+import { byIdLoader } from './by-id-loader';
+import { nullIfRecordNotFound } from './prisma-errors';
 import { literalLikeTerm } from './search';
 
 export type { Customer };
@@ -32,15 +32,7 @@ export class CustomerStore {
     private readonly prisma: CustomerPrisma,
     private readonly tenantId: string,
   ) {
-    this.byId = new DataLoader(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows =
-        valid.length === 0
-          ? []
-          : await this.prisma.customer.findMany({ where: { tenantId: this.tenantId, id: { in: valid } } });
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
-    });
+    this.byId = byIdLoader((ids) => this.prisma.customer.findMany({ where: { tenantId: this.tenantId, id: { in: ids } } }));
   }
 
   private where(filter: CustomerFilter): Prisma.CustomerWhereInput {
@@ -72,14 +64,9 @@ export class CustomerStore {
 
   /** Null when the tenant has no such customer. Unique violations (email) propagate. */
   async update(id: string, data: Partial<CustomerData>): Promise<Customer | null> {
-    try {
-      const customer = await this.prisma.customer.update({ where: { id, tenantId: this.tenantId }, data });
-      this.byId.clear(id).prime(id, customer);
-      return customer;
-    } catch (error) {
-      if (isRecordNotFound(error)) return null;
-      throw error;
-    }
+    const customer = await nullIfRecordNotFound(this.prisma.customer.update({ where: { id, tenantId: this.tenantId }, data }));
+    if (customer) this.byId.clear(id).prime(id, customer);
+    return customer;
   }
 
   /** False when the tenant has no such customer. */

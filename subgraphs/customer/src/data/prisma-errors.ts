@@ -18,3 +18,13 @@ export function isForeignKeyViolation(error: unknown): boolean {
 export function isRecordNotFound(error: unknown): boolean {
   return hasCode(error, 'P2025');
 }
+
+/** The write's result, or null when it found no row to change (P2025); other errors propagate. */
+export async function nullIfRecordNotFound<T>(write: Promise<T>): Promise<T | null> {
+  try {
+    return await write;
+  } catch (error) {
+    if (isRecordNotFound(error)) return null;
+    throw error;
+  }
+}

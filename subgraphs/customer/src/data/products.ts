@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import { Prisma, type Product } from '../generated/prisma/client';
-import { isRecordNotFound } from './prisma-errors';
+import { byIdLoader } from './by-id-loader';
+import { nullIfRecordNotFound } from './prisma-errors';
 import { literalLikeTerm } from './search';
 
 export type { Product };
@@ -56,13 +56,7 @@ export class ProductStore {
     /** Called after every write that changed the tenant's catalogue. */
     private readonly changed: () => void = () => undefined,
   ) {
-    this.byId = new DataLoader(async (ids) => {
-      const valid = ids.filter(isUuid);
-      const rows =
-        valid.length === 0 ? [] : await this.prisma.product.findMany({ where: { tenantId: this.tenantId, id: { in: valid } } });
-      const found = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => found.get(id) ?? null);
-    });
+    this.byId = byIdLoader((ids) => this.prisma.product.findMany({ where: { tenantId: this.tenantId, id: { in: ids } } }));
 
     this.inCategory = new DataLoader(
       async (keys) => {
@@ -72,13 +66,9 @@ export class ProductStore {
           [...byShape.values()].map(async (group) => {
             const { isActive, page } = group[0]!;
             const rows = await this.categoryPages([...new Set(group.map((key) => key.categoryId))], isActive, page);
-            for (const row of rows) {
-              this.byId.prime(row.id, row);
-              const key = categoryPageKey({ categoryId: row.categoryId!, isActive, page });
-              const rowsOfKey = pages.get(key);
-              if (rowsOfKey) rowsOfKey.push(row);
-              else pages.set(key, [row]);
-            }
+            for (const row of rows) this.byId.prime(row.id, row);
+            const byPage = groupBy(rows, (row) => categoryPageKey({ categoryId: row.categoryId!, isActive, page }));
+            for (const [key, rowsOfPage] of byPage) pages.set(key, rowsOfPage);
           }),
         );
         return keys.map((key) => pages.get(categoryPageKey(key)) ?? []);
@@ -102,12 +92,12 @@ export class ProductStore {
               },
               _count: { _all: true },
             });
-            for (const row of rows) counts.set(JSON.stringify([row.categoryId, isActive]), row._count._all);
+            for (const row of rows) counts.set(categoryCountKey({ categoryId: row.categoryId!, isActive }), row._count._all);
           }),
         );
-        return keys.map((key) => counts.get(JSON.stringify([key.categoryId, key.isActive])) ?? 0);
+        return keys.map((key) => counts.get(categoryCountKey(key)) ?? 0);
       },
-      { cacheKeyFn: (key) => JSON.stringify([key.categoryId, key.isActive]) },
+      { cacheKeyFn: categoryCountKey },
     );
   }
 
@@ -157,15 +147,12 @@ export class ProductStore {
 
   /** Null when the tenant has no such product. Foreign key violations propagate. */
   async update(id: string, data: Partial<ProductData>): Promise<Product | null> {
-    try {
-      const product = await this.prisma.product.update({ where: { id, tenantId: this.tenantId }, data });
+    const product = await nullIfRecordNotFound(this.prisma.product.update({ where: { id, tenantId: this.tenantId }, data }));
+    if (product) {
       this.byId.clear(id).prime(id, product);
       this.changed();
-      return product;
-    } catch (error) {
-      if (isRecordNotFound(error)) return null;
-      throw error;
     }
+    return product;
   }
 
   /** False when the tenant has no such product. */
@@ -179,6 +166,10 @@ export class ProductStore {
 
 function categoryPageKey(key: CategoryProductsKey): string {
   return JSON.stringify([key.categoryId, key.isActive, key.page.take, key.page.afterId]);
+}
+
+function categoryCountKey(key: { categoryId: string; isActive: boolean | null }): string {
+  return JSON.stringify([key.categoryId, key.isActive]);
 }
 
 function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {

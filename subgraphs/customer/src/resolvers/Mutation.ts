@@ -1,4 +1,4 @@
-import { badUserInput, conflict } from '@reservations/platform/errors';
+import { badUserInput, conflict, notFound } from '@reservations/platform/errors';
 import { parseId } from '@reservations/platform/graphql/ids';
 import { requiredText } from '@reservations/platform/graphql/validation';
 import type { CustomerContext } from '../context';
@@ -6,13 +6,13 @@ import type { Category, CategoryData } from '../data/categories';
 import type { Customer, CustomerData } from '../data/customers';
 import { isForeignKeyViolation, isUniqueViolation } from '../data/prisma-errors';
 import type { Product, ProductData } from '../data/products';
-import { notFoundAt } from '../errors';
 import {
   DEFAULT_CURRENCY,
   normalizeCurrency,
   normalizeEmail,
   normalizePhone,
   notNull,
+  optionalId,
   optionalText,
   position,
   priceCents,
@@ -73,7 +73,9 @@ interface UpdateProductInput {
 
 const emailTaken = () => conflict('A customer with this email already exists', 'input.email');
 const categoryNameTaken = () => conflict('A category with this name already exists (names ignore case)', 'input.name');
-const unknownCategory = (field: string) => notFoundAt(`${field} is not a category of this tenant`, field);
+/** NOT_FOUND for an id (at `field`) that is not one of the tenant's `kind`s. */
+const notOfTenant = (kind: 'customer' | 'category' | 'product', field = 'input.id') =>
+  notFound(`${field} is not a ${kind} of this tenant`, field);
 
 /** Maps a Prisma unique violation to the CONFLICT the caller names; anything else propagates. */
 async function orConflict<T>(write: Promise<T>, conflictError: () => Error): Promise<T> {
@@ -89,18 +91,14 @@ async function orConflict<T>(write: Promise<T>, conflictError: () => Error): Pro
 async function productWrite<T>(context: CustomerContext, categoryId: string | null | undefined, write: () => Promise<T>): Promise<T> {
   if (categoryId) {
     const category = await context.categories().byId.load(categoryId);
-    if (!category) throw unknownCategory('input.categoryId');
+    if (!category) throw notOfTenant('category', 'input.categoryId');
   }
   try {
     return await write();
   } catch (error) {
-    if (isForeignKeyViolation(error)) throw unknownCategory('input.categoryId');
+    if (isForeignKeyViolation(error)) throw notOfTenant('category', 'input.categoryId');
     throw error;
   }
-}
-
-function productCategoryId(value: string | null | undefined): string | null {
-  return value == null ? null : parseId(value, 'input.categoryId');
 }
 
 export const MutationResolvers = {
@@ -122,13 +120,13 @@ export const MutationResolvers = {
     if (input.phone !== undefined) data.phoneE164 = normalizePhone(input.phone, 'input.phone');
     if (input.notes !== undefined) data.notes = optionalText(input.notes);
     const customer = await orConflict(context.customers().update(id, data), emailTaken);
-    if (!customer) throw notFoundAt('input.id is not a customer of this tenant', 'input.id');
+    if (!customer) throw notOfTenant('customer');
     return customer;
   },
 
   async deleteCustomer(_: unknown, { input }: { input: { id: string } }, context: CustomerContext): Promise<{ deletedId: string }> {
     const id = parseId(input.id, 'input.id');
-    if (!(await context.customers().delete(id))) throw notFoundAt('input.id is not a customer of this tenant', 'input.id');
+    if (!(await context.customers().delete(id))) throw notOfTenant('customer');
     return { deletedId: id };
   },
 
@@ -146,7 +144,7 @@ export const MutationResolvers = {
     if (input.name !== undefined) data.name = requiredName(input.name, 'input.name');
     if (input.position !== undefined) data.position = position(notNull(input.position, 'input.position'), 'input.position');
     const category = await orConflict(context.categories().update(id, data), categoryNameTaken);
-    if (!category) throw notFoundAt('input.id is not a category of this tenant', 'input.id');
+    if (!category) throw notOfTenant('category');
     return category;
   },
 
@@ -156,7 +154,7 @@ export const MutationResolvers = {
     context: CustomerContext,
   ): Promise<{ deletedId: string; movedProductCount: number }> {
     const id = parseId(input.id, 'input.id');
-    const target = input.moveProductsToCategoryId == null ? null : parseId(input.moveProductsToCategoryId, 'input.moveProductsToCategoryId');
+    const target = optionalId(input.moveProductsToCategoryId, 'input.moveProductsToCategoryId');
     if (target === id) {
       throw badUserInput('input.moveProductsToCategoryId must be another category than the one deleted', 'input.moveProductsToCategoryId');
     }
@@ -165,9 +163,9 @@ export const MutationResolvers = {
       case 'deleted':
         return { deletedId: id, movedProductCount: result.movedProductCount };
       case 'not-found':
-        throw notFoundAt('input.id is not a category of this tenant', 'input.id');
+        throw notOfTenant('category');
       case 'target-not-found':
-        throw unknownCategory('input.moveProductsToCategoryId');
+        throw notOfTenant('category', 'input.moveProductsToCategoryId');
       case 'has-products': {
         const products = result.count === null ? 'products' : `${result.count} product(s)`;
         throw conflict(
@@ -184,7 +182,7 @@ export const MutationResolvers = {
       description: optionalText(input.description),
       priceCents: priceCents(input.priceCents, 'input.priceCents'),
       currency: normalizeCurrency(input.currency ?? DEFAULT_CURRENCY, 'input.currency'),
-      categoryId: productCategoryId(input.categoryId),
+      categoryId: optionalId(input.categoryId, 'input.categoryId'),
       isActive: input.isActive ?? true,
     };
     return productWrite(context, data.categoryId, () => context.products().create(data));
@@ -197,16 +195,16 @@ export const MutationResolvers = {
     if (input.description !== undefined) data.description = optionalText(input.description);
     if (input.priceCents !== undefined) data.priceCents = priceCents(notNull(input.priceCents, 'input.priceCents'), 'input.priceCents');
     if (input.currency !== undefined) data.currency = normalizeCurrency(notNull(input.currency, 'input.currency'), 'input.currency');
-    if (input.categoryId !== undefined) data.categoryId = productCategoryId(input.categoryId);
+    if (input.categoryId !== undefined) data.categoryId = optionalId(input.categoryId, 'input.categoryId');
     if (input.isActive !== undefined) data.isActive = notNull(input.isActive, 'input.isActive');
     const product = await productWrite(context, data.categoryId, () => context.products().update(id, data));
-    if (!product) throw notFoundAt('input.id is not a product of this tenant', 'input.id');
+    if (!product) throw notOfTenant('product');
     return product;
   },
 
   async deleteProduct(_: unknown, { input }: { input: { id: string } }, context: CustomerContext): Promise<{ deletedId: string }> {
     const id = parseId(input.id, 'input.id');
-    if (!(await context.products().delete(id))) throw notFoundAt('input.id is not a product of this tenant', 'input.id');
+    if (!(await context.products().delete(id))) throw notOfTenant('product');
     return { deletedId: id };
   },
 };

@@ -4,7 +4,7 @@ import type { CustomerContext } from '../context';
 import { decodeCategoryCursor, type Category } from '../data/categories';
 import type { Customer } from '../data/customers';
 import type { Product } from '../data/products';
-import { searchTerm } from '../validation';
+import { optionalId, searchTerm } from '../validation';
 
 interface PageArgs {
   first?: number | null;
@@ -30,7 +30,7 @@ export const QueryResolvers = {
     context: CustomerContext,
   ): Promise<Connection<Product>> {
     const filter = {
-      categoryId: args.categoryId == null ? null : parseId(args.categoryId, 'categoryId'),
+      categoryId: optionalId(args.categoryId, 'categoryId'),
       isActive: args.isActive ?? null,
       search: searchTerm(args.search),
     };
