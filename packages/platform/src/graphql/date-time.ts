@@ -1,14 +1,19 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { isRealDay } from './calendar-date';
 
 // Requires an explicit offset so "2026-01-01T19:00" cannot silently mean server-local time.
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseInstant(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_INSTANT.test(value)) {
+  const match = typeof value === 'string' ? ISO_INSTANT.exec(value) : null;
+  if (!match) {
     throw new GraphQLError('DateTime must be an ISO-8601 string with an offset, e.g. 2026-11-24T18:30:00Z');
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime "${value}" is not a real instant`);
+  const date = new Date(match[0]);
+  // An impossible day (2026-02-30) would otherwise roll over into the next month.
+  if (Number.isNaN(date.getTime()) || !isRealDay(Number(match[1]), Number(match[2]), Number(match[3]))) {
+    throw new GraphQLError(`DateTime "${match[0]}" is not a real instant`);
+  }
   return date;
 }
 

@@ -18,9 +18,10 @@ export class InvalidScalarInput {
  * The same scalar, except that an invalid input value does not fail coercion: it becomes an
  * InvalidScalarInput that `applyScalarInputChecks` turns into BAD_USER_INPUT naming the field.
  *
- * Why: a coercion failure makes Apollo Server answer HTTP 400 before execution, and the gateway
- * (which cannot validate a subgraph's custom scalars itself) reports a subgraph's 400 as a
- * generic INTERNAL_SERVER_ERROR. A resolver error reaches the client with its code and field.
+ * Why: a coercion failure is answered before execution, without a `field` (and, for an inline
+ * literal, as GRAPHQL_VALIDATION_FAILED); it is also an HTTP 400, which the gateway (that cannot
+ * validate a subgraph's custom scalars itself) reports as a generic INTERNAL_SERVER_ERROR.
+ * A resolver error reaches the client with its code and field.
  */
 export function deferInputErrors<TInternal, TExternal>(
   scalar: GraphQLScalarType<TInternal, TExternal>,
