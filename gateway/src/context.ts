@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
-import type { Logger } from '@reservations/platform/logger';
 import type { RequestObservation } from '@reservations/platform/observability/request-scope';
 import { TRACEPARENT_HEADER } from '@reservations/platform/observability/trace-context';
 import { TENANT_HEADER, type TenantContext } from '@reservations/platform/tenancy';
@@ -9,12 +8,12 @@ import type { TenantResolver } from './security/caller-auth';
 /**
  * The client headers subgraphs may see. Everything else a client sends stays at the
  * gateway, so a client cannot smuggle headers (cookies, internal flags) to subgraphs.
+ * `traceparent` is not copied: subgraphs get the request's own (which continues the client's).
  */
-export const FORWARDED_CLIENT_HEADERS = ['authorization', 'traceparent', 'tracestate'] as const;
+const FORWARDED_CLIENT_HEADERS = ['authorization', 'tracestate'] as const;
 
+/** Request-scoped ids and the bound logger are in `currentRequest()` (platform request-scope). */
 export interface GatewayContext extends TenantContext {
-  requestId: string;
-  logger: Logger;
   /** Headers to send with every subgraph request made for this client request. */
   subgraphHeaders: Record<string, string>;
   /** The tenant's catalogue version, once the response cache has looked it up. */
@@ -24,20 +23,20 @@ export interface GatewayContext extends TenantContext {
 export async function createGatewayContext(
   req: IncomingMessage,
   requestId: string,
-  logger: Logger,
   resolveTenant: TenantResolver,
   /** The request's trace: subgraphs get its traceparent even when the client sent none. */
-  observation?: RequestObservation,
+  observation: RequestObservation,
 ): Promise<GatewayContext> {
   const tenantId = await resolveTenant({ authorization: req.headers.authorization, tenant: req.headers[TENANT_HEADER] });
-  const subgraphHeaders: Record<string, string> = { [REQUEST_ID_HEADER]: requestId };
+  const subgraphHeaders: Record<string, string> = {
+    [REQUEST_ID_HEADER]: requestId,
+    // The same trace id, with the gateway's own span as the parent (W3C: each hop sends its own).
+    [TRACEPARENT_HEADER]: observation.traceparent,
+  };
   if (tenantId !== null) subgraphHeaders[TENANT_HEADER] = tenantId;
   for (const name of FORWARDED_CLIENT_HEADERS) {
     const value = req.headers[name];
     if (typeof value === 'string') subgraphHeaders[name] = value;
   }
-  // The same trace id, with the gateway's own span as the parent (W3C: each hop sends its own).
-  if (observation) subgraphHeaders[TRACEPARENT_HEADER] = observation.traceparent;
-  const bindings = observation ? { requestId, traceId: observation.traceId, tenant: tenantId } : { requestId, tenant: tenantId };
-  return { tenantId, requestId, logger: logger.child(bindings), subgraphHeaders };
+  return { tenantId, subgraphHeaders };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
 import type { RunningService } from '@reservations/platform/http/run-service';
@@ -58,23 +58,20 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const metrics = new GatewayMetrics();
   const links = new Map<string, SubgraphLink>();
   const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : null;
-  // Shared in Redis when configured; otherwise in this process, with the same semantics.
-  const versions = new CatalogueVersions(
-    redis ? redis.keyValueCache('catalogue-version') : new InMemoryLRUCache<string>({ maxSize: 1_000_000 }),
-    () => redis?.isReady() ?? true,
-  );
-  const responses = cappedTtl(
-    redis ? redis.keyValueCache('responses') : new InMemoryLRUCache<string>({ maxSize: 64 * 1024 * 1024 }),
-    config.responseCache.maxTtlSeconds,
-  );
+  // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
+  const store = (namespace: string, maxSize: number): KeyValueCache<string> =>
+    redis ? redis.keyValueCache(namespace) : new InMemoryLRUCache<string>({ maxSize });
+  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000), () => redis?.isReady() ?? true);
+  // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
+  const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, logger, links, (tenant) => versions.bump(tenant)),
+    gateway: createGateway(config, logger, links, onCatalogueChanged),
     // Automatic persisted queries: in Redis when configured, so every gateway instance (and
     // a restarted one) knows a hash once any has seen it; else an in-process LRU cache.
     // Every hash lookup counts as an `apq` cache hit or miss in /metrics.
     persistedQueries: {
       ttl: config.apqTtlSeconds,
-      cache: metrics.countLookups('apq', redis ? redis.keyValueCache('apq') : new InMemoryLRUCache<string>()),
+      cache: metrics.countLookups('apq', store('apq', 30 * 1024 * 1024)), // Apollo's default size
     },
     introspection: config.introspection,
     // Bounds parsing work before validation ever runs (a huge document is refused early).
@@ -87,7 +84,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       tenantRequiredPlugin<GatewayContext>(),
       operationLimitsPlugin<GatewayContext>(config.limits),
       ...landingPagePlugins(config.landingPage),
-      ...(config.responseCache.enabled ? responseCachePlugins(responses, versions, (cache, hit) => metrics.recordCacheLookup(cache, hit)) : []),
+      ...(config.responseCache.enabled
+        ? responseCachePlugins(
+            cappedTtl(store('responses', 64 * 1024 * 1024), config.responseCache.maxTtlSeconds),
+            versions,
+            (cache, hit) => metrics.recordCacheLookup(cache, hit),
+          )
+        : []),
       observabilityPlugin<GatewayContext>(metrics.service, logger),
     ],
   });
@@ -107,7 +110,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
-    context: (req, requestId, observation) => createGatewayContext(req, requestId, logger, resolveTenant, observation),
+    context: (req, requestId, observation) => createGatewayContext(req, requestId, resolveTenant, observation),
     // The edge: a client's bare traceparent gives the trace id, not the sampling decision.
     observability: { service: 'gateway', edge: true },
     routes: {

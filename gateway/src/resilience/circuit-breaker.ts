@@ -27,10 +27,6 @@ export class CircuitBreaker {
     return this.current;
   }
 
-  get consecutiveFailures(): number {
-    return this.failures;
-  }
-
   /** Whether a request may go out now; in half-open state only the first caller gets true. */
   tryAcquire(): boolean {
     if (this.current === 'closed') return true;

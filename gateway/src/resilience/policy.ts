@@ -28,9 +28,6 @@ const SETTINGS = [
   ['breakerResetMs', 'SERVICE_BREAKER_RESET_MS', 10_000, 1, 600_000],
 ] as const satisfies readonly (readonly [keyof ResiliencePolicy, string, number, number, number])[];
 
-/** Every variable that shapes a policy, for documentation and tests. */
-export const POLICY_VARIABLES = SETTINGS.map(([, variable]) => variable);
-
 /**
  * Reads the shared SERVICE_* defaults (subgraph null), or for a subgraph those defaults
  * overridden by variables prefixed with its name: RESERVATION_SERVICE_TIMEOUT=2000 applies to

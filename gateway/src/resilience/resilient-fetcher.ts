@@ -1,6 +1,8 @@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '@reservations/platform/errors';
+import { isTimeout } from '@reservations/platform/http/timeout';
+import { secondsSince } from '@reservations/platform/observability/metrics';
 import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
 import type { Logger } from '@reservations/platform/logger';
 import { currentRequest } from '@reservations/platform/observability/request-scope';
@@ -32,8 +34,6 @@ export function observeSubgraphFetches(health: SubgraphHealth, observer: Subgrap
   observers.set(health, observer);
 }
 
-const secondsSince = (start: number): number => (performance.now() - start) / 1000;
-
 /** Statuses that say "try again later"; any other response is the subgraph's answer. */
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
@@ -45,9 +45,6 @@ export interface ResilientFetcherOptions {
   logger: Logger;
   /** Shared secret to sign each attempt with (see platform security/request-signing). */
   signingSecret?: string | null;
-  fetch?: (url: string, init: RequestInit) => Promise<Response>;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export function serviceUnavailable(subgraph: string, reason: string): GraphQLError {
@@ -81,7 +78,7 @@ function attemptResult(result: Attempt): AttemptResult {
   return result.response.status === 429 ? 'http_429' : 'http_5xx';
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The fetcher the gateway uses for one subgraph: per-attempt timeout, bounded retries with
@@ -90,9 +87,6 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  */
 export function createResilientFetcher(options: ResilientFetcherOptions): Fetcher {
   const { subgraph, policy, breaker, health, logger } = options;
-  const doFetch = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
-  const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? defaultSleep;
 
   async function attempt(url: string, init: FetcherRequestInit, timeoutMs: number): Promise<Attempt> {
     const method = init.method ?? 'POST';
@@ -101,7 +95,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
       ? { ...init.headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, url, method, init.headers, body) }
       : init.headers;
     try {
-      const response = await doFetch(url, {
+      const response = await fetch(url, {
         method,
         headers,
         body: init.body,
@@ -109,9 +103,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
       });
       return RETRYABLE_STATUS.has(response.status) ? { kind: 'retryable-status', response } : { kind: 'answered', response };
     } catch (error) {
-      // The abort reason is a DOMException named TimeoutError, which is not an Error instance.
-      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
-      return { kind: 'network', reason: timedOut ? `timed out after ${timeoutMs} ms` : 'connection failed' };
+      return { kind: 'network', reason: isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'connection failed' };
     }
   }
 
@@ -120,30 +112,29 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
     // Within a client request, log with its request-scoped logger (requestId and traceId).
     const log = currentRequest()?.logger.child({ subgraph }) ?? logger.child({ subgraph, requestId });
     // Breaker transitions are logged here, where the request that caused them is known.
-    const observe = (change: () => void): void => {
+    const observe = <T>(change: () => T): T => {
       const before = breaker.state;
-      change();
+      const result = change();
       if (breaker.state !== before) log.warn({ from: before, to: breaker.state }, `circuit breaker ${breaker.state}`);
+      return result;
     };
     const retrySafe = isRetrySafeBody(init.body);
     const deadline = Date.now() + policy.deadlineMs;
     const observer = observers.get(health);
-    const started = performance.now();
+    const started = process.hrtime.bigint();
     const giveUp = (outcome: FetchOutcome, reason: string): GraphQLError => {
       observer?.finished(subgraph, outcome, secondsSince(started), reason);
       return serviceUnavailable(subgraph, reason);
     };
 
     for (let attemptNumber = 0; ; attemptNumber++) {
-      let acquired = false;
-      observe(() => (acquired = breaker.tryAcquire()));
-      if (!acquired) throw giveUp('circuit_open', 'circuit open');
+      if (!observe(() => breaker.tryAcquire())) throw giveUp('circuit_open', 'circuit open');
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         breaker.release();
         throw giveUp('deadline', 'deadline exceeded');
       }
-      const attemptStarted = performance.now();
+      const attemptStarted = process.hrtime.bigint();
       const result = await attempt(url, init, Math.min(policy.timeoutMs, remaining));
       observer?.attempt(subgraph, attemptResult(result), secondsSince(attemptStarted));
 
@@ -180,7 +171,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
         log.warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; retries exhausted');
         throw giveUp('retries_exhausted', reason);
       }
-      const delay = Math.min(Math.max(backoffMs(attemptNumber, policy.retryDelayMs, random), waitAtLeast), policy.maxRetryDelayMs);
+      const delay = Math.min(Math.max(backoffMs(attemptNumber, policy.retryDelayMs, Math.random), waitAtLeast), policy.maxRetryDelayMs);
       if (Date.now() + delay >= deadline) {
         log.warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; no time left to retry');
         throw giveUp('no_time_left', reason);

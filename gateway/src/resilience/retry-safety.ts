@@ -1,4 +1,4 @@
-import { Kind, OperationTypeNode, parse, type ObjectValueNode, type ValueNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type ArgumentNode, type ObjectFieldNode, type ValueNode } from 'graphql';
 
 const IDEMPOTENCY_KEY = 'idempotencyKey';
 
@@ -18,7 +18,7 @@ function literalHasKey(node: ValueNode, variables: Record<string, unknown>): boo
     case Kind.LIST:
       return node.values.some((item) => literalHasKey(item, variables));
     case Kind.OBJECT:
-      return objectHasKey(node, variables);
+      return entriesHaveKey(node.fields, variables);
     default:
       return false;
   }
@@ -32,9 +32,10 @@ function keyValuePresent(node: ValueNode, variables: Record<string, unknown>): b
   return typeof value === 'string' && value !== '';
 }
 
-function objectHasKey(node: ObjectValueNode, variables: Record<string, unknown>): boolean {
-  return node.fields.some((field) =>
-    field.name.value === IDEMPOTENCY_KEY ? keyValuePresent(field.value, variables) : literalHasKey(field.value, variables),
+/** A field's arguments or an input object's fields: is a non-empty idempotencyKey among them, at any depth? */
+function entriesHaveKey(entries: readonly (ArgumentNode | ObjectFieldNode)[], variables: Record<string, unknown>): boolean {
+  return entries.some((entry) =>
+    entry.name.value === IDEMPOTENCY_KEY ? keyValuePresent(entry.value, variables) : literalHasKey(entry.value, variables),
   );
 }
 
@@ -55,14 +56,9 @@ export function isRetrySafe(query: string, variables: Record<string, unknown> = 
   }
   return document.definitions.every((definition) => {
     if (definition.kind !== Kind.OPERATION_DEFINITION || definition.operation !== OperationTypeNode.MUTATION) return true;
-    return definition.selectionSet.selections.every((selection) => {
-      if (selection.kind !== Kind.FIELD) return false;
-      return (selection.arguments ?? []).some((argument) =>
-        argument.name.value === IDEMPOTENCY_KEY
-          ? keyValuePresent(argument.value, variables)
-          : literalHasKey(argument.value, variables),
-      );
-    });
+    return definition.selectionSet.selections.every(
+      (selection) => selection.kind === Kind.FIELD && entriesHaveKey(selection.arguments ?? [], variables),
+    );
   });
 }
 

@@ -7,6 +7,7 @@ import {
   isCompositeType,
   isListType,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
@@ -14,6 +15,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { EnvReader } from '@reservations/platform/config';
+import { ErrorCode } from '@reservations/platform/errors';
 
 export interface OperationLimits {
   maxDepth: number;
@@ -53,8 +55,8 @@ class Analyzer {
     }
   }
 
-  private firstArgument(node: { arguments?: readonly { name: { value: string }; value: import('graphql').ValueNode }[] }): number | null {
-    const argument = node.arguments?.find((candidate) => candidate.name.value === 'first');
+  private firstArgument(field: FieldNode): number | null {
+    const argument = field.arguments?.find((candidate) => candidate.name.value === 'first');
     if (!argument) return null;
     if (argument.value.kind === Kind.INT) return Number(argument.value.value);
     if (argument.value.kind === Kind.VARIABLE) {
@@ -124,7 +126,7 @@ class Analyzer {
 
 function tooComplex(limit: keyof OperationLimits, max: number, actual: number): GraphQLError {
   return new GraphQLError(`Operation exceeds ${limit} (${actual} > ${max})`, {
-    extensions: { code: 'OPERATION_LIMIT_EXCEEDED', limit, max, actual, http: { status: 400 } },
+    extensions: { code: ErrorCode.OperationLimitExceeded, limit, max, actual, http: { status: 400 } },
   });
 }
 
@@ -136,7 +138,7 @@ export function checkOperation(
   limits: OperationLimits,
 ): GraphQLError | null {
   const analyzer = new Analyzer(schema, document, variables);
-  const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
+  const rootType = schema.getRootType(operation.operation);
   const rootFields = analyzer.rootFieldCount(operation.selectionSet);
   if (rootFields > limits.maxRootFields) return tooComplex('maxRootFields', limits.maxRootFields, rootFields);
   const measure = analyzer.measure(operation.selectionSet, rootType ?? null, false, new Set());
