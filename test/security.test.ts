@@ -5,7 +5,7 @@
 import { SignJWT } from 'jose';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
-import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef-xyz';
 const JWT_SECRET = 'test-jwt-secret-0123456789abcdef-0123456';
@@ -171,6 +171,21 @@ describe('hostile requests get their documented outcome', () => {
     expect(response.status).toBe(expected.status);
     if (expected.code) expect(response.body?.errors?.[0]?.extensions?.['code']).toBe(expected.code);
     expect(response.text).not.toMatch(/prisma|postgres|SELECT |at .*\.ts:\d+|127\.0\.0\.1|localhost/i);
+  });
+
+  test('a gateway whose signing secret is out of step gets no data, and the caller is not blamed', async () => {
+    const misconfigured = await startTestGateway(
+      { customer: supergraph.customer.url, reservation: supergraph.reservation.url },
+      { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'another-signing-secret-0123456789abcdef', JWT_SECRET, CORS_ORIGINS: ALLOWED_ORIGIN },
+    );
+    try {
+      const response = await post(JSON.stringify({ query: '{ customers { totalCount } }' }), asA(), misconfigured.url);
+      expect(response.body?.data ?? null).toBeNull();
+      expect(response.body?.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
+      expect(response.text).not.toMatch(/127\.0\.0\.1|localhost|401/);
+    } finally {
+      await misconfigured.stop();
+    }
   });
 
   test('a replayed signed subgraph call is refused', async () => {

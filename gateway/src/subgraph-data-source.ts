@@ -1,5 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@reservations/platform/errors';
 import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
 import type { GatewayContext } from './context';
 import type { SubgraphLink } from './resilience/subgraph-link';
@@ -25,6 +28,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const tenant = (context as Partial<GatewayContext>).tenantId;
     if (tenant && response.http?.headers.get(CATALOGUE_CHANGED_HEADER)) await this.onCatalogueChanged(tenant);
     return response;
+  }
+
+  /**
+   * A subgraph answers 401 only when it refuses the gateway's own signature: a deployment
+   * fault (secrets out of step), not the caller's credentials. Apollo's default would tell
+   * the client UNAUTHENTICATED; it gets the generic internal error instead.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    if (response.status !== 401) return super.errorFromResponse(response);
+    await response.text().catch(() => undefined);
+    return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.Internal } });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
