@@ -22,14 +22,13 @@ export interface GatewayContext extends TenantContext {
 
 export async function createGatewayContext(
   req: IncomingMessage,
-  requestId: string,
   resolveTenant: TenantResolver,
-  /** The request's trace: subgraphs get its traceparent even when the client sent none. */
+  /** The request's id and trace: subgraphs get its traceparent even when the client sent none. */
   observation: RequestObservation,
 ): Promise<GatewayContext> {
   const tenantId = await resolveTenant({ authorization: req.headers.authorization, tenant: req.headers[TENANT_HEADER] });
   const subgraphHeaders: Record<string, string> = {
-    [REQUEST_ID_HEADER]: requestId,
+    [REQUEST_ID_HEADER]: observation.requestId,
     // The same trace id, with the gateway's own span as the parent (W3C: each hop sends its own).
     [TRACEPARENT_HEADER]: observation.traceparent,
   };

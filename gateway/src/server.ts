@@ -110,7 +110,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
-    context: (req, requestId, observation) => createGatewayContext(req, requestId, resolveTenant, observation),
+    context: (req, observation) => createGatewayContext(req, resolveTenant, observation),
     // The edge: a client's bare traceparent gives the trace id, not the sampling decision.
     observability: { service: 'gateway', edge: true },
     routes: {

@@ -29,10 +29,10 @@ export type CallerCheck = (request: IncomingGraphQLRequest) => { ok: true } | { 
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /**
-   * `requestId` is also sent back in the x-request-id response header; `observation` holds the
-   * request's trace (and the traceparent to send downstream) and a logger bound to both.
+   * `observation` holds the request's id (also sent back in the x-request-id response header),
+   * its trace (and the traceparent to send downstream) and a logger bound to both.
    */
-  context: (req: IncomingMessage, requestId: string, observation: RequestObservation) => Promise<TContext>;
+  context: (req: IncomingMessage, observation: RequestObservation) => Promise<TContext>;
   logger: Logger;
   /** Extra GET routes such as /health; keys are exact paths. */
   routes?: Record<string, RouteHandler>;
@@ -112,7 +112,6 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     req: IncomingMessage,
     res: ServerResponse,
     search: string,
-    requestId: string,
     observation: RequestObservation,
   ): Promise<void> {
     let body: unknown;
@@ -155,7 +154,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => context(req, requestId, observation),
+      context: () => context(req, observation),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -189,7 +188,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
           return;
         }
         await observeRequest(req, res, { requestId, logger, options: observability }, (observation) =>
-          handleGraphQL(req, res, url.search, requestId, observation),
+          handleGraphQL(req, res, url.search, observation),
         );
         return;
       }

@@ -94,7 +94,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       ...(config.gatewaySigningSecret
         ? { checkCaller: gatewaySignatureCheck(config.gatewaySigningSecret, config.signatureWindowMs) }
         : {}),
-      context: async (req, _requestId, observation) => {
+      context: async (req, observation) => {
         const tenantId = tenantFromHeader(req.headers[TENANT_HEADER]);
         // Request-scoped: every line a resolver logs carries requestId, traceId and tenant.
         return definition.context({ tenantId, client: connected, logger: observation.logger.child({ tenant: tenantId }), req });
