@@ -1,6 +1,6 @@
 import { badUserInput } from '@reservations/platform/errors';
 import { parseId } from '@reservations/platform/graphql/ids';
-import { requiredText } from '@reservations/platform/graphql/validation';
+import { optionalText, requiredText } from '@reservations/platform/graphql/validation';
 
 // Deliberately permissive: one @, no spaces, a dot in the domain. Deliverability is the
 // mail system's business; this only catches typos and garbage.
@@ -27,13 +27,6 @@ export function normalizePhone(value: string | null | undefined, field: string):
     throw badUserInput(`${field} must be an E.164 phone number: + and country code, up to 15 digits (e.g. +442079460958)`, field);
   }
   return phone;
-}
-
-/** Optional free text: trimmed, and blank or null stored as null. Length limits come from @length. */
-export function optionalText(value: string | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  return text === '' ? null : text;
 }
 
 /** For partial updates: a field that is present must not be null. */

@@ -1,6 +1,6 @@
 import { badUserInput, conflict, notFound } from '@reservations/platform/errors';
 import { parseId } from '@reservations/platform/graphql/ids';
-import { requiredText } from '@reservations/platform/graphql/validation';
+import { optionalText, requiredText } from '@reservations/platform/graphql/validation';
 import type { CustomerContext } from '../context';
 import type { Category, CategoryData } from '../data/categories';
 import type { Customer, CustomerData } from '../data/customers';
@@ -13,7 +13,6 @@ import {
   normalizePhone,
   notNull,
   optionalId,
-  optionalText,
   position,
   priceCents,
   requiredName,

@@ -1,11 +1,12 @@
 import { badUserInput } from '@reservations/platform/errors';
 import { parseId } from '@reservations/platform/graphql/ids';
+import { optionalText } from '@reservations/platform/graphql/validation';
 import { requireTenant } from '@reservations/platform/tenancy';
 import type { ReservationContext } from '../context';
 import type { Reservation, ReservationChanges } from '../data/reservations';
 import type { EffectiveSettings } from '../data/settings';
 import { checkInteger, checkPartySize, parseTimeOfDay, SETTINGS_LIMITS, type BookingSettings, type TransitionName } from '../rules';
-import { optionalText, requestFingerprint } from './arguments';
+import { requestFingerprint } from './arguments';
 
 interface CreateReservationInput {
   customerId: string;

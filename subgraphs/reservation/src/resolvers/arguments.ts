@@ -3,12 +3,6 @@ import { badUserInput } from '@reservations/platform/errors';
 import type { ReservationFilter } from '../data/reservations';
 import type { ReservationStatus } from '../rules';
 
-/** Optional free text: trimmed, and empty means none. Lengths come from the schema's @length. */
-export function optionalText(value: string | null | undefined): string | null {
-  const text = value?.trim() ?? '';
-  return text === '' ? null : text;
-}
-
 export interface TimeRangeArgs {
   from?: Date | null;
   to?: Date | null;
