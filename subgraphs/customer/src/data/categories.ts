@@ -1,11 +1,11 @@
 import type DataLoader from 'dataloader';
+import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
 import { badUserInput } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import type { Connection } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Category, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
-import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound } from './prisma-errors';
 
 export type { Category };
 

@@ -1,9 +1,9 @@
 import type DataLoader from 'dataloader';
+import { nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Customer, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
-import { nullIfRecordNotFound } from './prisma-errors';
 import { literalLikeTerm } from './search';
 
 export type { Customer };

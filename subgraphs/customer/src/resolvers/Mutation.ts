@@ -1,10 +1,10 @@
+import { isForeignKeyViolation, isUniqueViolation } from '@reservations/platform/database/prisma-errors';
 import { badUserInput, conflict, notFound } from '@reservations/platform/errors';
 import { parseId } from '@reservations/platform/graphql/ids';
 import { optionalText, requiredText } from '@reservations/platform/graphql/validation';
 import type { CustomerContext } from '../context';
 import type { Category, CategoryData } from '../data/categories';
 import type { Customer, CustomerData } from '../data/customers';
-import { isForeignKeyViolation, isUniqueViolation } from '../data/prisma-errors';
 import type { Product, ProductData } from '../data/products';
 import {
   DEFAULT_CURRENCY,

@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
+import { isUniqueViolation } from '@reservations/platform/database/prisma-errors';
 import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { ReservationPrisma } from '../database';
-import { Prisma, type Reservation } from '../generated/prisma/client';
+import type { Prisma, Reservation } from '../generated/prisma/client';
 import {
   addMinutes,
   EDITABLE_STATUSES,
@@ -73,10 +74,6 @@ export function capacityExceeded(partySize: number, remaining: number, capacity:
       `${Math.max(0, remaining)} of ${capacity} seats left at the busiest moment`,
     { extensions: { code: ErrorCode.CapacityExceeded, capacity, remainingCapacity: Math.max(0, remaining) } },
   );
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 /** Returns a reservation found by idempotency key, or CONFLICT when the key was used for another payload. */

@@ -1,7 +1,9 @@
-import { Prisma } from '../generated/prisma/client';
+// The runtime every subgraph's generated client is built on: its error class is the one
+// those clients throw, so one check here serves every subgraph.
+import { PrismaClientKnownRequestError } from '@prisma/client/runtime/client';
 
 function hasCode(error: unknown, code: string): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === code;
+  return error instanceof PrismaClientKnownRequestError && error.code === code;
 }
 
 /** A unique constraint or unique index refused the write (PostgreSQL 23505). */
@@ -14,7 +16,7 @@ export function isForeignKeyViolation(error: unknown): boolean {
   return hasCode(error, 'P2003');
 }
 
-/** An update or delete found no row matching its where (here: unknown id, or another tenant's). */
+/** An update or delete found no row matching its where (in the tenant-filtered stores: an unknown id, or another tenant's). */
 export function isRecordNotFound(error: unknown): boolean {
   return hasCode(error, 'P2025');
 }
