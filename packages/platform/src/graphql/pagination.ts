@@ -42,15 +42,17 @@ export function pageRequest(first: number | null | undefined, after: string | nu
 
 /**
  * Builds a connection from rows fetched with `take + 1`: the extra row only tells whether
- * another page exists and is not returned.
+ * another page exists and is not returned. `cursorOf` is for lists not in id order, whose
+ * cursor has to hold their own sort key.
  */
 export function toConnection<T extends { id: string }>(
   rows: T[],
-  page: PageRequest,
+  page: Pick<PageRequest, 'take'>,
   count: () => Promise<number>,
+  cursorOf: (node: T) => string = (node) => encodeCursor(node.id),
 ): Connection<T> {
   const nodes = rows.slice(0, page.take);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = nodes.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     nodes,
     edges,

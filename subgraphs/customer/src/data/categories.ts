@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
 import { badUserInput } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
-import type { Connection } from '@reservations/platform/graphql/pagination';
+import { toConnection, type Connection } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Category, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
@@ -76,14 +76,7 @@ export class CategoryStore {
       take: page.take + 1,
     });
     for (const row of rows) this.byId.prime(row.id, row);
-    const nodes = rows.slice(0, page.take);
-    const edges = nodes.map((node) => ({ cursor: encodeCategoryCursor(node), node }));
-    return {
-      nodes,
-      edges,
-      pageInfo: { hasNextPage: rows.length > page.take, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: () => this.prisma.category.count({ where }),
-    };
+    return toConnection(rows, page, () => this.prisma.category.count({ where }), encodeCategoryCursor);
   }
 
   /** Unique violations (the name, ignoring case) propagate. */
