@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { withCacheMaxAge } from '@reservations/platform/graphql/cache-control';
-import { applyLengthDirective } from '@reservations/platform/graphql/length-directive';
-import type { GraphQLResolverMap } from '@reservations/platform/subgraph/build-schema';
+import { buildSubgraphSchemaFromFile } from '@reservations/platform/subgraph/build-schema';
 import { DEFAULT_CATALOGUE_CACHE_MAX_AGE } from './config';
 import { resolvers } from './resolvers';
 
@@ -17,9 +14,7 @@ export const schemaPath = path.join(__dirname, '..', 'schema.graphql');
  * installs by default reads these hints and sets the Cache-Control header.
  */
 export function buildCustomerSchema({ catalogueCacheMaxAge }: { catalogueCacheMaxAge: number }): GraphQLSchema {
-  const typeDefs = withCacheMaxAge(parse(readFileSync(schemaPath, 'utf8')), catalogueCacheMaxAge);
-  const schema = buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
-  return applyLengthDirective(schema);
+  return buildSubgraphSchemaFromFile(schemaPath, resolvers, (typeDefs) => withCacheMaxAge(typeDefs, catalogueCacheMaxAge));
 }
 
 /** The schema with the default cache max age. */
