@@ -63,6 +63,16 @@ export function operationNeedsTenant(operation: OperationDefinitionNode, documen
 }
 
 /**
+ * `http` only for the plugin's refusal, which stops the whole operation; the resolvers'
+ * fallback is a field error and leaves the response's status as it is.
+ */
+function tenantRequired(http?: { status: number }): GraphQLError {
+  return new GraphQLError(`Header ${TENANT_HEADER} is required`, {
+    extensions: { code: ErrorCode.TenantRequired, ...(http ? { http } : {}) },
+  });
+}
+
+/**
  * Refuses, before any resolver runs, every operation that touches tenant data without a
  * tenant: nothing is read or written for it.
  */
@@ -73,9 +83,7 @@ export function tenantRequiredPlugin<TContext extends TenantContext>(): ApolloSe
         async didResolveOperation({ operation, document, contextValue }) {
           if (contextValue.tenantId !== null) return;
           if (operation && !operationNeedsTenant(operation, document)) return;
-          throw new GraphQLError(`Header ${TENANT_HEADER} is required`, {
-            extensions: { code: ErrorCode.TenantRequired, http: { status: 400 } },
-          });
+          throw tenantRequired({ status: 400 });
         },
       };
     },
@@ -84,10 +92,6 @@ export function tenantRequiredPlugin<TContext extends TenantContext>(): ApolloSe
 
 /** For resolvers: the request's tenant, which the plugin above guarantees is present. */
 export function requireTenant(context: TenantContext): string {
-  if (context.tenantId === null) {
-    throw new GraphQLError(`Header ${TENANT_HEADER} is required`, {
-      extensions: { code: ErrorCode.TenantRequired },
-    });
-  }
+  if (context.tenantId === null) throw tenantRequired();
   return context.tenantId;
 }
