@@ -18,6 +18,8 @@ export interface GatewayConfig {
   /** Retry, timeout and breaker settings per known subgraph, and for any other. */
   resilience: Record<string, ResiliencePolicy>;
   defaultResilience: ResiliencePolicy;
+  /** Identical queries in flight at once share one subgraph request (see resilient-fetcher). */
+  deduplicateSubgraphQueries: boolean;
   /** Shared Redis for the gateway's caches; null means in-process caches only. */
   redis: RedisSettings | null;
   /** How long a registered persisted query (APQ) is kept. */
@@ -62,6 +64,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     subgraphUrls,
     resilience,
     defaultResilience: readResiliencePolicy(reader, null),
+    deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
     responseCache: {

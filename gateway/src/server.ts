@@ -20,6 +20,7 @@ import { GatewayMetrics } from './observability/metrics';
 import { readinessReport } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
 import { operationLimitsPlugin } from './security/operation-limits';
+import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -36,6 +37,7 @@ export function createGateway(
   logger: Logger,
   links: Map<string, SubgraphLink>,
   onCatalogueChanged: (tenant: string) => Promise<void>,
+  observer: SubgraphFetchObserver,
 ): ApolloGateway {
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   return new ApolloGateway({
@@ -45,7 +47,13 @@ export function createGateway(
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph "${name}" has no routing URL`);
       const policy = config.resilience[name] ?? config.defaultResilience;
-      const link = createSubgraphLink(name, target, policy, logger, config.gatewaySigningSecret);
+      const link = createSubgraphLink(name, target, {
+        policy,
+        logger,
+        signingSecret: config.gatewaySigningSecret,
+        deduplicateQueries: config.deduplicateSubgraphQueries,
+        observer,
+      });
       links.set(name, link);
       return new SubgraphDataSource(link, onCatalogueChanged);
     },
@@ -65,7 +73,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, logger, links, onCatalogueChanged),
+    gateway: createGateway(config, logger, links, onCatalogueChanged, metrics.fetchObserver),
     // Automatic persisted queries: in Redis when configured, so every gateway instance (and
     // a restarted one) knows a hash once any has seen it; else an in-process LRU cache.
     // Every hash lookup counts as an `apq` cache hit or miss in /metrics.
@@ -98,7 +106,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     await redis?.close();
     throw error;
   });
-  // Loading the supergraph built one link per subgraph: count their fetches, expose their breakers.
+  // Loading the supergraph built one link per subgraph: expose their breakers.
   for (const link of links.values()) metrics.watchSubgraph(link);
   const resolveTenant = createTenantResolver(config.auth);
   if (!config.auth.required) {

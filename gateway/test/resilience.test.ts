@@ -1,6 +1,7 @@
 import { createLogger } from '@reservations/platform/logger';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
+import { parsePrometheusText } from '@reservations/test-support/prometheus';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { readGatewayConfig } from '../src/config';
 import { startGateway, type StartedGateway } from '../src/server';
@@ -206,6 +207,65 @@ test('only tenant, authorization, request id and trace context reach subgraphs; 
   const requestId = generated.headers.get('x-request-id');
   expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
   expect(customerProxy.graphqlRequests()[0]?.headers['x-request-id']).toBe(requestId);
+});
+
+describe('identical queries in flight at once', () => {
+  const names = (body: { data?: unknown }) => (body.data as { customers: { nodes: { name: string }[] } }).customers.nodes.map((node) => node.name);
+  const deduplicated = async (url: string) =>
+    parsePrometheusText(await (await fetch(new URL('/metrics', url))).text()).value('gateway_subgraph_deduplicated_total', { subgraph: 'customer' }) ?? 0;
+
+  beforeAll(async () => {
+    await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Other Olga", email: "olga@example.com" }) { id } }', {
+      tenant: 'other-faults',
+    });
+  });
+
+  test('share one subgraph request, and every client gets the whole answer', async () => {
+    const url = await gatewayWith();
+    customerProxy.delayMs = 200;
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => graphql(url, CUSTOMERS, { tenant: 'faults', headers: { 'x-request-id': `dedupe-${n}` } })),
+    );
+    for (const [i, answer] of answers.entries()) {
+      expect(names(answer.body)).toEqual(['Resilient Rita']);
+      expect(answer.headers.get('x-request-id')).toBe(`dedupe-${i + 1}`);
+    }
+    expect(customerProxy.graphqlRequests()).toHaveLength(1);
+    expect(await deduplicated(url)).toBe(4);
+  });
+
+  test('never share across tenants or credentials', async () => {
+    const url = await gatewayWith();
+    customerProxy.delayMs = 200;
+    const [rita1, olga1, rita2, olga2, ritaWithToken] = await Promise.all([
+      graphql(url, CUSTOMERS, { tenant: 'faults' }),
+      graphql(url, CUSTOMERS, { tenant: 'other-faults' }),
+      graphql(url, CUSTOMERS, { tenant: 'faults' }),
+      graphql(url, CUSTOMERS, { tenant: 'other-faults' }),
+      graphql(url, CUSTOMERS, { tenant: 'faults', headers: { authorization: 'Bearer someone-else' } }),
+    ]);
+    for (const answer of [rita1!, rita2!, ritaWithToken!]) expect(names(answer.body)).toEqual(['Resilient Rita']);
+    for (const answer of [olga1!, olga2!]) expect(names(answer.body)).toEqual(['Other Olga']);
+    const seen = customerProxy.graphqlRequests().map((request) => `${request.headers['x-tenant-id']} ${request.headers.authorization ?? '-'}`);
+    expect(seen.sort()).toEqual(['faults -', 'faults Bearer someone-else', 'other-faults -']);
+  });
+
+  test('mutations are never shared: each one reaches the subgraph', async () => {
+    const url = await gatewayWith();
+    customerProxy.delayMs = 200;
+    const create = 'mutation { createCustomer(input: { name: "Twice Tom", email: "tom@example.com" }) { id } }';
+    const answers = await Promise.all([graphql(url, create, { tenant: 'dedupe-writes' }), graphql(url, create, { tenant: 'dedupe-writes' })]);
+    expect(customerProxy.graphqlRequests()).toHaveLength(2);
+    // The second write is the subgraph's to judge: the e-mail is taken.
+    expect(answers.map((answer) => answer.body.errors?.[0]?.extensions?.code ?? 'created').sort()).toEqual(['CONFLICT', 'created']);
+  });
+
+  test('DEDUPLICATE_SUBGRAPH_QUERIES=false gives every query its own request', async () => {
+    const url = await gatewayWith({ DEDUPLICATE_SUBGRAPH_QUERIES: 'false' });
+    customerProxy.delayMs = 200;
+    await Promise.all([1, 2, 3].map(() => graphqlData(url, CUSTOMERS, { tenant: 'faults' })));
+    expect(customerProxy.graphqlRequests()).toHaveLength(3);
+  });
 });
 
 test('/ready reports each subgraph, and a down subgraph degrades it', async () => {

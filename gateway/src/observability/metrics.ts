@@ -3,12 +3,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { createServiceMetrics, type ServiceMetrics } from '@reservations/platform/observability/metrics';
 import { reportProblem } from '@reservations/platform/observability/sentry';
 import type { BreakerState } from '../resilience/circuit-breaker';
-import {
-  observeSubgraphFetches,
-  type AttemptResult,
-  type FetchOutcome,
-  type SubgraphFetchObserver,
-} from '../resilience/resilient-fetcher';
+import type { AttemptResult, FetchOutcome, SubgraphFetchObserver } from '../resilience/resilient-fetcher';
 import type { SubgraphLink } from '../resilience/subgraph-link';
 
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open'];
@@ -27,6 +22,7 @@ export class GatewayMetrics {
   private readonly attempts: Counter<'subgraph' | 'result'>;
   private readonly retries: Counter<'subgraph'>;
   private readonly failures: Counter<'subgraph' | 'reason'>;
+  private readonly deduplicated: Counter<'subgraph'>;
   private readonly cacheLookups: Counter<'cache' | 'result'>;
   private readonly links = new Map<string, SubgraphLink>();
   private readonly lastReported = new Map<string, number>();
@@ -56,6 +52,12 @@ export class GatewayMetrics {
       name: 'gateway_subgraph_errors_total',
       help: 'Subgraph requests that ended in SERVICE_UNAVAILABLE, by reason',
       labelNames: ['subgraph', 'reason'],
+      registers,
+    });
+    this.deduplicated = new Counter({
+      name: 'gateway_subgraph_deduplicated_total',
+      help: 'Subgraph queries answered by an identical query already in flight, without a request of their own',
+      labelNames: ['subgraph'],
       registers,
     });
     this.cacheLookups = new Counter({
@@ -98,13 +100,14 @@ export class GatewayMetrics {
     };
   }
 
-  /** Watches a subgraph's fetcher and exposes its breaker state. */
+  /** Exposes a subgraph's breaker state (its fetches report to `fetchObserver`). */
   watchSubgraph(link: SubgraphLink): void {
     this.links.set(link.name, link);
-    observeSubgraphFetches(link.health, this.fetchObserver);
   }
 
-  private readonly fetchObserver: SubgraphFetchObserver = {
+  /** Given to every subgraph link when it is built. */
+  readonly fetchObserver: SubgraphFetchObserver = {
+    deduplicated: (subgraph: string) => this.deduplicated.inc({ subgraph }),
     attempt: (subgraph: string, result: AttemptResult) => this.attempts.inc({ subgraph, result }),
     retry: (subgraph: string) => this.retries.inc({ subgraph }),
     finished: (subgraph: string, outcome: FetchOutcome, seconds: number, reason: string | null) => {

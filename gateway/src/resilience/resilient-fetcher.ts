@@ -1,9 +1,10 @@
-import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '@reservations/platform/errors';
 import { isTimeout } from '@reservations/platform/http/timeout';
 import { secondsSince } from '@reservations/platform/observability/metrics';
 import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
+import { TRACEPARENT_HEADER } from '@reservations/platform/observability/trace-context';
 import type { Logger } from '@reservations/platform/logger';
 import { currentRequest } from '@reservations/platform/observability/request-scope';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
@@ -11,6 +12,7 @@ import type { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
 import { isRetrySafeBody } from './retry-safety';
 import type { SubgraphHealth } from './subgraph-health';
+import type { SubgraphResponse, SubgraphTransport } from './subgraph-transport';
 
 /** How one attempt ended: answered (any status but the retryable ones), or why not. */
 export type AttemptResult = 'answered' | 'timeout' | 'network' | 'http_429' | 'http_5xx';
@@ -22,16 +24,8 @@ export interface SubgraphFetchObserver {
   attempt(subgraph: string, result: AttemptResult, seconds: number): void;
   retry(subgraph: string, reason: string): void;
   finished(subgraph: string, outcome: FetchOutcome, seconds: number, reason: string | null): void;
-}
-
-/**
- * Observers by the link's health object, so the gateway can watch a fetcher that
- * `createSubgraphLink` built without changing how links are built.
- */
-const observers = new WeakMap<SubgraphHealth, SubgraphFetchObserver>();
-
-export function observeSubgraphFetches(health: SubgraphHealth, observer: SubgraphFetchObserver): void {
-  observers.set(health, observer);
+  /** A query was answered by an identical one already in flight, without a fetch of its own. */
+  deduplicated(subgraph: string): void;
 }
 
 /** Statuses that say "try again later"; any other response is the subgraph's answer. */
@@ -43,8 +37,13 @@ export interface ResilientFetcherOptions {
   breaker: CircuitBreaker;
   health: SubgraphHealth;
   logger: Logger;
+  /** Sends one attempt (see subgraph-transport). */
+  transport: SubgraphTransport;
   /** Shared secret to sign each attempt with (see platform security/request-signing). */
   signingSecret?: string | null;
+  /** Let identical queries in flight at the same time share one subgraph request. */
+  deduplicateQueries?: boolean;
+  observer?: SubgraphFetchObserver;
 }
 
 export function serviceUnavailable(subgraph: string, reason: string): GraphQLError {
@@ -68,8 +67,8 @@ export function backoffMs(attempt: number, baseMs: number, random: () => number)
 }
 
 type Attempt =
-  | { kind: 'answered'; response: Response }
-  | { kind: 'retryable-status'; response: Response }
+  | { kind: 'answered'; response: SubgraphResponse }
+  | { kind: 'retryable-status'; response: SubgraphResponse }
   | { kind: 'network'; reason: string };
 
 function attemptResult(result: Attempt): AttemptResult {
@@ -80,47 +79,88 @@ function attemptResult(result: Attempt): AttemptResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Headers that differ per client request without changing the answer: tracing only. */
+const PER_REQUEST_HEADERS = new Set([REQUEST_ID_HEADER, TRACEPARENT_HEADER, 'tracestate']);
+
+/**
+ * The key under which identical subgraph queries share one fetch, or null when this request
+ * must have its own. Only queries qualify (recognised conservatively: the body Apollo's data
+ * source writes starts with the operation), and the key holds everything the subgraph sees
+ * but tracing: URL, tenant, credentials, and the body with its variables. So requests share
+ * an answer only when the subgraph could not have told them apart.
+ */
+export function deduplicationKey(url: string, headers: Record<string, string> | undefined, body: string): string | null {
+  if (!/^\{"query":"(?:query\b|\{)/.test(body)) return null;
+  const identity = Object.entries(headers ?? {})
+    .filter(([name]) => !PER_REQUEST_HEADERS.has(name.toLowerCase()))
+    .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+    .sort()
+    .join('\n');
+  return `${url}\n${identity}\n${body}`;
+}
+
+/** A copy per waiting request: Apollo may extend errors it is handed. */
+function copyError(error: unknown): unknown {
+  return error instanceof GraphQLError ? new GraphQLError(error.message, { extensions: error.extensions }) : error;
+}
+
 /**
  * The fetcher the gateway uses for one subgraph: per-attempt timeout, bounded retries with
  * backoff for requests that are safe to repeat, an overall deadline, and a circuit breaker.
  * Whatever gives up becomes a SERVICE_UNAVAILABLE error naming the subgraph.
  */
 export function createResilientFetcher(options: ResilientFetcherOptions): Fetcher {
-  const { subgraph, policy, breaker, health, logger } = options;
+  const { subgraph, policy, breaker, health, logger, transport, observer } = options;
 
-  async function attempt(url: string, init: FetcherRequestInit, timeoutMs: number): Promise<Attempt> {
-    const method = init.method ?? 'POST';
-    const body = init.body === undefined ? '' : init.body.toString();
-    const headers = options.signingSecret
-      ? { ...init.headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, url, method, init.headers, body) }
-      : init.headers;
+  async function attempt(url: string, method: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
+    const signed = options.signingSecret ? { ...headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, url, method, headers, body) } : headers;
     try {
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: init.body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      const response = await transport(url, { method, headers: signed, body, timeoutMs });
       return RETRYABLE_STATUS.has(response.status) ? { kind: 'retryable-status', response } : { kind: 'answered', response };
     } catch (error) {
       return { kind: 'network', reason: isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'connection failed' };
     }
   }
 
-  return async (url, init = {}) => {
-    const requestId = init.headers?.[REQUEST_ID_HEADER];
-    // Within a client request, log with its request-scoped logger (requestId and traceId).
-    const log = currentRequest()?.logger.child({ subgraph }) ?? logger.child({ subgraph, requestId });
+  const inFlight = new Map<string, Promise<SubgraphResponse>>();
+
+  const fetcher: Fetcher = async (url, init = {}) => {
+    const body = init.body === undefined ? '' : init.body.toString();
+    const key = options.deduplicateQueries ? deduplicationKey(url, init.headers, body) : null;
+    if (key === null) return send(url, init, body);
+    const shared = inFlight.get(key);
+    if (shared !== undefined) {
+      observer?.deduplicated(subgraph);
+      return shared.then(
+        (response) => response.clone(),
+        (error: unknown) => Promise.reject(copyError(error)),
+      );
+    }
+    const own = send(url, init, body);
+    inFlight.set(key, own);
+    try {
+      return (await own).clone();
+    } finally {
+      inFlight.delete(key);
+    }
+  };
+  return fetcher;
+
+  async function send(url: string, init: FetcherRequestInit, body: string): Promise<SubgraphResponse> {
+    const method = init.method ?? 'POST';
+    const headers = init.headers ?? {};
+    // Within a client request, log with its request-scoped logger (requestId and traceId); built
+    // only when there is something to log, which is rare.
+    const log = () => currentRequest()?.logger.child({ subgraph }) ?? logger.child({ subgraph, requestId: headers[REQUEST_ID_HEADER] });
     // Breaker transitions are logged here, where the request that caused them is known.
     const observe = <T>(change: () => T): T => {
       const before = breaker.state;
       const result = change();
-      if (breaker.state !== before) log.warn({ from: before, to: breaker.state }, `circuit breaker ${breaker.state}`);
+      if (breaker.state !== before) log().warn({ from: before, to: breaker.state }, `circuit breaker ${breaker.state}`);
       return result;
     };
-    const retrySafe = isRetrySafeBody(init.body);
+    const retrySafe = isRetrySafeBody(body);
     const deadline = Date.now() + policy.deadlineMs;
-    const observer = observers.get(health);
     const started = process.hrtime.bigint();
     const giveUp = (outcome: FetchOutcome, reason: string): GraphQLError => {
       observer?.finished(subgraph, outcome, secondsSince(started), reason);
@@ -135,21 +175,21 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
         throw giveUp('deadline', 'deadline exceeded');
       }
       const attemptStarted = process.hrtime.bigint();
-      const result = await attempt(url, init, Math.min(policy.timeoutMs, remaining));
+      const result = await attempt(url, method, headers, body, Math.min(policy.timeoutMs, remaining));
       observer?.attempt(subgraph, attemptResult(result), secondsSince(attemptStarted));
 
       if (result.kind === 'answered') {
         observe(() => breaker.recordSuccess());
         health.succeeded();
         observer?.finished(subgraph, 'answered', secondsSince(started), null);
-        return result.response as unknown as FetcherResponse;
+        return result.response;
       }
 
       let reason: string;
       let waitAtLeast = 0;
       if (result.kind === 'network') {
         reason = result.reason;
-        if (reason.startsWith('timed out')) log.warn({ attempt: attemptNumber + 1 }, `subgraph request ${reason}`);
+        if (reason.startsWith('timed out')) log().warn({ attempt: attemptNumber + 1 }, `subgraph request ${reason}`);
         observe(() => breaker.recordFailure());
       } else {
         const { status, headers } = result.response;
@@ -158,27 +198,25 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
         // A 429 is the subgraph protecting itself, not a sign that it is down.
         if (status === 429) breaker.release();
         else observe(() => breaker.recordFailure());
-        // Free the connection: this response will not be read.
-        await result.response.body?.cancel().catch(() => undefined);
       }
       health.failed(reason);
 
       if (!retrySafe) {
-        log.warn({ reason }, 'subgraph request failed; not retried (a mutation without idempotency key)');
+        log().warn({ reason }, 'subgraph request failed; not retried (a mutation without idempotency key)');
         throw giveUp('not_retried', reason);
       }
       if (attemptNumber >= policy.maxRetries) {
-        log.warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; retries exhausted');
+        log().warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; retries exhausted');
         throw giveUp('retries_exhausted', reason);
       }
       const delay = Math.min(Math.max(backoffMs(attemptNumber, policy.retryDelayMs, Math.random), waitAtLeast), policy.maxRetryDelayMs);
       if (Date.now() + delay >= deadline) {
-        log.warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; no time left to retry');
+        log().warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; no time left to retry');
         throw giveUp('no_time_left', reason);
       }
-      log.warn({ reason, attempt: attemptNumber + 1, delayMs: delay }, 'retrying subgraph request');
+      log().warn({ reason, attempt: attemptNumber + 1, delayMs: delay }, 'retrying subgraph request');
       observer?.retry(subgraph, reason);
       await sleep(delay);
     }
-  };
+  }
 }

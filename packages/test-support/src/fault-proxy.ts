@@ -18,6 +18,8 @@ type Mode = 'forward' | 'hang' | 'down';
 export class FaultProxy {
   readonly requests: SeenRequest[] = [];
   mode: Mode = 'forward';
+  /** In forward mode, how long each request waits before it is passed on (a slow subgraph). */
+  delayMs = 0;
   private readonly scripted: { status: number; headers: Record<string, string> }[] = [];
   private readonly sockets = new Set<Socket>();
 
@@ -56,6 +58,7 @@ export class FaultProxy {
     this.requests.length = 0;
     this.scripted.length = 0;
     this.mode = 'forward';
+    this.delayMs = 0;
   }
 
   async stop(): Promise<void> {
@@ -78,6 +81,7 @@ export class FaultProxy {
       res.writeHead(scripted.status, { 'content-type': 'text/plain', ...scripted.headers }).end('scripted failure');
       return;
     }
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === 'string' && name !== 'host' && name !== 'content-length' && name !== 'connection') headers[name] = value;
