@@ -256,6 +256,20 @@ describe('hostile requests get their documented outcome', () => {
     expect(page.text).not.toMatch(/sandbox/i);
   });
 
+  test('a token accepted before is refused once it expires, and an altered copy of it never', async () => {
+    const shortLived = await new SignJWT({ tenant: 'tenant-a' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 2)
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const query = JSON.stringify({ query: '{ customers { totalCount } }' });
+    expect((await post(query, { authorization: `Bearer ${shortLived}` })).body?.data).toEqual({ customers: { totalCount: 1 } });
+    // Same header and payload, another signature: must be verified, not matched to the one above.
+    const altered = `${shortLived.slice(0, shortLived.lastIndexOf('.') + 1)}${'A'.repeat(43)}`;
+    expect((await post(query, { authorization: `Bearer ${altered}` })).body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2_000 - (Date.now() % 1000)) + 1_100));
+    expect((await post(query, { authorization: `Bearer ${shortLived}` })).body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
   test('afterwards every service still answers and no data changed', async () => {
     expect(await snapshot()).toBe(before);
     const data = await graphqlData<{ customers: { nodes: { reservations: unknown[] }[] } }>(

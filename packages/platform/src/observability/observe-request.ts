@@ -31,13 +31,17 @@ function observation(
   ids: { traceId: string; spanId: string; sampled: boolean },
   traceparent = formatTraceparent(ids.traceId, ids.spanId, ids.sampled),
 ): RequestObservation {
+  let bound: Logger | undefined;
   return {
     service: options.service,
     requestId,
     ...ids,
     traceparent,
     startedAt: process.hrtime.bigint(),
-    logger: logger.child({ requestId, traceId: ids.traceId }),
+    // Built on first use: most requests log nothing, and a child logger per request is not free.
+    get logger() {
+      return (bound ??= logger.child({ requestId, traceId: ids.traceId }));
+    },
     reportedErrors: new Set(),
   };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../random';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -41,11 +41,11 @@ export function formatTraceparent(traceId: string, spanId: string, sampled: bool
 }
 
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
 export function newSpanId(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
 
 /** The trace a request continues. `sampled` undefined: this service decides. */

@@ -1,5 +1,6 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallerCheck } from '../http/graphql-http-server';
+import { randomBase64url } from '../random';
 import { TENANT_HEADER } from '../tenancy';
 
 /**
@@ -29,7 +30,7 @@ function hmac(secret: string, payload: string): string {
 
 /** The header value: `t=<unix ms>,n=<nonce>,v1=<hex HMAC-SHA256>`. */
 export function signRequest(secret: string, parts: SignedParts, now = Date.now()): string {
-  const nonce = randomBytes(12).toString('base64url');
+  const nonce = randomBase64url(12);
   return `t=${now},n=${nonce},v1=${hmac(secret, canonical(parts, now, nonce))}`;
 }
 
