@@ -6,6 +6,8 @@ import { isReadyMessage } from '@reservations/platform/http/run-service';
 export interface ServiceProcess {
   name: string;
   url: string;
+  /** The process id, e.g. to read its CPU time. */
+  pid: number;
   /** JSON log lines written so far (stdout). */
   logs: Record<string, unknown>[];
   /** SIGTERM, as a deployment stops it; resolves with the exit code once it has exited. */
@@ -21,11 +23,11 @@ export async function startServiceProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
-  { timeoutMs = 30_000 }: { timeoutMs?: number } = {},
+  { timeoutMs = 30_000, nodeArgs = [] }: { timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<ServiceProcess> {
   // Nothing observability-related leaks in from the environment running the tests.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SENTRY_')));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -67,6 +69,7 @@ export async function startServiceProcess(
   return {
     name,
     url,
+    pid: child.pid!,
     logs,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -1,0 +1,41 @@
+/**
+ * Hive Gateway, configured only as far as it must be to serve our supergraph: it is the peer
+ * `npm run bench` compares our gateway with. Loaded by the `hive-gateway` CLI, which the bench
+ * runs under tsx so that this file can sign subgraph requests with the platform's own scheme
+ * (our subgraphs refuse unsigned requests in production). Everything else is Hive's default.
+ *
+ * BENCH_SUPERGRAPH_PATH  the supergraph SDL with the bench's subgraph URLs
+ * GATEWAY_SIGNING_SECRET the secret the subgraphs verify (unset: requests are not signed)
+ *
+ * Hive's own types are not imported: they pull in a second, newer @types/node that clashes with
+ * the project's. The hook's payload is typed here as far as it is used.
+ */
+import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
+import { TENANT_HEADER } from '@reservations/platform/tenancy';
+
+const supergraph = process.env.BENCH_SUPERGRAPH_PATH;
+if (!supergraph) throw new Error('BENCH_SUPERGRAPH_PATH is not set');
+const secret = process.env.GATEWAY_SIGNING_SECRET ?? null;
+
+interface FetchHookPayload {
+  url: string;
+  options: { method?: string; headers?: Record<string, string>; body?: unknown };
+  setOptions(options: FetchHookPayload['options']): void;
+  context: { request?: Request };
+}
+
+export const gatewayConfig = {
+  supergraph,
+  plugins: () => [
+    {
+      // The tenant header travels to every subgraph; the signature covers it and the body.
+      onFetch({ url, options, setOptions, context }: FetchHookPayload) {
+        const tenant = context.request?.headers.get(TENANT_HEADER);
+        if (!tenant) return;
+        const headers: Record<string, string> = { ...options.headers, [TENANT_HEADER]: tenant };
+        if (secret !== null) headers[SIGNATURE_HEADER] = signatureFor(secret, url, options.method ?? 'POST', headers, String(options.body ?? ''));
+        setOptions({ ...options, headers });
+      },
+    },
+  ],
+};

@@ -1,0 +1,109 @@
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { openDatabase } from '@reservations/platform/database/connection';
+import { createCustomerPrisma } from '@reservations/customer-subgraph/src/database';
+import { percentile } from './load';
+
+export interface ClientTiming {
+  operations: number;
+  seconds: number;
+  opsPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  meanMs: number;
+  /** CPU seconds of this (the client's) process per 1,000 operations. */
+  cpuPer1k: number;
+}
+
+export interface PrismaVersusPg {
+  sql: string;
+  prisma: ClientTiming;
+  pg: ClientTiming;
+  /** What Prisma adds per findUnique, mean over mean. */
+  overheadMs: number;
+}
+
+interface Sample {
+  latencies: number[];
+  seconds: number;
+  cpuMicros: number;
+}
+
+function timing({ latencies, seconds, cpuMicros }: Sample): ClientTiming {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    operations: sorted.length,
+    seconds,
+    opsPerSecond: sorted.length / seconds,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    meanMs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
+    cpuPer1k: cpuMicros / 1e6 / (sorted.length / 1000),
+  };
+}
+
+/**
+ * The customer lookup a subgraph makes, `findUnique` by id within a tenant, through Prisma and
+ * as the very statement Prisma sent (captured from its query event) through `pg`, both over a
+ * pool of the same size, one call at a time so the difference is per-call cost, not queueing.
+ * Blocks of each alternate so drift on the machine hits both alike.
+ */
+export async function comparePrismaWithPg(databaseUrl: string, tenant: string, ids: string[], operations: number): Promise<PrismaVersusPg> {
+  const database = await openDatabase({ url: databaseUrl, embeddedDir: '' });
+  const prisma = createCustomerPrisma(database);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  try {
+    let captured: { query: string; params: string } | null = null;
+    prisma.$on('query', (event) => (captured ??= { query: event.query, params: event.params }));
+    const probe = await prisma.customer.findUnique({ where: { id: ids[0]!, tenantId: tenant } });
+    if (probe === null || captured === null) throw new Error('findUnique found no customer to compare with');
+    const { query, params } = captured as { query: string; params: string };
+    const template = JSON.parse(params) as unknown[];
+    const idIndex = template.indexOf(ids[0]);
+    if (idIndex < 0) throw new Error(`cannot find the id among Prisma's parameters: ${params}`);
+
+    let next = 0;
+    const nextId = () => ids[next++ % ids.length]!;
+    const viaPrisma = async () => {
+      if ((await prisma.customer.findUnique({ where: { id: nextId(), tenantId: tenant } })) === null) throw new Error('Prisma: no row');
+    };
+    const viaPg = async () => {
+      const values = [...template];
+      values[idIndex] = nextId();
+      if ((await pool.query(query, values)).rowCount !== 1) throw new Error('pg: no row');
+    };
+
+    const samples: Record<'prisma' | 'pg', Sample> = {
+      prisma: { latencies: [], seconds: 0, cpuMicros: 0 },
+      pg: { latencies: [], seconds: 0, cpuMicros: 0 },
+    };
+    const block = async (into: Sample, call: () => Promise<void>, count: number) => {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let i = 0; i < count; i++) {
+        const t0 = performance.now();
+        await call();
+        into.latencies.push(performance.now() - t0);
+      }
+      into.seconds += (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      into.cpuMicros += used.user + used.system;
+    };
+    // Warm both paths (connections, Prisma's query cache, JIT) before anything is kept.
+    const warmup: Sample = { latencies: [], seconds: 0, cpuMicros: 0 };
+    await block(warmup, viaPrisma, 200);
+    await block(warmup, viaPg, 200);
+    const blockSize = 250;
+    for (let done = 0; done < operations; done += blockSize) {
+      await block(samples.pg, viaPg, blockSize);
+      await block(samples.prisma, viaPrisma, blockSize);
+    }
+    const prismaTiming = timing(samples.prisma);
+    const pgTiming = timing(samples.pg);
+    return { sql: query, prisma: prismaTiming, pg: pgTiming, overheadMs: prismaTiming.meanMs - pgTiming.meanMs };
+  } finally {
+    await prisma.$disconnect();
+    await database.close();
+    await pool.end();
+  }
+}

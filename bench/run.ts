@@ -1,0 +1,285 @@
+/**
+ * `npm run bench`: the supergraph measured side by side with its references and with Hive
+ * Gateway, in one run on one machine, so every number is read as a ratio. See README
+ * "Benchmarks" for the scenarios and how to read the table.
+ *
+ *   npm run bench                  full run (about 6 minutes); writes bench/results/latest.json
+ *                                  and the README's table
+ *   npm run bench -- --quick       a second per run, to prove the bench works (CI); writes
+ *                                  bench/results/quick.json only. Its numbers mean little.
+ *   --seconds S --rounds R         per run and number of interleaved rounds (default 5 and 2)
+ *   --only 1,3                     only these scenarios (results go to bench/results/partial.json)
+ *   --profile                      a V8 CPU profile of every server process, in bench/results/profiles/
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { REPO_ROOT } from '@reservations/platform/config';
+import { runLoad, summarise, type LoadRun, type LoadTarget } from './lib/load';
+import { comparePrismaWithPg, type PrismaVersusPg } from './lib/prisma-vs-pg';
+import { renderTable, renderTargets, type Row, type Target } from './lib/report';
+import { statementsPerRequest } from './lib/sql-statements';
+import { startBenchStack, type BenchStack } from './lib/stack';
+import { scenarios, type Group } from './scenarios';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} needs a positive number`);
+  return value;
+}
+
+const QUICK = process.argv.includes('--quick');
+const SECONDS = option('--seconds', QUICK ? 1 : 5);
+const ROUNDS = option('--rounds', QUICK ? 1 : 2);
+const WARMUP_SECONDS = QUICK ? 0.5 : 2;
+const STATEMENT_SAMPLES = QUICK ? 3 : 10;
+const CLIENT_OPERATIONS = QUICK ? 500 : 5_000;
+const ONLY = (() => {
+  const index = process.argv.indexOf('--only');
+  return index < 0 ? null : (process.argv[index + 1] ?? '').split(',').filter(Boolean);
+})();
+const PROFILE_DIR = process.argv.includes('--profile') ? path.join(__dirname, 'results', 'profiles') : null;
+const log = (line: string) => console.log(line);
+
+/** One request outside the load runs: to check a variant answers correctly before timing it. */
+async function send(target: LoadTarget): Promise<{ headers: Headers; body: { data?: unknown; errors?: unknown } }> {
+  const text = target.body();
+  const response = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...target.headers, ...target.sign?.(text) },
+    body: text,
+  });
+  const body = (await response.json()) as { data?: unknown; errors?: unknown };
+  if (response.status !== 200 || body.errors !== undefined || body.data === undefined) {
+    throw new Error(`${target.url} answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+  return { headers: response.headers, body };
+}
+
+/**
+ * Every variant of a group must give the same answer to the same request before its speed
+ * means anything; the response-cache variants must also be the hits and misses they claim.
+ */
+async function checkGroup(group: Group): Promise<void> {
+  const answers = await Promise.all(group.variants.map(async (variant) => ({ variant, answer: await send(variant.target) })));
+  if (group.scenario.startsWith('1') || group.scenario.startsWith('4')) return; // rotating ids / trivial answers
+  const expected = JSON.stringify(answers[0]!.answer.body.data);
+  for (const { variant, answer } of answers) {
+    if (JSON.stringify(answer.body.data) !== expected) throw new Error(`${group.setting}: "${variant.name}" answers differently`);
+  }
+  for (const { variant } of answers) {
+    const wanted = variant.name.endsWith('cache hit') ? 'HIT' : variant.name.endsWith('cache miss') ? 'MISS' : null;
+    if (wanted === null) continue;
+    const seen = (await send(variant.target)).headers.get('x-cache');
+    if (seen !== wanted) throw new Error(`${group.setting}: "${variant.name}" got x-cache ${seen}`);
+  }
+}
+
+async function measureGroup(stack: BenchStack, group: Group): Promise<Row[]> {
+  await checkGroup(group);
+  const statements = new Map<string, Record<string, number>>();
+  if (group.countStatements) {
+    const subgraphs = { customer: stack.customer, reservation: stack.reservation };
+    for (const variant of group.variants) {
+      statements.set(variant.name, await statementsPerRequest(subgraphs, () => send(variant.target).then(() => undefined), STATEMENT_SAMPLES));
+    }
+  }
+  const runs = new Map<string, LoadRun[]>(group.variants.map((variant) => [variant.name, []]));
+  for (const variant of group.variants) await runLoad(variant.target, { connections: group.connections, seconds: WARMUP_SECONDS });
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round starts with a different variant, so none always runs first or last.
+    const order = group.variants.map((_, i) => group.variants[(i + round) % group.variants.length]!);
+    for (const variant of order) runs.get(variant.name)!.push(await runLoad(variant.target, { connections: group.connections, seconds: SECONDS }));
+  }
+  const results = new Map(group.variants.map((variant) => [variant.name, summarise(runs.get(variant.name)!)]));
+  const reference = results.get(group.reference)!;
+  const rows = group.variants.map((variant): Row => {
+    const result = results.get(variant.name)!;
+    return {
+      scenario: group.scenario,
+      setting: group.setting,
+      variant: variant.name,
+      ...result,
+      ratio: result.rps / reference.rps,
+      reference: group.reference,
+      statements: statements.get(variant.name) ?? null,
+    };
+  });
+  for (const row of rows) log(`  ${row.setting} | ${row.variant}: ${row.rps.toFixed(0)} rps, p50 ${row.p50Ms.toFixed(2)} ms, ${row.ratio.toFixed(2)}x`);
+  return rows;
+}
+
+class MissingRow extends Error {}
+
+function find(rows: Row[], setting: string, variant: string): Row {
+  const row = rows.find((candidate) => candidate.setting.startsWith(setting) && candidate.variant === variant);
+  if (!row) throw new MissingRow(`no row for ${setting} / ${variant}`);
+  return row;
+}
+
+/** The issue's targets, each as measured here; those whose scenarios did not run are left out. */
+function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
+  const atLeast = (name: string, measured: () => number, wanted: number) => (): Target => {
+    const value = measured();
+    return { name, measured: value, wanted: `>= ${wanted}`, met: value >= wanted };
+  };
+  const atMost = (name: string, measured: () => number, wanted: number) => (): Target => {
+    const value = measured();
+    return { name, measured: value, wanted: `<= ${wanted}`, met: value <= wanted };
+  };
+  const customer = (connections: number) => `customer(id:), ${connections} conn`;
+  const fanOut = (first: number) => `customers(first: ${first})`;
+  const statementSpread = () => {
+    const counts = [5, 20, 100].map((first) => find(rows, fanOut(first), 'ours, cache off').statements ?? {});
+    const spreads = Object.keys(counts[0]!).map((subgraph) => {
+      const values = counts.map((byFirst) => byFirst[subgraph] ?? Number.NaN);
+      return Math.max(...values) - Math.min(...values);
+    });
+    return Math.max(...spreads);
+  };
+  const hit = () => find(rows, 'products(first: 20)', 'ours, cache hit');
+  const miss = () => find(rows, 'products(first: 20)', 'ours, cache miss');
+  const candidates = [
+    ...[1, 32].flatMap((connections) => [
+      atLeast(`1: ours (cache off) RPS / Hive RPS, ${connections} conn`, () => find(rows, customer(connections), 'ours, cache off').rps / find(rows, customer(connections), 'Hive Gateway').rps, 1.0),
+      atLeast(`1: ours (cache off) RPS / direct subgraph RPS, ${connections} conn`, () => find(rows, customer(connections), 'ours, cache off').ratio, 0.5),
+    ]),
+    ...[5, 20, 100].map((first) => atLeast(`2: ours (cache off) RPS / Hive RPS, first ${first}`, () => find(rows, fanOut(first), 'ours, cache off').ratio, 1.0)),
+    atMost('2: SQL statements per request, max - min over first 5/20/100', statementSpread, 0),
+    atLeast('3: cache hit RPS / direct subgraph RPS', () => hit().ratio, 0.8),
+    atLeast('3: cache hit RPS / miss RPS', () => hit().rps / miss().rps, 3),
+    atMost('3: cache hit p50 / miss p50', () => hit().p50Ms / miss().p50Ms, 0.5),
+    atLeast('4: Apollo Server alone RPS / bare node:http RPS', () => find(rows, '{ __typename }', 'Apollo Server alone').ratio, 0.3),
+    ...(client === null ? [] : [atMost('4: Prisma findUnique - pg, mean ms per call', () => client.overheadMs, 0.3)]),
+  ];
+  return candidates.flatMap((evaluate) => {
+    try {
+      return [evaluate()];
+    } catch (error) {
+      if (error instanceof MissingRow) return [];
+      throw error;
+    }
+  });
+}
+
+/** Prisma against pg as two rows of scenario 4, in the table's terms (operations are requests). */
+function clientRows(client: PrismaVersusPg): Row[] {
+  const row = (variant: string, timing: PrismaVersusPg['pg']): Row => ({
+    scenario: '4 ceilings',
+    setting: 'customer findUnique, 1 conn',
+    variant,
+    requests: timing.operations,
+    seconds: timing.seconds,
+    rps: timing.opsPerSecond,
+    p50Ms: timing.p50Ms,
+    p95Ms: timing.p95Ms,
+    cpuPer1k: timing.cpuPer1k,
+    ratio: timing.opsPerSecond / client.pg.opsPerSecond,
+    reference: 'pg',
+    statements: null,
+  });
+  return [row('pg', client.pg), row('Prisma', client.prisma)];
+}
+
+async function postgresVersion(url: string | null): Promise<string | null> {
+  if (url === null) return null;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+const README_START = '<!-- bench:latest:start -->';
+const README_END = '<!-- bench:latest:end -->';
+
+/** The README's copy of the latest full run, between its markers. */
+function updateReadme(section: string): void {
+  const file = path.join(REPO_ROOT, 'README.md');
+  const readme = readFileSync(file, 'utf8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} section`);
+  writeFileSync(file, `${readme.slice(0, start + README_START.length)}\n${section}\n${readme.slice(end)}`);
+}
+
+async function main(): Promise<void> {
+  log(`bench: ${QUICK ? 'quick mode, ' : ''}${ROUNDS} round(s) of ${SECONDS} s per variant after ${WARMUP_SECONDS} s warm-up`);
+  const stack = await startBenchStack(log, { profileDir: PROFILE_DIR });
+  try {
+    const rows: Row[] = [];
+    for (const group of scenarios(stack).filter((candidate) => ONLY === null || ONLY.some((n) => candidate.scenario.startsWith(n)))) {
+      log(`${group.scenario}: ${group.setting}`);
+      rows.push(...(await measureGroup(stack, group)));
+    }
+    let client: PrismaVersusPg | null = null;
+    if (ONLY !== null && !ONLY.includes('4')) {
+      // Not asked for.
+    } else if (stack.customerDatabaseUrl !== null) {
+      log('4 ceilings: Prisma findUnique vs pg');
+      client = await comparePrismaWithPg(stack.customerDatabaseUrl, stack.data.tenant, stack.data.customerIds, CLIENT_OPERATIONS);
+      rows.push(...clientRows(client));
+    } else {
+      log('4 ceilings: Prisma vs pg skipped (embedded database: pg cannot reach it)');
+    }
+
+    const targets = evaluateTargets(rows, client);
+    const table = renderTable(rows);
+    const targetText = renderTargets(targets);
+    log(`\n${table}\n\n${targetText}\n`);
+
+    const cpus = os.cpus();
+    const machine = {
+      cpu: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      postgres: await postgresVersion(stack.customerDatabaseUrl),
+      redis: stack.storage.redis !== null,
+    };
+    const report = {
+      date: new Date().toISOString(),
+      mode: QUICK ? 'quick' : 'full',
+      scenarios: ONLY ?? 'all',
+      machine,
+      setup: {
+        storage: stack.storage,
+        dataSet: stack.data.totals,
+        tenants: stack.data.tenants.length,
+        secondsPerRun: SECONDS,
+        rounds: ROUNDS,
+        warmupSeconds: WARMUP_SECONDS,
+        loadGenerator: 'autocannon, in the bench process; every server in its own process',
+        prismaSql: client?.sql ?? null,
+      },
+      rows,
+      prismaVersusPg: client,
+      targets,
+    };
+    const file = path.join(__dirname, 'results', ONLY !== null ? 'partial.json' : QUICK ? 'quick.json' : 'latest.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${path.relative(process.cwd(), file)}`);
+    if (!QUICK && ONLY === null) {
+      const when = `${report.date.slice(0, 10)}, ${machine.cores} × ${machine.cpu}, Node ${machine.node}, PostgreSQL ${machine.postgres ?? 'embedded'}, ${machine.redis ? 'Redis' : 'no Redis'}`;
+      updateReadme(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\``);
+      log('updated the table in README.md');
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

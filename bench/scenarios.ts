@@ -1,0 +1,125 @@
+import { encodeCursor } from '@reservations/platform/graphql/pagination';
+import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
+import { TENANT_HEADER } from '@reservations/platform/tenancy';
+import type { LoadTarget } from './lib/load';
+import type { BenchStack, Served } from './lib/stack';
+
+export interface Variant {
+  name: string;
+  target: LoadTarget;
+}
+
+/** Variants measured against each other under the same load, interleaved run by run. */
+export interface Group {
+  scenario: string;
+  /** What is fixed for the group (connections, page size, ...). */
+  setting: string;
+  connections: number;
+  /** The variant every ratio in the group is relative to. */
+  reference: string;
+  variants: Variant[];
+  /** Also count SQL statements per request in each subgraph (federation fan-out). */
+  countStatements?: boolean;
+}
+
+export const CUSTOMER_QUERY = 'query Customer($id: ID!) { customer(id: $id) { id name email phone } }';
+export const fanOutQuery = (first: number) => `query FanOut { customers(first: ${first}) { nodes { name reservations { id } } } }`;
+export const PRODUCTS_QUERY = `query Products($after: String) { products(first: 20, after: $after, search: "roasted") {
+  totalCount nodes { id name priceCents currency } pageInfo { hasNextPage endCursor } } }`;
+export const TRIVIAL_QUERY = '{ __typename }';
+
+/**
+ * A cursor before every real row: ids are UUIDv7, which start with their creation time, so
+ * one with timestamp 0 sorts first. Any such cursor returns the first page, which lets the
+ * cache-busting variant send a new variable every request and still get the same answer.
+ */
+export function cursorBeforeEverything(n: number): string {
+  return encodeCursor(`00000000-0000-7000-8000-${n.toString(16).padStart(12, '0')}`);
+}
+
+const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify(variables ? { query, variables } : { query });
+const fixed = (text: string) => () => text;
+
+/** Builds every group from the running stack. */
+export function scenarios(stack: BenchStack): Group[] {
+  const { tenant, customerIds } = stack.data;
+  const { cacheOff, cacheOn, hive } = stack.gateway;
+  const subgraphPids = [stack.customer.pid, stack.reservation.pid];
+
+  // Callers authenticate as in production: a bearer token whose tenant claim matches the header.
+  const viaGateway = (gateway: Served, makeBody: () => string): LoadTarget => ({
+    url: gateway.url,
+    headers: { authorization: `Bearer ${stack.token}`, [TENANT_HEADER]: tenant },
+    body: makeBody,
+    pids: [gateway.pid, ...subgraphPids],
+  });
+  // A subgraph refuses unsigned requests in production, so the direct caller signs like a gateway.
+  const direct = (subgraph: Served, makeBody: () => string): LoadTarget => ({
+    url: subgraph.url,
+    headers: { [TENANT_HEADER]: tenant },
+    body: makeBody,
+    sign: (text) => ({ [SIGNATURE_HEADER]: signatureFor(stack.signingSecret, subgraph.url, 'POST', { [TENANT_HEADER]: tenant }, text) }),
+    pids: [subgraph.pid],
+  });
+
+  let customer = 0;
+  const customerBody = () => body(CUSTOMER_QUERY, { id: customerIds[customer++ % customerIds.length] });
+  const gatewayCost = (connections: number): Group => ({
+    scenario: '1 gateway cost',
+    setting: `customer(id:), ${connections} conn`,
+    connections,
+    reference: 'customer subgraph direct',
+    variants: [
+      { name: 'customer subgraph direct', target: direct(stack.customer, customerBody) },
+      { name: 'ours, cache off', target: viaGateway(cacheOff, customerBody) },
+      { name: 'ours, cache on', target: viaGateway(cacheOn, customerBody) },
+      { name: 'Hive Gateway', target: viaGateway(hive, customerBody) },
+    ],
+  });
+
+  const fanOut = (first: number): Group => ({
+    scenario: '2 fan-out',
+    setting: `customers(first: ${first}), 32 conn`,
+    connections: 32,
+    reference: 'Hive Gateway',
+    countStatements: true,
+    variants: [
+      { name: 'ours, cache off', target: viaGateway(cacheOff, fixed(body(fanOutQuery(first)))) },
+      { name: 'ours, cache on', target: viaGateway(cacheOn, fixed(body(fanOutQuery(first)))) },
+      { name: 'Hive Gateway', target: viaGateway(hive, fixed(body(fanOutQuery(first)))) },
+    ],
+  });
+
+  // Hit and miss send the same query shape and get the same answer; only the cursor differs.
+  const sameCursor = fixed(body(PRODUCTS_QUERY, { after: cursorBeforeEverything(0) }));
+  let miss = 1;
+  const newCursor = () => body(PRODUCTS_QUERY, { after: cursorBeforeEverything(miss++) });
+  const responseCache: Group = {
+    scenario: '3 response cache',
+    setting: 'products(first: 20), 32 conn',
+    connections: 32,
+    reference: 'customer subgraph direct',
+    variants: [
+      { name: 'customer subgraph direct', target: direct(stack.customer, sameCursor) },
+      { name: 'ours, cache hit', target: viaGateway(cacheOn, sameCursor) },
+      { name: 'ours, cache miss', target: viaGateway(cacheOn, newCursor) },
+      { name: 'ours, cache off', target: viaGateway(cacheOff, sameCursor) },
+      { name: 'Hive Gateway', target: viaGateway(hive, sameCursor) },
+    ],
+  };
+
+  const trivial = fixed(body(TRIVIAL_QUERY));
+  const ceiling: Group = {
+    scenario: '4 ceilings',
+    setting: '{ __typename }, 32 conn',
+    connections: 32,
+    reference: 'bare node:http',
+    variants: [
+      { name: 'bare node:http', target: { url: stack.ceiling.bareHttp.url, headers: {}, body: trivial, pids: [stack.ceiling.bareHttp.pid] } },
+      { name: 'Apollo Server alone', target: { url: stack.ceiling.apolloServer.url, headers: {}, body: trivial, pids: [stack.ceiling.apolloServer.pid] } },
+      { name: 'ours, cache off', target: { ...viaGateway(cacheOff, trivial), pids: [cacheOff.pid] } },
+    ],
+  };
+
+  return [gatewayCost(1), gatewayCost(32), fanOut(5), fanOut(20), fanOut(100), responseCache, ceiling];
+}
