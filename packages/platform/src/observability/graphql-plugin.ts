@@ -87,6 +87,8 @@ export function observabilityPlugin<TContext extends TenantContext>(
           const operation = metrics.operationLabel(operationName, resolved);
           const seconds = secondsSince(started);
           metrics.recordRequest({ operation, type, outcome }, seconds);
+          // The access log line is info: below that level, skip building it (and the request's logger).
+          if (!logger.isLevelEnabled('info')) return;
           const codes = [...new Set(errors.map((error) => String(error.extensions?.code ?? 'NONE')))];
           (currentRequest()?.logger ?? logger).info(
             {
