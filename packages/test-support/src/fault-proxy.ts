@@ -18,7 +18,7 @@ type Mode = 'forward' | 'hang' | 'down';
 export class FaultProxy {
   readonly requests: SeenRequest[] = [];
   mode: Mode = 'forward';
-  private readonly scripted: { status: number; headers: Record<string, string> }[] = [];
+  private readonly scripted: { status: number; headers: Record<string, string>; body: string }[] = [];
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -43,9 +43,12 @@ export class FaultProxy {
     return `http://127.0.0.1:${port}${this.target.pathname}`;
   }
 
-  /** The next `count` requests get `status` (with `headers`) instead of reaching the subgraph. */
-  failNext(count: number, status = 503, headers: Record<string, string> = {}): void {
-    for (let i = 0; i < count; i++) this.scripted.push({ status, headers });
+  /**
+   * The next `count` requests get `status` (with `headers` and `body`, plain text unless
+   * `headers` say otherwise) instead of reaching the subgraph.
+   */
+  failNext(count: number, status = 503, headers: Record<string, string> = {}, body = 'scripted failure'): void {
+    for (let i = 0; i < count; i++) this.scripted.push({ status, headers, body });
   }
 
   graphqlRequests(): SeenRequest[] {
@@ -75,7 +78,7 @@ export class FaultProxy {
     if (this.mode === 'hang') return;
     const scripted = req.method === 'POST' ? this.scripted.shift() : undefined;
     if (scripted) {
-      res.writeHead(scripted.status, { 'content-type': 'text/plain', ...scripted.headers }).end('scripted failure');
+      res.writeHead(scripted.status, { 'content-type': 'text/plain', ...scripted.headers }).end(scripted.body);
       return;
     }
     const headers: Record<string, string> = {};
