@@ -1,8 +1,10 @@
+import http from 'node:http';
 import pg from 'pg';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
 import { FakeSentry } from '@reservations/test-support/sentry-ingest';
 import { startServiceProcess, type ServiceProcess } from '@reservations/test-support/service-process';
+import { waitFor } from '@reservations/test-support/wait';
 
 /**
  * Sentry end to end: the three services as child processes (Sentry is per process), each
@@ -214,4 +216,49 @@ test('one trace id across the gateway and both subgraphs, in Sentry and in the l
 
 test('the profiler runs where it loads (one service asked for it)', () => {
   expect(sentry.items('profile_chunk').length).toBeGreaterThan(0);
+});
+
+describe('an error in the HTTP handling of a /graphql request', () => {
+  let ingest: FakeSentry;
+  let alone: ServiceProcess | null = null;
+
+  beforeAll(async () => {
+    ingest = await FakeSentry.start();
+    // No subgraph is needed: the request fails before GraphQL.
+    alone = await startServiceProcess('gateway', 'gateway/src/index.ts', {
+      ...common(ingest.dsn),
+      GATEWAY_PORT: '0',
+      CUSTOMER_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+      RESERVATION_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await alone?.stop();
+    await ingest?.stop();
+  });
+
+  // The error passes both observeRequest's catch and the HTTP server's outer one; each reports.
+  test('is reported exactly once, with the request tags (here: a body the client cut off)', async () => {
+    const service = alone!;
+    const request = http.request(service.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': '1000', 'x-request-id': 'sentry-cut-off' },
+    });
+    request.on('error', () => undefined);
+    await new Promise<void>((resolve) => request.write('{"query":"{ customers', () => resolve()));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    request.destroy();
+    const failed = () => service.logs.filter((line) => line.msg === 'request failed' && line.requestId === 'sentry-cut-off');
+    await waitFor(async () => failed().length > 0);
+    expect(await service.stop()).toBe(0);
+    alone = null;
+
+    expect(failed()).toHaveLength(1);
+    const events = ingest.events();
+    expect(events).toHaveLength(1);
+    const [event] = events as [Record<string, unknown>];
+    expect(tagsOf(event)).toMatchObject({ service: 'gateway', requestId: 'sentry-cut-off' });
+    expect((event.exception as { values: { value: string }[] }).values[0]?.value).toBe('aborted');
+  });
 });

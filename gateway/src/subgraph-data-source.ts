@@ -1,11 +1,33 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '@reservations/platform/errors';
 import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
 import type { GatewayContext } from './context';
 import type { SubgraphLink } from './resilience/subgraph-link';
+
+/**
+ * A subgraph's 4xx answer whose body is a GraphQL response: the subgraph refused the request
+ * before executing it (a variable it could not coerce, a body too large) and said why.
+ * errorFromResponse, the only hook that sees such a response, throws this to `process`.
+ */
+class SubgraphRefusal extends GraphQLError {
+  constructor(readonly errors: readonly GraphQLFormattedError[]) {
+    super('Subgraph refused the request');
+  }
+}
+
+function hasMessage(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
+/** The `errors` of a GraphQL response body (a non-empty list of errors with a message), else null. */
+function graphQLErrorsOf(body: unknown): GraphQLFormattedError[] | null {
+  const errors: unknown = typeof body === 'object' && body !== null ? (body as { errors?: unknown }).errors : undefined;
+  if (!Array.isArray(errors) || errors.length === 0 || !errors.every(hasMessage)) return null;
+  return errors as GraphQLFormattedError[];
+}
 
 /**
  * How the gateway talks to one subgraph: through the subgraph's resilient fetcher, with
@@ -31,14 +53,36 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   /**
+   * A subgraph's refusal is answered like a 200 with errors, so the gateway passes them on as
+   * it passes on any subgraph's: the client gets their messages, codes and extensions (e.g.
+   * BAD_USER_INPUT naming the `field`) instead of Apollo's "400: Bad Request" as an internal error.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (error) {
+      if (error instanceof SubgraphRefusal) return { errors: error.errors };
+      throw error;
+    }
+  }
+
+  /**
    * A subgraph answers 401 only when it refuses the gateway's own signature: a deployment
    * fault (secrets out of step), not the caller's credentials. Apollo's default would tell
-   * the client UNAUTHENTICATED; it gets the generic internal error instead.
+   * the client UNAUTHENTICATED; it gets the generic internal error instead. Another 4xx with
+   * a GraphQL body is the subgraph's answer (see `process`); anything else, Apollo's default.
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    if (response.status !== 401) return super.errorFromResponse(response);
-    await response.text().catch(() => undefined);
-    return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.Internal } });
+    if (response.status === 401) {
+      await response.text().catch(() => undefined);
+      return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.Internal } });
+    }
+    if (response.status >= 400 && response.status < 500) {
+      // A copy, so Apollo's default can still read the body when it is not a GraphQL response.
+      const errors = graphQLErrorsOf(await this.parseBody(response.clone()).catch(() => null));
+      if (errors) return new SubgraphRefusal(errors);
+    }
+    return super.errorFromResponse(response);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -20,7 +20,7 @@ export class FaultProxy {
   mode: Mode = 'forward';
   /** In forward mode, how long each request waits before it is passed on (a slow subgraph). */
   delayMs = 0;
-  private readonly scripted: { status: number; headers: Record<string, string> }[] = [];
+  private readonly scripted: { status: number; headers: Record<string, string>; body: string }[] = [];
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -45,9 +45,12 @@ export class FaultProxy {
     return `http://127.0.0.1:${port}${this.target.pathname}`;
   }
 
-  /** The next `count` requests get `status` (with `headers`) instead of reaching the subgraph. */
-  failNext(count: number, status = 503, headers: Record<string, string> = {}): void {
-    for (let i = 0; i < count; i++) this.scripted.push({ status, headers });
+  /**
+   * The next `count` requests get `status` (with `headers` and `body`, plain text unless
+   * `headers` say otherwise) instead of reaching the subgraph.
+   */
+  failNext(count: number, status = 503, headers: Record<string, string> = {}, body = 'scripted failure'): void {
+    for (let i = 0; i < count; i++) this.scripted.push({ status, headers, body });
   }
 
   graphqlRequests(): SeenRequest[] {
@@ -78,7 +81,7 @@ export class FaultProxy {
     if (this.mode === 'hang') return;
     const scripted = req.method === 'POST' ? this.scripted.shift() : undefined;
     if (scripted) {
-      res.writeHead(scripted.status, { 'content-type': 'text/plain', ...scripted.headers }).end('scripted failure');
+      res.writeHead(scripted.status, { 'content-type': 'text/plain', ...scripted.headers }).end(scripted.body);
       return;
     }
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));

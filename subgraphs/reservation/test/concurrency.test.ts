@@ -1,5 +1,9 @@
+import pg from 'pg';
+import { unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { graphql } from '@reservations/test-support/graphql';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { waitFor } from '@reservations/test-support/wait';
+import { CAPACITY_LOCK_CLASS } from '../src/data/reservations';
 import { peakOccupancy } from '../src/rules';
 import { book, createCustomer, errorCode, setSettings, tryBook } from './support';
 
@@ -122,4 +126,63 @@ test('racing transitions: of 10 simultaneous confirms one wins; of seat versus n
   expect(winners).toHaveLength(1);
   const final = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: reservation.id } });
   expect(Object.values(winners[0]!.data!)[0]!.status).toBe(final.status);
+});
+
+describe('a database too busy to finish a write in time', () => {
+  test('a booking that gets no connection within maxWait is SERVICE_UNAVAILABLE, says to retry, and writes nothing', async () => {
+    const tenant = 'busy-pool';
+    const customerId = await createCustomer(supergraph.customer.url, tenant);
+    const startsAt = '2030-12-28T19:00:00Z';
+    // Another session holds the tenant's capacity lock: bookings queue on it as a burst would,
+    // each holding one of the subgraph's 10 pooled connections.
+    const holder = new pg.Client({ connectionString: supergraph.databaseUrls.reservation });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::int4, hashtext($2))', [CAPACITY_LOCK_CLASS, tenant]);
+      const queued = Array.from({ length: 10 }, (_, index) => tryBook(url, tenant, { customerId, startsAt, notes: `queued ${index}` }));
+      await waitFor(async () => {
+        const { rows } = await holder.query<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'",
+        );
+        return rows[0]?.waiting === 10;
+      });
+
+      const refused = await tryBook(url, tenant, { customerId, startsAt, notes: 'no connection left' });
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+      expect(refused.errors?.[0]?.message).toMatch(/retry/);
+      expect(refused.errors?.[0]?.message).not.toMatch(/prisma|transaction|P2028/i);
+
+      await holder.query('SELECT pg_advisory_unlock($1::int4, hashtext($2))', [CAPACITY_LOCK_CLASS, tenant]);
+      for (const body of await Promise.all(queued)) expect(body.errors).toBeUndefined();
+    } finally {
+      await holder.end();
+    }
+    const rows = await supergraph.reservation.client.reservation.findMany({ where: { tenantId: tenant }, select: { notes: true } });
+    expect(rows).toHaveLength(10);
+    expect(rows.map((row) => row.notes)).not.toContain('no connection left');
+  }, 20_000);
+
+  test('a transaction past its timeout is rolled back, and that too is SERVICE_UNAVAILABLE', async () => {
+    const tenant = 'slow-transaction';
+    const prisma = supergraph.reservation.client;
+    const slowWrite = prisma.$transaction(
+      async (tx) => {
+        await tx.reservation.create({
+          data: {
+            tenantId: tenant,
+            customerId: '0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b',
+            startsAt: new Date('2030-12-27T19:00:00Z'),
+            endsAt: new Date('2030-12-27T21:00:00Z'),
+            partySize: 2,
+          },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return tx.reservation.count({ where: { tenantId: tenant } });
+      },
+      { timeout: 100 },
+    );
+    await expect(unavailableIfTimedOut(slowWrite)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(await prisma.reservation.count({ where: { tenantId: tenant } })).toBe(0);
+  });
 });

@@ -196,6 +196,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     };
     handle().catch((error: unknown) => {
       logger.error({ err: error, path: url.pathname, requestId }, 'request failed');
+      // A /graphql failure was already reported by observeRequest with the request's tags; the
+      // SDK sends an Error object only once, so this adds an event only for the other routes.
       reportUnexpectedError(error, { path: url.pathname });
       if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, 'Internal server error');
       else res.destroy();

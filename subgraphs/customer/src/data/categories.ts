@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
+import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { badUserInput } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection } from '@reservations/platform/graphql/pagination';
@@ -106,24 +106,26 @@ export class CategoryStore {
   async delete(id: string, moveProductsTo: string | null): Promise<DeleteCategoryResult> {
     const tenantId = this.tenantId;
     try {
-      const result = await this.prisma.$transaction(async (tx): Promise<DeleteCategoryResult> => {
-        const category = await tx.category.findFirst({ where: { tenantId, id }, select: { id: true } });
-        if (!category) return { kind: 'not-found' };
-        let movedProductCount = 0;
-        if (moveProductsTo !== null) {
-          const target = await tx.category.findFirst({ where: { tenantId, id: moveProductsTo }, select: { id: true } });
-          if (!target) return { kind: 'target-not-found' };
-          ({ count: movedProductCount } = await tx.product.updateMany({
-            where: { tenantId, categoryId: id },
-            data: { categoryId: moveProductsTo },
-          }));
-        } else {
-          const count = await tx.product.count({ where: { tenantId, categoryId: id } });
-          if (count > 0) return { kind: 'has-products', count };
-        }
-        await tx.category.delete({ where: { id } });
-        return { kind: 'deleted', movedProductCount };
-      });
+      const result = await unavailableIfTimedOut(
+        this.prisma.$transaction(async (tx): Promise<DeleteCategoryResult> => {
+          const category = await tx.category.findFirst({ where: { tenantId, id }, select: { id: true } });
+          if (!category) return { kind: 'not-found' };
+          let movedProductCount = 0;
+          if (moveProductsTo !== null) {
+            const target = await tx.category.findFirst({ where: { tenantId, id: moveProductsTo }, select: { id: true } });
+            if (!target) return { kind: 'target-not-found' };
+            ({ count: movedProductCount } = await tx.product.updateMany({
+              where: { tenantId, categoryId: id },
+              data: { categoryId: moveProductsTo },
+            }));
+          } else {
+            const count = await tx.product.count({ where: { tenantId, categoryId: id } });
+            if (count > 0) return { kind: 'has-products', count };
+          }
+          await tx.category.delete({ where: { id } });
+          return { kind: 'deleted', movedProductCount };
+        }),
+      );
       this.byId.clear(id);
       if (result.kind === 'deleted') this.changed();
       return result;

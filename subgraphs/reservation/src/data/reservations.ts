@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { isUniqueViolation } from '@reservations/platform/database/prisma-errors';
+import { isUniqueViolation, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
@@ -59,12 +59,13 @@ type Tx = Prisma.TransactionClient;
  * the second is hashtext(tenant). ('RSRV' in ASCII; the migration applier uses the one-key form,
  * a separate key space.) Two tenants whose names hash alike merely wait for each other.
  */
-const CAPACITY_LOCK_CLASS = 0x52535256;
+export const CAPACITY_LOCK_CLASS = 0x52535256;
 
 /**
  * Bounds for the capacity transactions: waiting for a pooled connection, and the whole
  * transaction. Under the lock each booking takes a few milliseconds, so only a burst of
- * hundreds of bookings for one tenant comes near them.
+ * hundreds of bookings for one tenant comes near them; past them the write is refused with
+ * SERVICE_UNAVAILABLE (see underCapacityLock).
  */
 const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 };
 
@@ -184,18 +185,16 @@ export class ReservationStore {
 
   async updateSettings(change: (current: BookingSettings) => BookingSettings): Promise<EffectiveSettings> {
     // Under the capacity lock, so a booking never checks against settings being replaced.
-    return this.prisma.$transaction(async (tx) => {
-      await this.lockCapacity(tx);
+    return this.underCapacityLock(async (tx) => {
       const { updatedAt: _, ...current } = await readSettings(tx, this.tenantId);
       return writeSettings(tx, this.tenantId, change(current));
-    }, TRANSACTION_OPTIONS);
+    });
   }
 
   async create(input: NewReservation): Promise<Reservation> {
     try {
       return this.remember(
-        await this.prisma.$transaction(async (tx) => {
-          await this.lockCapacity(tx);
+        await this.underCapacityLock(async (tx) => {
           if (input.idempotency) {
             // Checked again under the lock: a racing request with the same key may have just committed.
             const existing = await tx.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: input.idempotency.key } });
@@ -216,7 +215,7 @@ export class ReservationStore {
               idempotencyFingerprint: input.idempotency?.fingerprint ?? null,
             },
           });
-        }, TRANSACTION_OPTIONS),
+        }),
       );
     } catch (error) {
       // The unique index on (tenant, idempotency key) is the last word should another writer
@@ -231,8 +230,7 @@ export class ReservationStore {
 
   async update(id: string, changes: ReservationChanges): Promise<Reservation> {
     return this.remember(
-      await this.prisma.$transaction(async (tx) => {
-        await this.lockCapacity(tx);
+      await this.underCapacityLock(async (tx) => {
         const current = await tx.reservation.findFirst({ where: { id, tenantId: this.tenantId } });
         if (!current) throw notFound('No reservation with this id');
         if (!EDITABLE_STATUSES.includes(current.status)) throw this.refused('change', current.status);
@@ -251,7 +249,7 @@ export class ReservationStore {
         });
         if (!updated) throw await this.explainMiss(id, 'change', tx);
         return updated;
-      }, TRANSACTION_OPTIONS),
+      }),
     );
   }
 
@@ -285,8 +283,18 @@ export class ReservationStore {
     });
   }
 
-  private async lockCapacity(tx: Tx): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CAPACITY_LOCK_CLASS}::int4, hashtext(${this.tenantId}))`;
+  /**
+   * Runs `work` in a transaction that first takes the tenant's capacity lock (see the class
+   * comment). A burst of one tenant's bookings queues on that lock, each holding a pooled
+   * connection, so under load Prisma may give up on a transaction: SERVICE_UNAVAILABLE.
+   */
+  private underCapacityLock<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return unavailableIfTimedOut(
+      this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CAPACITY_LOCK_CLASS}::int4, hashtext(${this.tenantId}))`;
+        return work(tx);
+      }, TRANSACTION_OPTIONS),
+    );
   }
 
   /** Seat-holding reservations overlapping [from, to). */
