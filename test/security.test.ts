@@ -2,6 +2,7 @@
  * Hostile requests against the supergraph in production mode: each has a documented
  * outcome, and afterwards every service still answers and no data changed.
  */
+import http from 'node:http';
 import { SignJWT } from 'jose';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
@@ -268,6 +269,22 @@ describe('hostile requests get their documented outcome', () => {
     expect((await post(query, { authorization: `Bearer ${altered}` })).body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2_000 - (Date.now() % 1000)) + 1_100));
     expect((await post(query, { authorization: `Bearer ${shortLived}` })).body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('a request target no URL parser accepts gets 400 from every service, which keeps running', async () => {
+    const rawStatus = (url: string, path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port } = new URL(url);
+        http.get({ hostname, port, path }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject);
+      });
+    for (const url of [supergraph.gatewayUrl, supergraph.customer.url, supergraph.reservation.url]) {
+      expect(await rawStatus(url, '//')).toBe(400);
+      expect(await rawStatus(url, '//:x/graphql')).toBe(400);
+      expect((await fetch(new URL('/health', url))).status).toBe(200);
+    }
   });
 
   test('afterwards every service still answers and no data changed', async () => {

@@ -167,9 +167,14 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   }
 
   return http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    const url = requestTarget(req.url);
+    if (url === null) {
+      // A target no URL parser accepts (`//`, `//:x`): the client's mistake, answered, never thrown.
+      sendJson(res, 400, { error: 'invalid request target' });
+      return;
+    }
     applyCors(req, res, corsOrigins);
     const handle = async (): Promise<void> => {
       if (req.method === 'OPTIONS') {
@@ -203,6 +208,15 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       else res.destroy();
     });
   });
+}
+
+/** The request's path and query, or null when the target cannot be parsed. */
+function requestTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 export interface Listening {
