@@ -64,10 +64,13 @@ export const CAPACITY_LOCK_CLASS = 0x52535256;
 /**
  * Bounds for the capacity transactions: waiting for a pooled connection, and the whole
  * transaction. Under the lock each booking takes a few milliseconds, so only a burst of
- * hundreds of bookings for one tenant comes near them; past them the write is refused with
- * SERVICE_UNAVAILABLE (see underCapacityLock).
+ * hundreds of bookings for one tenant comes near them; past them the write is rolled back and
+ * refused with SERVICE_UNAVAILABLE (see underCapacityLock). With the customer check
+ * (CUSTOMER_LOOKUP_TIMEOUT_MS, 2 s) they stay under the gateway's per-attempt timeout (5 s):
+ * a booking never commits after the gateway has told the client it failed, which a client
+ * retrying without an idempotency key would turn into a double booking.
  */
-const TRANSACTION_OPTIONS = { maxWait: 5_000, timeout: 10_000 };
+const TRANSACTION_OPTIONS = { maxWait: 1_000, timeout: 1_500 };
 
 export function capacityExceeded(partySize: number, remaining: number, capacity: number, startsAt: Date, endsAt: Date): GraphQLError {
   return new GraphQLError(
