@@ -55,7 +55,7 @@ export function createGateway(
         observer,
       });
       links.set(name, link);
-      return new SubgraphDataSource(link, onCatalogueChanged);
+      return new SubgraphDataSource(link, onCatalogueChanged, logger);
     },
   });
 }

@@ -4,6 +4,9 @@ import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '@reservations/platform/errors';
 import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
+import type { Logger } from '@reservations/platform/logger';
+import { currentRequest } from '@reservations/platform/observability/request-scope';
+import { reportUnexpectedError } from '@reservations/platform/observability/sentry';
 import type { GatewayContext } from './context';
 import type { SubgraphLink } from './resilience/subgraph-link';
 
@@ -17,6 +20,9 @@ class SubgraphRefusal extends GraphQLError {
     super('Subgraph refused the request');
   }
 }
+
+/** Codes with which a subgraph refuses the document itself, which only the gateway wrote. */
+const DOCUMENT_REJECTED = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
 
 function hasMessage(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
@@ -34,12 +40,16 @@ function graphQLErrorsOf(body: unknown): GraphQLFormattedError[] | null {
  * only the headers the gateway decided to forward.
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly subgraph: string;
+
   constructor(
     link: SubgraphLink,
     /** Called when the subgraph reports that a write changed the tenant's catalogue. */
     private readonly onCatalogueChanged: (tenant: string) => Promise<void>,
+    private readonly logger: Logger,
   ) {
     super({ url: link.url, fetcher: link.fetcher });
+    this.subgraph = link.name;
   }
 
   // Awaited before the client gets its answer, so its next read already misses the cache.
@@ -80,6 +90,14 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (response.status >= 400 && response.status < 500) {
       // A copy, so Apollo's default can still read the body when it is not a GraphQL response.
       const errors = graphQLErrorsOf(await this.parseBody(response.clone()).catch(() => null));
+      if (errors?.some((error) => DOCUMENT_REJECTED.has(String(error.extensions?.code)))) {
+        // The gateway planned against a supergraph this subgraph does not serve (a deployment
+        // out of step): the gateway's fault, logged and reported as one, never the client's.
+        const problem = new Error(`Subgraph "${this.subgraph}" rejected the gateway's document: ${errors.map((error) => error.message).join('; ')}`);
+        (currentRequest()?.logger ?? this.logger).error({ err: problem, subgraph: this.subgraph }, 'supergraph out of step with a subgraph');
+        reportUnexpectedError(problem, { subgraph: this.subgraph });
+        return new GraphQLError('Internal server error', { extensions: { code: ErrorCode.Internal } });
+      }
       if (errors) return new SubgraphRefusal(errors);
     }
     return super.errorFromResponse(response);

@@ -93,3 +93,16 @@ test("a 401 stays an internal error even with GraphQL errors: the gateway's sign
   const { body } = await graphql(gateway.url, WEEK, { tenant: 'acme' });
   expect(body.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
 });
+
+test('a subgraph rejecting the planned document itself (a supergraph out of step) is internal, not the caller\'s error', async () => {
+  reservationProxy.failNext(
+    1,
+    400,
+    JSON_HEADERS,
+    JSON.stringify({
+      errors: [{ message: 'Cannot query field "reservations" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }],
+    }),
+  );
+  const { body } = await graphql(gateway.url, WEEK, { tenant: 'acme' });
+  expect(body.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+});

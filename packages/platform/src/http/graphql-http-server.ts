@@ -57,16 +57,24 @@ function sendGraphQLError(res: ServerResponse, status: number, code: string, mes
 
 class BodyTooLargeError extends Error {}
 
+/** The client went away before its body arrived: nobody to answer, and no fault of ours. */
+class ClientClosedError extends Error {}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new BodyTooLargeError();
-    chunks.push(buffer);
+  try {
+    for await (const chunk of req) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > limit) throw new BodyTooLargeError();
+      chunks.push(buffer);
+    }
+  } catch (error) {
+    if (req.destroyed && !(error instanceof BodyTooLargeError)) throw new ClientClosedError('client closed the request before sending its body');
+    throw error;
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -123,6 +131,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         if (error instanceof BodyTooLargeError) {
           res.setHeader('connection', 'close');
           sendGraphQLError(res, 413, ErrorCode.PayloadTooLarge, `Request body exceeds ${maxBodyBytes} bytes`);
+          return;
+        }
+        // Clients hang up (timeouts, navigation, lost networks): worth a line, not an error report.
+        if (error instanceof ClientClosedError) {
+          observation.logger.info({ received: text.length }, error.message);
           return;
         }
         throw error;
