@@ -101,6 +101,12 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it.each(['customer', 'reservation', 'gateway'])('%s serves /metrics only to bearers of METRICS_TOKEN, whose default the service accepts', (name) => {
+    const fallback = /^\$\{METRICS_TOKEN:-(.+)\}$/.exec(environment(name).METRICS_TOKEN ?? '')?.[1];
+    // The services refuse to start with a token shorter than 16 characters.
+    expect(fallback?.length).toBeGreaterThanOrEqual(16);
+  });
+
   it('has a healthcheck on every long-running service', () => {
     expect(healthcheckCommand('postgres')).toContain('pg_isready');
     expect(healthcheckCommand('redis')).toContain('redis-cli ping');

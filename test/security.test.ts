@@ -6,11 +6,14 @@ import http from 'node:http';
 import { SignJWT } from 'jose';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
-import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { capturingLogger } from '@reservations/test-support/logs';
+import { parsePrometheusText } from '@reservations/test-support/prometheus';
+import { startTestCustomerSubgraph, startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef-xyz';
 const JWT_SECRET = 'test-jwt-secret-0123456789abcdef-0123456';
 const ALLOWED_ORIGIN = 'https://app.example.com';
+const METRICS_TOKEN = 'test-metrics-token-0123456789';
 
 let supergraph: TestSupergraph;
 let tokenA: string;
@@ -67,6 +70,7 @@ beforeAll(async () => {
       GATEWAY_SIGNING_SECRET: SIGNING_SECRET,
       JWT_SECRET,
       CORS_ORIGINS: ALLOWED_ORIGIN,
+      METRICS_TOKEN,
     },
   });
   tokenA = await token('tenant-a');
@@ -296,5 +300,55 @@ describe('hostile requests get their documented outcome', () => {
     );
     expect(data.customers.nodes).toHaveLength(1);
     expect(data.customers.nodes[0]?.reservations).toHaveLength(1);
+  });
+});
+
+describe('/metrics in production', () => {
+  const serviceUrl = (service: string): string =>
+    ({ gateway: supergraph.gatewayUrl, customer: supergraph.customer.url, reservation: supergraph.reservation.url })[service]!;
+
+  test.each(['gateway', 'customer', 'reservation'])('the %s serves /metrics only to a bearer of METRICS_TOKEN', async (service) => {
+    const metricsUrl = new URL('/metrics', serviceUrl(service));
+    const refusedCredentials = [undefined, 'Bearer wrong-token-0123456789', `Bearer ${METRICS_TOKEN}x`, METRICS_TOKEN, `Basic ${btoa(`prometheus:${METRICS_TOKEN}`)}`];
+    for (const method of ['GET', 'HEAD']) {
+      for (const authorization of refusedCredentials) {
+        const refused = await raw(metricsUrl.href, { method, headers: authorization ? { authorization } : {} });
+        expect({ method, authorization, status: refused.status }).toEqual({ method, authorization, status: 401 });
+        expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+        expect(refused.text).toBe(method === 'GET' ? JSON.stringify({ error: 'unauthorized' }) : '');
+      }
+      const served = await raw(metricsUrl.href, { method, headers: { authorization: `bearer ${METRICS_TOKEN}` } });
+      expect(served.status).toBe(200);
+      if (method === 'GET') expect(parsePrometheusText(served.text).types.get('graphql_requests_total')).toBe('counter');
+    }
+    // Only /metrics: health checks and GraphQL need no metrics token.
+    expect((await fetch(new URL('/health', metricsUrl))).status).toBe(200);
+  });
+
+  test('a service started without METRICS_TOKEN warns once that /metrics is public, and serves it', async () => {
+    const production = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET };
+    const subgraphs = { customer: supergraph.customer.url, reservation: supergraph.reservation.url };
+    const publicWarnings = (lines: { level?: number; msg?: string }[]) =>
+      lines.filter((line) => line.level === 40 && /\/metrics is public/.test(line.msg ?? '')).map((line) => line.msg);
+    for (const [extra, warned] of [
+      [{}, true],
+      [{ METRICS_TOKEN }, false],
+      [{ METRICS_ENABLED: 'false' }, false],
+    ] as const) {
+      const logs = { gateway: capturingLogger('gateway'), customer: capturingLogger('customer') };
+      const gateway = await startTestGateway(subgraphs, { ...production, ...extra }, logs.gateway.logger);
+      try {
+        const customer = await startTestCustomerSubgraph(supergraph.databaseUrls.customer, { ...production, ...extra }, logs.customer.logger);
+        await customer.stop();
+        for (const service of ['gateway', 'customer'] as const) {
+          const warnings = publicWarnings(logs[service].lines);
+          expect({ service, extra, warnings: warnings.length }).toEqual({ service, extra, warnings: warned ? 1 : 0 });
+          if (warned) expect(warnings[0]).toMatch(/METRICS_TOKEN[\s\S]*ingress/);
+        }
+        if (warned) expect((await fetch(new URL('/metrics', gateway.url))).status).toBe(200);
+      } finally {
+        await gateway.stop();
+      }
+    }
   });
 });

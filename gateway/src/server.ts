@@ -7,7 +7,7 @@ import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@res
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
-import { metricsRoute } from '@reservations/platform/observability/metrics';
+import { metricsRoutes } from '@reservations/platform/observability/metrics';
 import { flushSentry, initSentry } from '@reservations/platform/observability/sentry';
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
 import type { GatewayConfig } from './config';
@@ -127,7 +127,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         const report = await readinessReport(links, redis ? () => redis.isReady() : null);
         sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
       },
-      ...(config.observability.metricsEnabled ? { '/metrics': metricsRoute(metrics.service) } : {}),
+      ...metricsRoutes(metrics.service, config.observability, config.mode, logger),
     },
   });
   try {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createLogger } from '@reservations/platform/logger';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
 import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
 import type { CustomerPrisma } from '@reservations/customer-subgraph/src/database';
@@ -9,6 +8,7 @@ import type { ReservationPrisma } from '@reservations/reservation-subgraph/src/d
 import { startReservationSubgraph } from '@reservations/reservation-subgraph/src/server';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
+import { capturingLogger, type LogLine } from '@reservations/test-support/logs';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
 import { parsePrometheusText, type Exposition } from '@reservations/test-support/prometheus';
 import { readGatewayConfig } from '../src/config';
@@ -19,14 +19,6 @@ import { startGateway, type StartedGateway } from '../src/server';
  * test/sentry.test.ts). Each service logs into its own array so a test can follow one
  * request through all three.
  */
-
-type LogLine = Record<string, unknown> & { msg?: string; requestId?: string; traceId?: string };
-
-function capturingLogger(service: string): { logger: ReturnType<typeof createLogger>; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = createLogger(service, 'info', { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
-  return { logger, lines };
-}
 
 const TENANT = 'observed';
 const testEnv = { NODE_ENV: 'test', HOST: '127.0.0.1' };

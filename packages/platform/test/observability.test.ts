@@ -163,8 +163,13 @@ describe('configuration', () => {
     return config;
   };
 
-  test('defaults: no Sentry, metrics on', () => {
-    expect(read({})).toEqual({ sentry: null, metricsEnabled: true });
+  test('defaults: no Sentry, metrics on and open to anyone who reaches the port', () => {
+    expect(read({})).toEqual({ sentry: null, metricsEnabled: true, metricsToken: null });
+  });
+
+  test('METRICS_TOKEN protects /metrics; a short one is refused by name', () => {
+    expect(read({ METRICS_TOKEN: ' scrape-token-0123456789 ' }).metricsToken).toBe('scrape-token-0123456789');
+    expect(() => read({ METRICS_TOKEN: 'short-token' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
   });
 
   test('Sentry with a DSN, sample rate 0.1, environment from NODE_ENV, no profiling', () => {

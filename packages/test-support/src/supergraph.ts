@@ -1,4 +1,4 @@
-import { createLogger } from '@reservations/platform/logger';
+import { createLogger, type Logger } from '@reservations/platform/logger';
 import type { SubgraphConfig } from '@reservations/platform/subgraph/config';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
 import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
@@ -21,8 +21,12 @@ function subgraphConfig<T extends SubgraphConfig>(read: (env: Record<string, str
 }
 
 /** The customer subgraph on an existing database, in-process on a free port; `env` adds or overrides variables. */
-export function startTestCustomerSubgraph(databaseUrl: string, env: Record<string, string> = {}): Promise<StartedSubgraph<CustomerPrisma>> {
-  return startCustomerSubgraph(subgraphConfig(readCustomerConfig, { CUSTOMER_DATABASE_URL: databaseUrl, ...env }), silentLogger);
+export function startTestCustomerSubgraph(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  logger: Logger = silentLogger,
+): Promise<StartedSubgraph<CustomerPrisma>> {
+  return startCustomerSubgraph(subgraphConfig(readCustomerConfig, { CUSTOMER_DATABASE_URL: databaseUrl, ...env }), logger);
 }
 
 /**
@@ -41,10 +45,14 @@ export function startTestReservationSubgraph(
 }
 
 /** A gateway in front of the given subgraph URLs. */
-export function startTestGateway(urls: { customer: string; reservation: string }, env: Record<string, string> = {}): Promise<StartedGateway> {
+export function startTestGateway(
+  urls: { customer: string; reservation: string },
+  env: Record<string, string> = {},
+  logger: Logger = silentLogger,
+): Promise<StartedGateway> {
   return startGateway(
     readGatewayConfig({ ...testEnv, CUSTOMER_SUBGRAPH_URL: urls.customer, RESERVATION_SUBGRAPH_URL: urls.reservation, ...env }),
-    silentLogger,
+    logger,
   );
 }
 

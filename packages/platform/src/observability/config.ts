@@ -15,6 +15,8 @@ export interface ObservabilityConfig {
   sentry: SentryConfig | null;
   /** Serve Prometheus metrics on GET /metrics. */
   metricsEnabled: boolean;
+  /** When set, /metrics answers only requests bearing it; null: anyone who reaches the port. */
+  metricsToken: string | null;
 }
 
 /** A number from 0 to 1, or `fallback` when unset. */
@@ -43,7 +45,8 @@ function sentryDsn(reader: EnvReader): string | null {
 
 /**
  * Shared by every service: Sentry reports only when SENTRY_DSN is set (and SENTRY_ENABLED is
- * not false); metrics are always collected and served unless METRICS_ENABLED=false.
+ * not false); metrics are always collected and served unless METRICS_ENABLED=false, to
+ * bearers of METRICS_TOKEN only when it is set.
  */
 export function readObservabilityConfig(reader: EnvReader): ObservabilityConfig {
   const dsn = sentryDsn(reader);
@@ -55,5 +58,7 @@ export function readObservabilityConfig(reader: EnvReader): ObservabilityConfig 
   return {
     sentry: dsn !== null && enabled ? { dsn, environment, release, tracesSampleRate, profileSessionSampleRate } : null,
     metricsEnabled: reader.bool('METRICS_ENABLED', true),
+    // Not required in production: an ingress that blocks /metrics protects it as well.
+    metricsToken: reader.secret('METRICS_TOKEN', { minLength: 16, requiredIn: null }),
   };
 }

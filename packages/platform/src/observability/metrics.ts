@@ -1,5 +1,9 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { RouteHandler } from '../http/graphql-http-server';
+import type { RuntimeMode } from '../config';
+import { sendJson, type RouteHandler } from '../http/graphql-http-server';
+import type { Logger } from '../logger';
+import type { ObservabilityConfig } from './config';
 
 /** Outcome of a GraphQL request: no errors, only errors the client caused, or anything else. */
 export type RequestOutcome = 'success' | 'client_error' | 'server_error';
@@ -116,13 +120,50 @@ export function createServiceMetrics(service: string): ServiceMetrics {
   return new ServiceMetrics(service);
 }
 
-/** GET /metrics. */
-export function metricsRoute(metrics: ServiceMetrics): RouteHandler {
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Both sides are hashed first: equally long, so the comparison's time says nothing about the
+ * token, not even its length.
+ */
+function bearsToken(authorization: string | undefined, expected: Buffer): boolean {
+  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  return token !== undefined && timingSafeEqual(sha256(token), expected);
+}
+
+/** GET and HEAD /metrics; with a token, only for requests that bear it. */
+function metricsRoute(metrics: ServiceMetrics, token: string | null): RouteHandler {
+  const expected = token === null ? null : sha256(token);
   return async (req, res) => {
+    if (expected !== null && !bearsToken(req.headers.authorization, expected)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      sendJson(res, 401, { error: 'unauthorized' });
+      return;
+    }
     const body = await metrics.render();
     res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
+}
+
+/**
+ * The /metrics route as configured: none with METRICS_ENABLED=false, otherwise behind
+ * METRICS_TOKEN when it is set. Production without a token is allowed (an ingress may block
+ * the path) but said at start-up, since metrics name operations, subgraphs and error rates.
+ */
+export function metricsRoutes(
+  metrics: ServiceMetrics,
+  config: ObservabilityConfig,
+  mode: RuntimeMode,
+  logger: Logger,
+): Record<string, RouteHandler> {
+  if (!config.metricsEnabled) return {};
+  if (config.metricsToken === null && mode === 'production') {
+    logger.warn('METRICS_TOKEN unset: /metrics is public; set METRICS_TOKEN or block /metrics at the ingress');
+  }
+  return { '/metrics': metricsRoute(metrics, config.metricsToken) };
 }
 
 /** Seconds since `start` (from `process.hrtime.bigint()`). */

@@ -10,7 +10,7 @@ import type { RunningService } from '../http/run-service';
 import type { Logger } from '../logger';
 import { observeDatabase } from '../observability/database';
 import { observabilityPlugin } from '../observability/graphql-plugin';
-import { createServiceMetrics, metricsRoute } from '../observability/metrics';
+import { createServiceMetrics, metricsRoutes } from '../observability/metrics';
 import { flushSentry, initSentry } from '../observability/sentry';
 import { gatewaySignatureCheck } from '../security/request-signing';
 import { TENANT_HEADER, tenantFromHeader, tenantRequiredPlugin, type TenantContext } from '../tenancy';
@@ -102,7 +102,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       observability: { service: definition.name, tags: { subgraph: definition.name } },
       routes: {
         '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
-        ...(config.observability.metricsEnabled ? { '/metrics': metricsRoute(metrics) } : {}),
+        ...metricsRoutes(metrics, config.observability, config.mode, logger),
       },
     });
     const { url, port } = await listen(httpServer, config.port, config.host);
