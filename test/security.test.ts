@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { capturingLogger } from '@reservations/test-support/logs';
-import { parsePrometheusText } from '@reservations/test-support/prometheus';
+import { parsePrometheusText, type Exposition } from '@reservations/test-support/prometheus';
 import { startTestCustomerSubgraph, startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef-xyz';
@@ -45,6 +45,17 @@ async function raw(url: string, init: RequestInit): Promise<Raw> {
     body = null;
   }
   return { status: response.status, body, text, headers: response.headers };
+}
+
+/** A GET with the request target exactly as given, which fetch would normalise. */
+function rawStatus(url: string, path: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const { hostname, port } = new URL(url);
+    http.get({ hostname, port, path }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
 }
 
 function post(body: string, headers: Record<string, string> = {}, url = supergraph.gatewayUrl): Promise<Raw> {
@@ -276,14 +287,6 @@ describe('hostile requests get their documented outcome', () => {
   });
 
   test('a request target no URL parser accepts gets 400 from every service, which keeps running', async () => {
-    const rawStatus = (url: string, path: string) =>
-      new Promise<number>((resolve, reject) => {
-        const { hostname, port } = new URL(url);
-        http.get({ hostname, port, path }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject);
-      });
     for (const url of [supergraph.gatewayUrl, supergraph.customer.url, supergraph.reservation.url]) {
       expect(await rawStatus(url, '//')).toBe(400);
       expect(await rawStatus(url, '//:x/graphql')).toBe(400);
@@ -302,6 +305,12 @@ describe('hostile requests get their documented outcome', () => {
     expect(data.customers.nodes[0]?.reservations).toHaveLength(1);
   });
 });
+
+async function scrape(url: string): Promise<Exposition> {
+  const response = await raw(new URL('/metrics', url).href, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(response.status).toBe(200);
+  return parsePrometheusText(response.text);
+}
 
 describe('/metrics in production', () => {
   const serviceUrl = (service: string): string =>
@@ -350,5 +359,44 @@ describe('/metrics in production', () => {
         await gateway.stop();
       }
     }
+  });
+
+  test('requests refused before GraphQL runs are counted by reason where they were refused, never by path', async () => {
+    const total = (metrics: Exposition, name: string) =>
+      metrics.samples.filter((sample) => sample.name === name).reduce((sum, sample) => sum + sample.value, 0);
+    const [gatewayBefore, customerBefore] = await Promise.all([scrape(supergraph.gatewayUrl), scrape(supergraph.customer.url)]);
+
+    expect(await rawStatus(supergraph.gatewayUrl, '//')).toBe(400);
+    expect((await post(JSON.stringify({ query: `{ customers { totalCount } } # ${'x'.repeat(300_000)}` }), asA())).status).toBe(413);
+    expect((await post('{"query": ', asA())).status).toBe(400);
+    expect((await raw(supergraph.gatewayUrl, { method: 'PUT', headers: asA(), body: '{}' })).status).toBe(405);
+    expect((await raw(new URL('/admin/secret-path-4711', supergraph.gatewayUrl).href, {})).status).toBe(404);
+    expect((await raw(new URL('/metrics', supergraph.gatewayUrl).href, {})).status).toBe(401);
+    expect((await post(JSON.stringify({ query: '{ customers { totalCount } }' }), { 'x-tenant-id': 'tenant-a' }, supergraph.customer.url)).status).toBe(401);
+
+    const [gatewayAfter, customerAfter] = await Promise.all([scrape(supergraph.gatewayUrl), scrape(supergraph.customer.url)]);
+    const refused = (before: Exposition, after: Exposition) =>
+      Object.fromEntries(
+        after.samples
+          .filter((sample) => sample.name === 'http_requests_refused_total')
+          .map((sample) => [sample.labels.reason, sample.value - (before.value(sample.name, sample.labels) ?? 0)]),
+      );
+    expect(refused(gatewayBefore, gatewayAfter)).toEqual({
+      invalid_target: 1,
+      body_too_large: 1,
+      invalid_json: 1,
+      caller_refused: 0,
+      method_not_allowed: 1,
+      not_found: 1,
+      metrics_unauthorized: 1,
+    });
+    expect(refused(customerBefore, customerAfter)).toMatchObject({ caller_refused: 1, not_found: 0 });
+    for (const metrics of [gatewayAfter, customerAfter]) {
+      const refusals = metrics.samples.filter((sample) => sample.name === 'http_requests_refused_total');
+      for (const sample of refusals) expect(Object.keys(sample.labels).sort()).toEqual(['reason', 'service']);
+    }
+    // None of them reached GraphQL, so none is counted as a GraphQL request as well.
+    expect(total(gatewayAfter, 'graphql_requests_total')).toBe(total(gatewayBefore, 'graphql_requests_total'));
+    expect(total(customerAfter, 'graphql_requests_total')).toBe(total(customerBefore, 'graphql_requests_total'));
   });
 });

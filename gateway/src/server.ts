@@ -116,6 +116,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
+    metrics: metrics.service,
     maxBodyBytes: config.maxBodyBytes,
     corsOrigins: config.corsOrigins,
     context: (req, observation) => createGatewayContext(req, resolveTenant, observation),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
+import type { ServiceMetrics } from '../observability/metrics';
 import { observeRequest, type RequestObservationOptions } from '../observability/observe-request';
 import type { RequestObservation } from '../observability/request-scope';
 import { reportUnexpectedError } from '../observability/sentry';
@@ -34,6 +35,8 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
    */
   context: (req: IncomingMessage, observation: RequestObservation) => Promise<TContext>;
   logger: Logger;
+  /** The service's metrics: requests this server refuses before GraphQL runs are counted there. */
+  metrics: ServiceMetrics;
   /** Extra GET routes such as /health; keys are exact paths. */
   routes?: Record<string, RouteHandler>;
   maxBodyBytes?: number;
@@ -111,7 +114,7 @@ function applyCors(req: IncomingMessage, res: ServerResponse, allowedOrigins: re
 export function createGraphQLHttpServer<TContext extends BaseContext>(
   options: GraphQLHttpServerOptions<TContext>,
 ): http.Server {
-  const { apollo, context, logger, routes = {} } = options;
+  const { apollo, context, logger, metrics, routes = {} } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const corsOrigins = options.corsOrigins ?? ['*'];
   const observability = options.observability ?? { service: 'graphql' };
@@ -129,6 +132,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         text = await readBody(req, maxBodyBytes);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
+          metrics.recordRefused('body_too_large');
           res.setHeader('connection', 'close');
           sendGraphQLError(res, 413, ErrorCode.PayloadTooLarge, `Request body exceeds ${maxBodyBytes} bytes`);
           return;
@@ -145,6 +149,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       const verdict = options.checkCaller({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: text });
       if (!verdict.ok) {
         observation.logger.warn({ reason: verdict.reason }, 'refused a request that is not from the gateway');
+        metrics.recordRefused('caller_refused');
         sendGraphQLError(res, 401, ErrorCode.Unauthenticated, 'Only the gateway may call this service');
         return;
       }
@@ -154,6 +159,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         try {
           body = text === '' ? undefined : JSON.parse(text);
         } catch {
+          metrics.recordRefused('invalid_json');
           sendGraphQLError(res, 400, ErrorCode.BadRequest, 'Request body is not valid JSON');
           return;
         }
@@ -185,6 +191,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     const url = requestTarget(req.url);
     if (url === null) {
       // A target no URL parser accepts (`//`, `//:x`): the client's mistake, answered, never thrown.
+      metrics.recordRefused('invalid_target');
       sendJson(res, 400, { error: 'invalid request target' });
       return;
     }
@@ -201,6 +208,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       }
       if (url.pathname === GRAPHQL_PATH) {
         if (req.method !== 'GET' && req.method !== 'POST') {
+          metrics.recordRefused('method_not_allowed');
           res.setHeader('allow', 'GET, POST, OPTIONS');
           sendGraphQLError(res, 405, ErrorCode.BadRequest, 'Use GET or POST');
           return;
@@ -210,6 +218,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         );
         return;
       }
+      metrics.recordRefused('not_found');
       sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
     };
     handle().catch((error: unknown) => {

@@ -8,6 +8,22 @@ import type { ObservabilityConfig } from './config';
 /** Outcome of a GraphQL request: no errors, only errors the client caused, or anything else. */
 export type RequestOutcome = 'success' | 'client_error' | 'server_error';
 
+/**
+ * Why the HTTP server answered a request itself, before any GraphQL ran. A fixed set: a label
+ * taken from the request (its path, say) would let clients grow the series without limit.
+ */
+const REFUSAL_REASONS = [
+  'invalid_target', // 400: a request target no URL parser accepts
+  'body_too_large', // 413
+  'invalid_json', // 400: a JSON content type with a body that does not parse
+  'caller_refused', // 401: a subgraph request without a valid gateway signature
+  'method_not_allowed', // 405 on /graphql
+  'not_found', // 404: no such route
+  'metrics_unauthorized', // 401: /metrics without METRICS_TOKEN
+] as const;
+
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
 /** Operation names come from clients; past this many distinct ones, new names count as `other`. */
 const MAX_OPERATION_LABELS = 100;
 
@@ -58,6 +74,7 @@ export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'operation' | 'type' | 'outcome'>;
   private readonly requestSeconds: Histogram<'operation' | 'type' | 'outcome'>;
+  private readonly refused: Counter<'reason'>;
   private queries: Histogram<'statement' | 'outcome'> | null = null;
   private readonly operations = new Set<string>();
 
@@ -76,6 +93,14 @@ export class ServiceMetrics {
       buckets: REQUEST_BUCKETS,
       registers: [this.registry],
     });
+    this.refused = new Counter({
+      name: 'http_requests_refused_total',
+      help: 'HTTP requests answered with an error before any GraphQL ran, by reason',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    // Every reason is exported from the start, so a first refusal is an increase, not a new series.
+    for (const reason of REFUSAL_REASONS) this.refused.inc({ reason }, 0);
   }
 
   /** The operation label: the name, `anonymous`, `unresolved` (never parsed or validated), or `other` past the cap. */
@@ -91,6 +116,11 @@ export class ServiceMetrics {
   recordRequest(labels: { operation: string; type: string; outcome: RequestOutcome }, seconds: number): void {
     this.requests.inc(labels);
     this.requestSeconds.observe(labels, seconds);
+  }
+
+  /** A request the HTTP server refused before GraphQL ran: not in graphql_requests_total. */
+  recordRefused(reason: RefusalReason): void {
+    this.refused.inc({ reason });
   }
 
   /** Time of one SQL statement the data client sent (services with a database only). */
@@ -138,6 +168,7 @@ function metricsRoute(metrics: ServiceMetrics, token: string | null): RouteHandl
   const expected = token === null ? null : sha256(token);
   return async (req, res) => {
     if (expected !== null && !bearsToken(req.headers.authorization, expected)) {
+      metrics.recordRefused('metrics_unauthorized');
       res.setHeader('www-authenticate', 'Bearer');
       sendJson(res, 401, { error: 'unauthorized' });
       return;

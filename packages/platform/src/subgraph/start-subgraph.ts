@@ -89,6 +89,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     const httpServer = createGraphQLHttpServer<TContext>({
       apollo,
       logger,
+      metrics,
       // Subgraph requests carry many entity representations; the gateway bounds client input.
       maxBodyBytes: 5 * 1024 * 1024,
       ...(config.gatewaySigningSecret
