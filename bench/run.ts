@@ -84,7 +84,7 @@ async function measureGroup(stack: BenchStack, group: Group): Promise<Row[]> {
   if (group.countStatements) {
     const subgraphs = { customer: stack.customer, reservation: stack.reservation };
     for (const variant of group.variants) {
-      statements.set(variant.name, await statementsPerRequest(subgraphs, () => send(variant.target).then(() => undefined), STATEMENT_SAMPLES));
+      statements.set(variant.name, await statementsPerRequest(subgraphs, stack.metricsToken, () => send(variant.target).then(() => undefined), STATEMENT_SAMPLES));
     }
   }
   const runs = new Map<string, LoadRun[]>(group.variants.map((variant) => [variant.name, []]));

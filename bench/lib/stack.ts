@@ -28,6 +28,8 @@ export interface BenchStack {
   /** The customer subgraph's PostgreSQL URL (null when embedded), for the Prisma-vs-pg ceiling. */
   customerDatabaseUrl: string | null;
   signingSecret: string;
+  /** What /metrics asks of its readers (production services protect it). */
+  metricsToken: string;
   /** A caller's bearer token for the load tenant, as production clients send it. */
   token: string;
   customer: Served;
@@ -167,7 +169,8 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
 
     const signingSecret = randomBytes(32).toString('hex');
     const jwtSecret = randomBytes(32).toString('hex');
-    const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret };
+    const metricsToken = randomBytes(16).toString('hex');
+    const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret, METRICS_TOKEN: metricsToken };
     const databaseEnv = (prefix: string, target: DatabaseTarget): Record<string, string> =>
       target.url !== null ? { [`${prefix}_DATABASE_URL`]: target.url } : { DATA_DIR: tmp };
     // A V8 CPU profile per server process, written when it stops: where its time went.
@@ -221,6 +224,7 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
       storage: { database: hasPostgres ? 'postgresql' : 'embedded', redis: hasRedis ? REDIS_URL : null },
       customerDatabaseUrl: targets.customer.url,
       signingSecret,
+      metricsToken,
       token,
       customer: served(customer),
       reservation: served(reservation),
