@@ -373,6 +373,11 @@ describe('/metrics in production', () => {
     expect((await raw(new URL('/admin/secret-path-4711', supergraph.gatewayUrl).href, {})).status).toBe(404);
     expect((await raw(new URL('/metrics', supergraph.gatewayUrl).href, {})).status).toBe(401);
     expect((await post(JSON.stringify({ query: '{ customers { totalCount } }' }), { 'x-tenant-id': 'tenant-a' }, supergraph.customer.url)).status).toBe(401);
+    const anyQuery = JSON.stringify({ query: '{ customers { totalCount } }' });
+    expect((await post(anyQuery, { authorization: 'Bearer not-a-token' })).status).toBe(401);
+    expect((await post(anyQuery, {})).status).toBe(401);
+    expect((await post(anyQuery, asA({ 'x-tenant-id': 'tenant-b' }))).status).toBe(403);
+    expect((await post(anyQuery, asA({ 'x-tenant-id': 'bad tenant!' }))).status).toBe(400);
 
     const [gatewayAfter, customerAfter] = await Promise.all([scrape(supergraph.gatewayUrl), scrape(supergraph.customer.url)]);
     const refused = (before: Exposition, after: Exposition) =>
@@ -389,6 +394,10 @@ describe('/metrics in production', () => {
       method_not_allowed: 1,
       not_found: 1,
       metrics_unauthorized: 1,
+      unauthenticated: 2,
+      forbidden: 1,
+      invalid_tenant: 1,
+      context_refused: 0,
     });
     expect(refused(customerBefore, customerAfter)).toMatchObject({ caller_refused: 1, not_found: 0 });
     for (const metrics of [gatewayAfter, customerAfter]) {

@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { CLIENT_ERROR_CODES } from '../errors';
+import { CLIENT_ERROR_CODES, ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import type { TenantContext } from '../tenancy';
-import { secondsSince, type RequestOutcome, type ServiceMetrics } from './metrics';
+import { secondsSince, type RefusalReason, type RequestOutcome, type ServiceMetrics } from './metrics';
 import { currentRequest } from './request-scope';
 import { addBreadcrumb, reportUnexpectedError, sentryApi, setRequestTags } from './sentry';
 
@@ -41,6 +41,13 @@ export function clientOperationName(subgraph: string | undefined): (name: string
  * operation and outcome, one structured log line, and the Sentry tags `tenant` and
  * `operationName` plus an operation breadcrumb (the transaction is renamed after the operation).
  */
+/** What a refusal while building the context is counted as, by its error code. */
+const CONTEXT_REFUSALS: Record<string, RefusalReason> = {
+  [ErrorCode.Unauthenticated]: 'unauthenticated',
+  [ErrorCode.Forbidden]: 'forbidden',
+  [ErrorCode.InvalidTenant]: 'invalid_tenant',
+};
+
 export function observabilityPlugin<TContext extends TenantContext>(
   metrics: ServiceMetrics,
   logger: Logger,
@@ -51,7 +58,11 @@ export function observabilityPlugin<TContext extends TenantContext>(
     // A context that failed with anything but a GraphQLError (a database or network failure
     // while authenticating, say) never reaches a resolver, so formatError cannot tell it apart.
     async contextCreationDidFail({ error }) {
-      if (error instanceof GraphQLError) return;
+      if (error instanceof GraphQLError) {
+        // Refused before any operation ran, so not a GraphQL request in the metrics: a refusal.
+        metrics.recordRefused(CONTEXT_REFUSALS[String(error.extensions.code)] ?? 'context_refused');
+        return;
+      }
       (currentRequest()?.logger ?? logger).error({ err: error }, 'context creation failed');
       reportUnexpectedError(error, { phase: 'context creation' });
     },

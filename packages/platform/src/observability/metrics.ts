@@ -20,6 +20,11 @@ const REFUSAL_REASONS = [
   'method_not_allowed', // 405 on /graphql
   'not_found', // 404: no such route
   'metrics_unauthorized', // 401: /metrics without METRICS_TOKEN
+  // Refused while the request's context was built (gateway authentication, tenant header):
+  'unauthenticated', // 401: no, a malformed or an invalid bearer token
+  'forbidden', // 403: a token for another tenant than the header names
+  'invalid_tenant', // 400: a malformed x-tenant-id
+  'context_refused', // any other refusal while building the context
 ] as const;
 
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
