@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@reservations/platform/logger';
 import { requireTenant, type TenantContext } from '@reservations/platform/tenancy';
+import type { Clock } from './clock';
 import type { CustomerLookupConfig } from './config';
 import { CustomerDirectory } from './customer-directory';
 import { ReservationStore } from './data/reservations';
@@ -12,6 +13,8 @@ export interface ReservationContext extends TenantContext {
   reservations(): ReservationStore;
   /** Asks the customer subgraph (over HTTP, never its database) whether customers exist. */
   customers: CustomerDirectory;
+  /** "Now" for every rule that depends on it; the same clock the store reads. */
+  clock: Clock;
 }
 
 export function createReservationContext(
@@ -19,14 +22,16 @@ export function createReservationContext(
   prisma: ReservationPrisma,
   logger: Logger,
   customerLookup: CustomerLookupConfig,
+  clock: Clock,
   callerHeaders: IncomingHttpHeaders = {},
 ): ReservationContext {
   let store: ReservationStore | undefined;
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context))),
+    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock)),
     customers: new CustomerDirectory(customerLookup, logger, callerHeaders),
+    clock,
   };
   return context;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '@reservations/platform/logger';
 import { startSubgraph, type StartedSubgraph, type SubgraphDefinition } from '@reservations/platform/subgraph/start-subgraph';
+import { systemClock, type Clock } from './clock';
 import {
   DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS,
   DEFAULT_CUSTOMER_SUBGRAPH_URL,
@@ -11,9 +12,13 @@ import { createReservationPrisma, migrationsDir, type ReservationPrisma } from '
 import { reservationSchema } from './schema';
 import { seedDemoReservations } from './seed';
 
-/** The reservation subgraph, reaching the customer subgraph as `customerLookup` says. */
+/**
+ * The reservation subgraph, reaching the customer subgraph as `customerLookup` says and
+ * reading the current instant from `clock` (tests pass their own).
+ */
 export function createReservationSubgraph(
   customerLookup: CustomerLookupConfig,
+  clock: Clock = systemClock,
 ): SubgraphDefinition<ReservationPrisma, ReservationContext> {
   return {
     name: 'reservation',
@@ -23,7 +28,7 @@ export function createReservationSubgraph(
     disconnect: (prisma) => prisma.$disconnect(),
     seedDemoTenant: seedDemoReservations,
     context: ({ tenantId, client, logger, req }) =>
-      createReservationContext(tenantId, client, logger, customerLookup, req.headers),
+      createReservationContext(tenantId, client, logger, customerLookup, clock, req.headers),
   };
 }
 
@@ -37,6 +42,7 @@ export const reservationSubgraph = createReservationSubgraph({
 export function startReservationSubgraph(
   config: ReservationConfig,
   logger: Logger,
+  clock: Clock = systemClock,
 ): Promise<StartedSubgraph<ReservationPrisma>> {
-  return startSubgraph(createReservationSubgraph(config), config, logger);
+  return startSubgraph(createReservationSubgraph(config, clock), config, logger);
 }

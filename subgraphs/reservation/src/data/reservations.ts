@@ -4,11 +4,14 @@ import { isUniqueViolation, unavailableIfTimedOut } from '@reservations/platform
 import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
+import type { Clock } from '../clock';
 import type { ReservationPrisma } from '../database';
 import type { Prisma, Reservation } from '../generated/prisma/client';
 import {
   addMinutes,
+  checkNotStarted,
   EDITABLE_STATUSES,
+  hasStarted,
   MAX_DURATION_MINUTES,
   OCCUPYING_STATUSES,
   peakOccupancy,
@@ -114,6 +117,7 @@ export class ReservationStore {
   constructor(
     private readonly prisma: ReservationPrisma,
     private readonly tenantId: string,
+    private readonly clock: Clock,
   ) {
     this.byId = new DataLoader(async (ids) => {
       // Ids that are not UUIDs cannot match and must not reach a uuid column.
@@ -241,7 +245,11 @@ export class ReservationStore {
         const partySize = changes.partySize ?? current.partySize;
         // The reservation keeps its length when it moves.
         const endsAt = new Date(startsAt.getTime() + (current.endsAt.getTime() - current.startsAt.getTime()));
-        if (startsAt.getTime() !== current.startsAt.getTime() || partySize > current.partySize) {
+        const moved = startsAt.getTime() !== current.startsAt.getTime();
+        // Only a move is checked: a reservation whose start has passed keeps its party size and
+        // notes editable, and a client resending the unchanged start is not refused for it.
+        if (moved) checkNotStarted(startsAt, this.clock(), 'input.startsAt');
+        if (moved || partySize > current.partySize) {
           const settings = await readSettings(tx, this.tenantId);
           await this.assertCapacity(tx, settings, startsAt, endsAt, partySize, id);
         }
@@ -270,10 +278,14 @@ export class ReservationStore {
     return this.remember(updated);
   }
 
-  /** Remaining capacity for each slot of the day, from one query over the day's bookings. */
+  /**
+   * Remaining capacity for each slot of the day that has not started yet (none of a past day),
+   * from one query over the day's bookings.
+   */
   async availability(day: string, partySize: number): Promise<AvailabilitySlot[]> {
     const settings = await this.settings();
-    const starts = slotStarts(day, settings);
+    const now = this.clock();
+    const starts = slotStarts(day, settings).filter((startsAt) => !hasStarted(startsAt, now));
     const first = starts[0];
     const last = starts.at(-1);
     if (first === undefined || last === undefined) return [];
