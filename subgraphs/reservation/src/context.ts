@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@reservations/platform/logger';
 import { requireTenant, type TenantContext } from '@reservations/platform/tenancy';
 import type { Clock } from './clock';
-import type { CustomerLookupConfig } from './config';
+import type { BookingConfig } from './config';
 import { CustomerDirectory } from './customer-directory';
 import { ReservationStore } from './data/reservations';
 import type { ReservationPrisma } from './database';
@@ -21,7 +21,7 @@ export function createReservationContext(
   tenantId: string | null,
   prisma: ReservationPrisma,
   logger: Logger,
-  customerLookup: CustomerLookupConfig,
+  booking: BookingConfig,
   clock: Clock,
   callerHeaders: IncomingHttpHeaders = {},
 ): ReservationContext {
@@ -29,8 +29,8 @@ export function createReservationContext(
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock)),
-    customers: new CustomerDirectory(customerLookup, logger, callerHeaders),
+    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking.idempotencyKeyTtlHours)),
+    customers: new CustomerDirectory(booking, logger, callerHeaders),
     clock,
   };
   return context;

@@ -431,6 +431,62 @@ describe('times that have passed', () => {
   });
 });
 
+describe('idempotency keys are kept for 24 hours', () => {
+  const READ = `query ($id: ID!) { reservation(id: $id) { ${RESERVATION_FIELDS} } }`;
+
+  test('within the window a repeat returns the booking and another payload is CONFLICT; after it the key books anew', async () => {
+    const tenant = 'key-window';
+    const customerId = await customerIn(tenant);
+    clock.set('2030-06-01T12:00:00Z');
+    const first = { customerId, startsAt: '2031-03-01T19:00:00Z', partySize: 2, idempotencyKey: 'checkout-7' };
+    const original = await book(timed.url, tenant, first);
+    expect(original.createdAt).toBe('2030-06-01T12:00:00.000Z');
+
+    clock.set('2030-06-02T11:59:59.999Z');
+    expect(await book(timed.url, tenant, first)).toEqual(original);
+    const conflicting = await tryBook(timed.url, tenant, { ...first, partySize: 3 });
+    expect(conflicting.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+
+    // Exactly 24 hours later the key no longer answers with the old booking.
+    clock.set('2030-06-02T12:00:00Z');
+    const second = { ...first, startsAt: '2031-03-08T19:00:00Z', partySize: 5 };
+    const rebooked = await book(timed.url, tenant, second);
+    expect(rebooked.id).not.toBe(original.id);
+    expect(rebooked).toMatchObject({ startsAt: '2031-03-08T19:00:00.000Z', partySize: 5, status: 'PENDING' });
+    // The earlier booking is untouched, to the last timestamp.
+    const read = await graphqlData<{ reservation: ReservationView }>(timed.url, READ, { tenant, variables: { id: original.id } });
+    expect(read.reservation).toEqual(original);
+
+    // The key now protects the new booking for its own 24 hours.
+    clock.set('2030-06-03T11:00:00Z');
+    expect((await book(timed.url, tenant, second)).id).toBe(rebooked.id);
+    expect(errorCode(await tryBook(timed.url, tenant, first))).toBe('CONFLICT');
+    clock.set('2030-11-01T12:00:00Z');
+    const third = await book(timed.url, tenant, first);
+    expect([original.id, rebooked.id]).not.toContain(third.id);
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(3);
+  });
+
+  test('a booking with an expired key that is refused leaves the key with its first booking', async () => {
+    const tenant = 'key-window-refused';
+    const customerId = await customerIn(tenant);
+    await setSettings(timed.url, tenant, { capacity: 4 });
+    clock.set('2030-06-01T12:00:00Z');
+    const first = { customerId, startsAt: '2031-04-01T19:00:00Z', partySize: 4, idempotencyKey: 'full-room' };
+    const original = await book(timed.url, tenant, first);
+
+    clock.set('2030-06-02T13:00:00Z');
+    expect(errorCode(await tryBook(timed.url, tenant, { ...first, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+    const stored = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: original.id } });
+    expect(stored).toMatchObject({ idempotencyKey: 'full-room', idempotencyFingerprint: expect.any(String) });
+    // Seen from inside the window again, the key still answers with the first booking.
+    clock.set('2030-06-01T13:00:00Z');
+    expect((await book(timed.url, tenant, first)).id).toBe(original.id);
+  });
+});
+
 describe('Customer.reservations contributed to the customer entity', () => {
   const ENTITIES = `query ($r: [_Any!]!) { _entities(representations: $r) {
     ... on Customer { id all: reservations { id } confirmed: reservations(status: [CONFIRMED]) { id }

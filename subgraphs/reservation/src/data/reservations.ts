@@ -118,6 +118,7 @@ export class ReservationStore {
     private readonly prisma: ReservationPrisma,
     private readonly tenantId: string,
     private readonly clock: Clock,
+    private readonly idempotencyKeyTtlHours: number,
   ) {
     this.byId = new DataLoader(async (ids) => {
       // Ids that are not UUIDs cannot match and must not reach a uuid column.
@@ -176,14 +177,10 @@ export class ReservationStore {
     return toConnection(rows, page, () => this.prisma.reservation.count({ where }));
   }
 
-  findByIdempotencyKey(key: string): Promise<Reservation | null> {
-    return this.prisma.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: key } });
-  }
-
-  /** The first reservation made with this key, or null; CONFLICT when its payload differed. */
+  /** The reservation made with this key while the key is kept, or null; CONFLICT when its payload differed. */
   async replayed(idempotency: NonNullable<NewReservation['idempotency']>): Promise<Reservation | null> {
-    const existing = await this.findByIdempotencyKey(idempotency.key);
-    return existing && this.remember(replay(existing, idempotency.fingerprint));
+    const existing = await this.byIdempotencyKey(this.prisma, idempotency.key);
+    return existing && this.keyIsLive(existing, this.clock()) ? this.remember(replay(existing, idempotency.fingerprint)) : null;
   }
 
   settings(): Promise<EffectiveSettings> {
@@ -202,10 +199,22 @@ export class ReservationStore {
     try {
       return this.remember(
         await this.underCapacityLock(async (tx) => {
+          const now = this.clock();
           if (input.idempotency) {
             // Checked again under the lock: a racing request with the same key may have just committed.
-            const existing = await tx.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: input.idempotency.key } });
-            if (existing) return replay(existing, input.idempotency.fingerprint);
+            const existing = await this.byIdempotencyKey(tx, input.idempotency.key);
+            if (existing && this.keyIsLive(existing, now)) return replay(existing, input.idempotency.fingerprint);
+            if (existing) {
+              // An expired key is taken off its old booking here, under the lock and in the
+              // transaction that books with it: the unique index then admits the new row, a racing
+              // request with the same key waits and finds that row, and a booking refused below
+              // rolls the release back with it. Key and fingerprint go together (a CHECK wants
+              // both or neither); updatedAt stays, the reservation did not change for its client.
+              await tx.reservation.update({
+                where: { id: existing.id },
+                data: { idempotencyKey: null, idempotencyFingerprint: null, updatedAt: existing.updatedAt },
+              });
+            }
           }
           const settings = await readSettings(tx, this.tenantId);
           const endsAt = addMinutes(input.startsAt, settings.defaultDurationMinutes);
@@ -220,6 +229,9 @@ export class ReservationStore {
               notes: input.notes,
               idempotencyKey: input.idempotency?.key ?? null,
               idempotencyFingerprint: input.idempotency?.fingerprint ?? null,
+              // The key's age is createdAt measured against this clock, so the clock stamps it.
+              createdAt: now,
+              updatedAt: now,
             },
           });
         }),
@@ -296,6 +308,18 @@ export class ReservationStore {
       const remaining = Math.max(0, settings.capacity - peakOccupancy(bookings, startsAt, endsAt));
       return { startsAt, endsAt, remainingCapacity: remaining, available: remaining >= partySize };
     });
+  }
+
+  private byIdempotencyKey(db: Tx | ReservationPrisma, key: string): Promise<Reservation | null> {
+    return db.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: key } });
+  }
+
+  /**
+   * A key answers repeats for IDEMPOTENCY_KEY_TTL_HOURS after its booking was made, as long as a
+   * client may still be retrying it; a key reused later than that is a new booking.
+   */
+  private keyIsLive(reservation: Reservation, now: Date): boolean {
+    return reservation.createdAt.getTime() > addMinutes(now, -this.idempotencyKeyTtlHours * 60).getTime();
   }
 
   /**
