@@ -4,6 +4,7 @@ import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subg
 import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
 import type { CustomerPrisma } from '@reservations/customer-subgraph/src/database';
 import { startCustomerSubgraph } from '@reservations/customer-subgraph/src/server';
+import type { Clock } from '@reservations/reservation-subgraph/src/clock';
 import { readReservationConfig } from '@reservations/reservation-subgraph/src/config';
 import type { ReservationPrisma } from '@reservations/reservation-subgraph/src/database';
 import { startReservationSubgraph } from '@reservations/reservation-subgraph/src/server';
@@ -31,16 +32,19 @@ export function startTestCustomerSubgraph(
 
 /**
  * The reservation subgraph on an existing database, asking the customer subgraph at
- * `customerUrl`; `env` adds or overrides variables (e.g. CUSTOMER_LOOKUP_TIMEOUT_MS).
+ * `customerUrl`; `env` adds or overrides variables (e.g. CUSTOMER_LOOKUP_TIMEOUT_MS), `clock`
+ * replaces the system clock.
  */
 export function startTestReservationSubgraph(
   databaseUrl: string,
   customerUrl: string,
   env: Record<string, string> = {},
+  clock?: Clock,
 ): Promise<StartedSubgraph<ReservationPrisma>> {
   return startReservationSubgraph(
     subgraphConfig(readReservationConfig, { RESERVATION_DATABASE_URL: databaseUrl, CUSTOMER_SUBGRAPH_URL: customerUrl, ...env }),
     silentLogger,
+    clock,
   );
 }
 

@@ -4,6 +4,8 @@ import { readSubgraphConfig, type SubgraphConfig } from '@reservations/platform/
 /** Where the customer subgraph answers by default: the same default the gateway routes to. */
 export const DEFAULT_CUSTOMER_SUBGRAPH_URL = 'http://localhost:4004/graphql';
 export const DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS = 2_000;
+/** Stripe's window: long enough for any client's retries, short enough that a key can be reused. */
+export const DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS = 24;
 
 export interface CustomerLookupConfig {
   /** The customer subgraph's GraphQL endpoint, asked through `_entities` whether a customer exists. */
@@ -17,11 +19,23 @@ export interface CustomerLookupConfig {
   gatewaySigningSecret: string | null;
 }
 
-export interface ReservationConfig extends SubgraphConfig, CustomerLookupConfig {}
+export interface IdempotencyConfig {
+  /**
+   * How long after a booking its idempotency key still answers repeats with that booking;
+   * after that the key is free for a new one.
+   */
+  idempotencyKeyTtlHours: number;
+}
+
+/** What the subgraph's requests depend on, beyond the settings every subgraph shares. */
+export interface BookingConfig extends CustomerLookupConfig, IdempotencyConfig {}
+
+export interface ReservationConfig extends SubgraphConfig, BookingConfig {}
 
 /**
  * Reads RESERVATION_PORT (4003), RESERVATION_DATABASE_URL and the shared subgraph settings,
- * plus CUSTOMER_SUBGRAPH_URL (the variable the gateway uses too) and CUSTOMER_LOOKUP_TIMEOUT_MS.
+ * plus CUSTOMER_SUBGRAPH_URL (the variable the gateway uses too), CUSTOMER_LOOKUP_TIMEOUT_MS and
+ * IDEMPOTENCY_KEY_TTL_HOURS.
  */
 export function readReservationConfig(env: Record<string, string | undefined> = process.env): ReservationConfig {
   const reader = new EnvReader(env);
@@ -31,6 +45,8 @@ export function readReservationConfig(env: Record<string, string | undefined> = 
     // Below the gateway's default per-attempt timeout (5 s), so the client gets this clear
     // answer rather than the gateway's own timeout.
     customerLookupTimeoutMs: reader.int('CUSTOMER_LOOKUP_TIMEOUT_MS', DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS, { min: 1, max: 60_000 }),
+    // At least an hour, so a client retrying after an outage never books twice; at most a year.
+    idempotencyKeyTtlHours: reader.int('IDEMPOTENCY_KEY_TTL_HOURS', DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS, { min: 1, max: 8_760 }),
   };
   reader.done();
   return config;

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '@reservations/platform/logger';
 import { requireTenant, type TenantContext } from '@reservations/platform/tenancy';
-import type { CustomerLookupConfig } from './config';
+import type { Clock } from './clock';
+import type { BookingConfig } from './config';
 import { CustomerDirectory } from './customer-directory';
 import { ReservationStore } from './data/reservations';
 import type { ReservationPrisma } from './database';
@@ -12,21 +13,25 @@ export interface ReservationContext extends TenantContext {
   reservations(): ReservationStore;
   /** Asks the customer subgraph (over HTTP, never its database) whether customers exist. */
   customers: CustomerDirectory;
+  /** "Now" for every rule that depends on it; the same clock the store reads. */
+  clock: Clock;
 }
 
 export function createReservationContext(
   tenantId: string | null,
   prisma: ReservationPrisma,
   logger: Logger,
-  customerLookup: CustomerLookupConfig,
+  booking: BookingConfig,
+  clock: Clock,
   callerHeaders: IncomingHttpHeaders = {},
 ): ReservationContext {
   let store: ReservationStore | undefined;
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context))),
-    customers: new CustomerDirectory(customerLookup, logger, callerHeaders),
+    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking.idempotencyKeyTtlHours)),
+    customers: new CustomerDirectory(booking, logger, callerHeaders),
+    clock,
   };
   return context;
 }

@@ -86,6 +86,21 @@ export function checkPartySize(value: number, field: string): number {
   return checkInteger(value, field, { min: MIN_PARTY_SIZE, max: MAX_PARTY_SIZE });
 }
 
+/**
+ * A start before `now` is gone: availability does not offer it and a reservation cannot be
+ * made or moved to it, so a front-end never offers a time the API would refuse.
+ */
+export function hasStarted(startsAt: Date, now: Date): boolean {
+  return startsAt.getTime() < now.getTime();
+}
+
+export function checkNotStarted(startsAt: Date, now: Date, field: string): Date {
+  if (hasStarted(startsAt, now)) {
+    throw badUserInput(`${field} has already passed (it is now ${now.toISOString()}); choose a later start`, field);
+  }
+  return startsAt;
+}
+
 export interface Occupancy {
   startsAt: Date;
   endsAt: Date;

@@ -1,9 +1,11 @@
 import type { Logger } from '@reservations/platform/logger';
 import { startSubgraph, type StartedSubgraph, type SubgraphDefinition } from '@reservations/platform/subgraph/start-subgraph';
+import { systemClock, type Clock } from './clock';
 import {
   DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS,
   DEFAULT_CUSTOMER_SUBGRAPH_URL,
-  type CustomerLookupConfig,
+  DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS,
+  type BookingConfig,
   type ReservationConfig,
 } from './config';
 import { createReservationContext, type ReservationContext } from './context';
@@ -11,9 +13,13 @@ import { createReservationPrisma, migrationsDir, type ReservationPrisma } from '
 import { reservationSchema } from './schema';
 import { seedDemoReservations } from './seed';
 
-/** The reservation subgraph, reaching the customer subgraph as `customerLookup` says. */
+/**
+ * The reservation subgraph, reaching the customer subgraph and keeping idempotency keys as
+ * `booking` says, and reading the current instant from `clock` (tests pass their own).
+ */
 export function createReservationSubgraph(
-  customerLookup: CustomerLookupConfig,
+  booking: BookingConfig,
+  clock: Clock = systemClock,
 ): SubgraphDefinition<ReservationPrisma, ReservationContext> {
   return {
     name: 'reservation',
@@ -23,20 +29,22 @@ export function createReservationSubgraph(
     disconnect: (prisma) => prisma.$disconnect(),
     seedDemoTenant: seedDemoReservations,
     context: ({ tenantId, client, logger, req }) =>
-      createReservationContext(tenantId, client, logger, customerLookup, req.headers),
+      createReservationContext(tenantId, client, logger, booking, clock, req.headers),
   };
 }
 
-/** With the default customer subgraph URL: what the db:* commands need (migrations, seeding). */
+/** With the defaults: what the db:* commands need (migrations, seeding). */
 export const reservationSubgraph = createReservationSubgraph({
   customerSubgraphUrl: DEFAULT_CUSTOMER_SUBGRAPH_URL,
   customerLookupTimeoutMs: DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS,
   gatewaySigningSecret: null,
+  idempotencyKeyTtlHours: DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS,
 });
 
 export function startReservationSubgraph(
   config: ReservationConfig,
   logger: Logger,
+  clock: Clock = systemClock,
 ): Promise<StartedSubgraph<ReservationPrisma>> {
-  return startSubgraph(createReservationSubgraph(config), config, logger);
+  return startSubgraph(createReservationSubgraph(config, clock), config, logger);
 }

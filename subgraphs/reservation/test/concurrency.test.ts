@@ -1,11 +1,13 @@
 import pg from 'pg';
 import { unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { graphql } from '@reservations/test-support/graphql';
-import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
+import { startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { waitFor } from '@reservations/test-support/wait';
 import { CAPACITY_LOCK_CLASS } from '../src/data/reservations';
+import type { ReservationPrisma } from '../src/database';
 import { peakOccupancy } from '../src/rules';
-import { book, createCustomer, errorCode, setSettings, tryBook } from './support';
+import { book, createCustomer, errorCode, setSettings, TestClock, tryBook } from './support';
 
 /**
  * Races against the machine's PostgreSQL, straight at the reservation subgraph: many requests
@@ -13,13 +15,18 @@ import { book, createCustomer, errorCode, setSettings, tryBook } from './support
  */
 let supergraph: TestSupergraph;
 let url: string;
+/** A second reservation subgraph on the same database, keeping keys 2 hours by a clock the test sets. */
+let timed: StartedSubgraph<ReservationPrisma>;
+const clock = new TestClock();
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('reservation_races');
   url = supergraph.reservation.url;
+  timed = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, supergraph.customer.url, { IDEMPOTENCY_KEY_TTL_HOURS: '2' }, clock.now);
 });
 
 afterAll(async () => {
+  await timed?.stop();
   await supergraph?.stop();
 });
 
@@ -103,6 +110,30 @@ test('the same key with a different payload is CONFLICT and books nothing, even 
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
   }
   expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+});
+
+test('20 racing bookings reusing an expired key make exactly one new reservation; the other payload is CONFLICT', async () => {
+  const tenant = 'dupes-expired';
+  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  clock.set('2030-06-01T12:00:00Z');
+  const old = await book(timed.url, tenant, { customerId, startsAt: '2031-01-05T19:00:00Z', idempotencyKey: 'k-reused' });
+
+  clock.set('2030-06-01T14:00:00Z');
+  const base = { customerId, startsAt: '2031-02-05T19:00:00Z', idempotencyKey: 'k-reused' };
+  const results = await Promise.all(Array.from({ length: 20 }, (_, index) => tryBook(timed.url, tenant, { ...base, partySize: 2 + (index % 2) })));
+  const succeeded = results.filter((body) => !body.errors);
+  expect(succeeded).toHaveLength(10);
+  const ids = new Set(succeeded.map((body) => body.data?.createReservation.id));
+  expect(ids.size).toBe(1);
+  expect(ids.has(old.id)).toBe(false);
+  for (const body of results.filter((result) => result.errors)) {
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
+  }
+  const rows = await supergraph.reservation.client.reservation.findMany({ where: { tenantId: tenant }, orderBy: { id: 'asc' } });
+  expect(rows.map((row) => [row.id, row.idempotencyKey])).toEqual([
+    [old.id, null],
+    [[...ids][0], 'k-reused'],
+  ]);
 });
 
 test('racing transitions: of 10 simultaneous confirms one wins; of seat versus no-show only one happens', async () => {

@@ -26,3 +26,11 @@ test('an invalid customer subgraph URL or timeout is reported with the other pro
   expect(problems).toMatch(/CUSTOMER_LOOKUP_TIMEOUT_MS/);
   expect(problems).toMatch(/RESERVATION_PORT/);
 });
+
+test('idempotency keys are kept 24 hours unless IDEMPOTENCY_KEY_TTL_HOURS says otherwise, from an hour to a year', () => {
+  expect(readReservationConfig({}).idempotencyKeyTtlHours).toBe(24);
+  expect(readReservationConfig({ IDEMPOTENCY_KEY_TTL_HOURS: '72' }).idempotencyKeyTtlHours).toBe(72);
+  for (const invalid of ['0', '8761', '1.5', 'a day']) {
+    expect(() => readReservationConfig({ IDEMPOTENCY_KEY_TTL_HOURS: invalid })).toThrow(/IDEMPOTENCY_KEY_TTL_HOURS/);
+  }
+});

@@ -1,10 +1,12 @@
 import { countQueries } from '@reservations/test-support/query-counter';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { demoCustomers } from '@reservations/platform/demo-tenant';
-import { silentLogger, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
+import { silentLogger, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import type { ReservationPrisma } from '../src/database';
 import { peakOccupancy } from '../src/rules';
 import { seedDemoReservations } from '../src/seed';
-import { book, createCustomer, errorCode, RESERVATION_FIELDS, setSettings, tryBook, type ReservationView } from './support';
+import { book, createCustomer, errorCode, RESERVATION_FIELDS, setSettings, TestClock, tryBook, type ReservationView } from './support';
 
 /**
  * The reservation subgraph's operations over HTTP, on a fresh PostgreSQL database, with the
@@ -12,6 +14,9 @@ import { book, createCustomer, errorCode, RESERVATION_FIELDS, setSettings, tryBo
  */
 let supergraph: TestSupergraph;
 let url: string;
+/** A second reservation subgraph on the same database whose "now" is `clock`. */
+let timed: StartedSubgraph<ReservationPrisma>;
+const clock = new TestClock();
 
 const customerIn = (tenant: string, name?: string): Promise<string> => createCustomer(supergraph.customer.url, tenant, name);
 
@@ -24,9 +29,11 @@ const UPDATE = `mutation ($id: ID!, $input: UpdateReservationInput!) { updateRes
 beforeAll(async () => {
   supergraph = await startTestSupergraph('reservation_subgraph');
   url = supergraph.reservation.url;
+  timed = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, supergraph.customer.url, {}, clock.now);
 });
 
 afterAll(async () => {
+  await timed?.stop();
   await supergraph?.stop();
 });
 
@@ -350,6 +357,133 @@ describe('availability', () => {
   ])('%j is BAD_USER_INPUT naming %s', async (variables, field) => {
     const { body } = await graphql(url, AVAILABILITY, { tenant: 'availability-invalid', variables });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+});
+
+describe('times that have passed', () => {
+  const AVAILABILITY = 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt endsAt remainingCapacity available } }';
+  const slotsOn = async (tenant: string, date: string) =>
+    (await graphqlData<{ availability: { startsAt: string; endsAt: string; remainingCapacity: number; available: boolean }[] }>(
+      timed.url,
+      AVAILABILITY,
+      { tenant, variables: { date } },
+    )).availability;
+
+  test('availability offers only slots that have not started: today from now on, a past day nothing, a later day all', async () => {
+    const tenant = 'past-slots';
+    await setSettings(timed.url, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
+    clock.set('2030-11-20T19:10:00Z');
+    const today = await slotsOn(tenant, '2030-11-20');
+    expect(today.map((slot) => slot.startsAt)).toEqual(['2030-11-20T19:30:00.000Z', '2030-11-20T20:00:00.000Z', '2030-11-20T20:30:00.000Z']);
+    // The slots still offered keep their whole shape.
+    expect(today[0]).toEqual({ startsAt: '2030-11-20T19:30:00.000Z', endsAt: '2030-11-20T20:30:00.000Z', remainingCapacity: 10, available: true });
+    expect(await slotsOn(tenant, '2030-11-19')).toEqual([]);
+    expect(await slotsOn(tenant, '2030-11-21')).toHaveLength(6);
+
+    // A slot starting this very moment has not started yet.
+    clock.set('2030-11-20T20:30:00Z');
+    expect((await slotsOn(tenant, '2030-11-20')).map((slot) => slot.startsAt)).toEqual(['2030-11-20T20:30:00.000Z']);
+    clock.set('2030-11-20T20:30:00.001Z');
+    expect(await slotsOn(tenant, '2030-11-20')).toEqual([]);
+  });
+
+  test('what availability leaves out cannot be booked either; what it offers can', async () => {
+    const tenant = 'past-booking';
+    const customerId = await customerIn(tenant);
+    await setSettings(timed.url, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
+    clock.set('2030-11-20T19:10:00Z');
+    const offered = (await slotsOn(tenant, '2030-11-20')).map((slot) => slot.startsAt);
+    for (const startsAt of ['2030-11-20T18:00:00.000Z', '2030-11-20T19:00:00.000Z', '2030-11-19T20:00:00.000Z']) {
+      expect(offered).not.toContain(startsAt);
+      const refused = await tryBook(timed.url, tenant, { customerId, startsAt });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
+      expect(refused.errors?.[0]?.message).toMatch(/already passed/);
+    }
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(0);
+    for (const startsAt of offered) await book(timed.url, tenant, { customerId, startsAt });
+  });
+
+  test('a retry with its key still gets a booking whose start has since passed; a move into the past is refused', async () => {
+    const tenant = 'past-retry';
+    const customerId = await customerIn(tenant);
+    clock.set('2030-11-20T19:10:00Z');
+    const input = { customerId, startsAt: '2030-11-20T19:30:00Z', idempotencyKey: 'late-retry' };
+    const first = await book(timed.url, tenant, input);
+    const later = await book(timed.url, tenant, { customerId, startsAt: '2030-11-20T21:00:00Z' });
+
+    clock.set('2030-11-20T19:40:00Z');
+    expect((await book(timed.url, tenant, input)).id).toBe(first.id);
+    const { idempotencyKey: _, ...withoutKey } = input;
+    expect(errorCode(await tryBook(timed.url, tenant, withoutKey))).toBe('BAD_USER_INPUT');
+
+    const update = (id: string, change: Record<string, unknown>) =>
+      graphql<{ updateReservation: ReservationView }>(timed.url, UPDATE, { tenant, variables: { id, input: change } }).then(({ body }) => body);
+    const moved = await update(later.id, { startsAt: '2030-11-20T19:30:00Z' });
+    expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
+    expect((await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString()).toBe(
+      '2030-11-20T21:00:00.000Z',
+    );
+    expect((await update(later.id, { startsAt: '2030-11-20T20:00:00Z' })).data?.updateReservation.startsAt).toBe('2030-11-20T20:00:00.000Z');
+    // A reservation already under way still takes other changes, even with its start resent as it is.
+    const grown = await update(first.id, { startsAt: '2030-11-20T19:30:00Z', partySize: 3 });
+    expect(grown.errors).toBeUndefined();
+    expect(grown.data?.updateReservation).toMatchObject({ startsAt: '2030-11-20T19:30:00.000Z', partySize: 3 });
+  });
+});
+
+describe('idempotency keys are kept for 24 hours', () => {
+  const READ = `query ($id: ID!) { reservation(id: $id) { ${RESERVATION_FIELDS} } }`;
+
+  test('within the window a repeat returns the booking and another payload is CONFLICT; after it the key books anew', async () => {
+    const tenant = 'key-window';
+    const customerId = await customerIn(tenant);
+    clock.set('2030-06-01T12:00:00Z');
+    const first = { customerId, startsAt: '2031-03-01T19:00:00Z', partySize: 2, idempotencyKey: 'checkout-7' };
+    const original = await book(timed.url, tenant, first);
+    expect(original.createdAt).toBe('2030-06-01T12:00:00.000Z');
+
+    clock.set('2030-06-02T11:59:59.999Z');
+    expect(await book(timed.url, tenant, first)).toEqual(original);
+    const conflicting = await tryBook(timed.url, tenant, { ...first, partySize: 3 });
+    expect(conflicting.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+
+    // Exactly 24 hours later the key no longer answers with the old booking.
+    clock.set('2030-06-02T12:00:00Z');
+    const second = { ...first, startsAt: '2031-03-08T19:00:00Z', partySize: 5 };
+    const rebooked = await book(timed.url, tenant, second);
+    expect(rebooked.id).not.toBe(original.id);
+    expect(rebooked).toMatchObject({ startsAt: '2031-03-08T19:00:00.000Z', partySize: 5, status: 'PENDING' });
+    // The earlier booking is untouched, to the last timestamp.
+    const read = await graphqlData<{ reservation: ReservationView }>(timed.url, READ, { tenant, variables: { id: original.id } });
+    expect(read.reservation).toEqual(original);
+
+    // The key now protects the new booking for its own 24 hours.
+    clock.set('2030-06-03T11:00:00Z');
+    expect((await book(timed.url, tenant, second)).id).toBe(rebooked.id);
+    expect(errorCode(await tryBook(timed.url, tenant, first))).toBe('CONFLICT');
+    clock.set('2030-11-01T12:00:00Z');
+    const third = await book(timed.url, tenant, first);
+    expect([original.id, rebooked.id]).not.toContain(third.id);
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(3);
+  });
+
+  test('a booking with an expired key that is refused leaves the key with its first booking', async () => {
+    const tenant = 'key-window-refused';
+    const customerId = await customerIn(tenant);
+    await setSettings(timed.url, tenant, { capacity: 4 });
+    clock.set('2030-06-01T12:00:00Z');
+    const first = { customerId, startsAt: '2031-04-01T19:00:00Z', partySize: 4, idempotencyKey: 'full-room' };
+    const original = await book(timed.url, tenant, first);
+
+    clock.set('2030-06-02T13:00:00Z');
+    expect(errorCode(await tryBook(timed.url, tenant, { ...first, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+    const stored = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: original.id } });
+    expect(stored).toMatchObject({ idempotencyKey: 'full-room', idempotencyFingerprint: expect.any(String) });
+    // Seen from inside the window again, the key still answers with the first booking.
+    clock.set('2030-06-01T13:00:00Z');
+    expect((await book(timed.url, tenant, first)).id).toBe(original.id);
   });
 });
 

@@ -1,5 +1,6 @@
 /** Helpers shared by the reservation subgraph's tests (not a test file itself). */
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
+import type { Clock } from '../src/clock';
 
 export const RESERVATION_FIELDS = 'id startsAt endsAt partySize status notes cancellationReason createdAt updatedAt customer { id }';
 
@@ -63,4 +64,14 @@ export async function setSettings(url: string, tenant: string, input: Record<str
 
 export function errorCode(body: GraphQLResponseBody<unknown>): unknown {
   return body.errors?.[0]?.extensions?.['code'];
+}
+
+/** A clock that stands still wherever a test puts it; give `now` to a reservation subgraph. */
+export class TestClock {
+  private instant = new Date();
+  readonly now: Clock = () => new Date(this.instant.getTime());
+
+  set(instant: Date | string): void {
+    this.instant = new Date(instant);
+  }
 }

@@ -4,11 +4,14 @@ import { isUniqueViolation, unavailableIfTimedOut } from '@reservations/platform
 import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
+import type { Clock } from '../clock';
 import type { ReservationPrisma } from '../database';
 import type { Prisma, Reservation } from '../generated/prisma/client';
 import {
   addMinutes,
+  checkNotStarted,
   EDITABLE_STATUSES,
+  hasStarted,
   MAX_DURATION_MINUTES,
   OCCUPYING_STATUSES,
   peakOccupancy,
@@ -114,6 +117,8 @@ export class ReservationStore {
   constructor(
     private readonly prisma: ReservationPrisma,
     private readonly tenantId: string,
+    private readonly clock: Clock,
+    private readonly idempotencyKeyTtlHours: number,
   ) {
     this.byId = new DataLoader(async (ids) => {
       // Ids that are not UUIDs cannot match and must not reach a uuid column.
@@ -172,14 +177,10 @@ export class ReservationStore {
     return toConnection(rows, page, () => this.prisma.reservation.count({ where }));
   }
 
-  findByIdempotencyKey(key: string): Promise<Reservation | null> {
-    return this.prisma.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: key } });
-  }
-
-  /** The first reservation made with this key, or null; CONFLICT when its payload differed. */
+  /** The reservation made with this key while the key is kept, or null; CONFLICT when its payload differed. */
   async replayed(idempotency: NonNullable<NewReservation['idempotency']>): Promise<Reservation | null> {
-    const existing = await this.findByIdempotencyKey(idempotency.key);
-    return existing && this.remember(replay(existing, idempotency.fingerprint));
+    const existing = await this.byIdempotencyKey(this.prisma, idempotency.key);
+    return existing && this.keyIsLive(existing, this.clock()) ? this.remember(replay(existing, idempotency.fingerprint)) : null;
   }
 
   settings(): Promise<EffectiveSettings> {
@@ -198,10 +199,22 @@ export class ReservationStore {
     try {
       return this.remember(
         await this.underCapacityLock(async (tx) => {
+          const now = this.clock();
           if (input.idempotency) {
             // Checked again under the lock: a racing request with the same key may have just committed.
-            const existing = await tx.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: input.idempotency.key } });
-            if (existing) return replay(existing, input.idempotency.fingerprint);
+            const existing = await this.byIdempotencyKey(tx, input.idempotency.key);
+            if (existing && this.keyIsLive(existing, now)) return replay(existing, input.idempotency.fingerprint);
+            if (existing) {
+              // An expired key is taken off its old booking here, under the lock and in the
+              // transaction that books with it: the unique index then admits the new row, a racing
+              // request with the same key waits and finds that row, and a booking refused below
+              // rolls the release back with it. Key and fingerprint go together (a CHECK wants
+              // both or neither); updatedAt stays, the reservation did not change for its client.
+              await tx.reservation.update({
+                where: { id: existing.id },
+                data: { idempotencyKey: null, idempotencyFingerprint: null, updatedAt: existing.updatedAt },
+              });
+            }
           }
           const settings = await readSettings(tx, this.tenantId);
           const endsAt = addMinutes(input.startsAt, settings.defaultDurationMinutes);
@@ -216,6 +229,9 @@ export class ReservationStore {
               notes: input.notes,
               idempotencyKey: input.idempotency?.key ?? null,
               idempotencyFingerprint: input.idempotency?.fingerprint ?? null,
+              // The key's age is createdAt measured against this clock, so the clock stamps it.
+              createdAt: now,
+              updatedAt: now,
             },
           });
         }),
@@ -241,7 +257,11 @@ export class ReservationStore {
         const partySize = changes.partySize ?? current.partySize;
         // The reservation keeps its length when it moves.
         const endsAt = new Date(startsAt.getTime() + (current.endsAt.getTime() - current.startsAt.getTime()));
-        if (startsAt.getTime() !== current.startsAt.getTime() || partySize > current.partySize) {
+        const moved = startsAt.getTime() !== current.startsAt.getTime();
+        // Only a move is checked: a reservation whose start has passed keeps its party size and
+        // notes editable, and a client resending the unchanged start is not refused for it.
+        if (moved) checkNotStarted(startsAt, this.clock(), 'input.startsAt');
+        if (moved || partySize > current.partySize) {
           const settings = await readSettings(tx, this.tenantId);
           await this.assertCapacity(tx, settings, startsAt, endsAt, partySize, id);
         }
@@ -270,10 +290,14 @@ export class ReservationStore {
     return this.remember(updated);
   }
 
-  /** Remaining capacity for each slot of the day, from one query over the day's bookings. */
+  /**
+   * Remaining capacity for each slot of the day that has not started yet (none of a past day),
+   * from one query over the day's bookings.
+   */
   async availability(day: string, partySize: number): Promise<AvailabilitySlot[]> {
     const settings = await this.settings();
-    const starts = slotStarts(day, settings);
+    const now = this.clock();
+    const starts = slotStarts(day, settings).filter((startsAt) => !hasStarted(startsAt, now));
     const first = starts[0];
     const last = starts.at(-1);
     if (first === undefined || last === undefined) return [];
@@ -284,6 +308,18 @@ export class ReservationStore {
       const remaining = Math.max(0, settings.capacity - peakOccupancy(bookings, startsAt, endsAt));
       return { startsAt, endsAt, remainingCapacity: remaining, available: remaining >= partySize };
     });
+  }
+
+  private byIdempotencyKey(db: Tx | ReservationPrisma, key: string): Promise<Reservation | null> {
+    return db.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: key } });
+  }
+
+  /**
+   * A key answers repeats for IDEMPOTENCY_KEY_TTL_HOURS after its booking was made, as long as a
+   * client may still be retrying it; a key reused later than that is a new booking.
+   */
+  private keyIsLive(reservation: Reservation, now: Date): boolean {
+    return reservation.createdAt.getTime() > addMinutes(now, -this.idempotencyKeyTtlHours * 60).getTime();
   }
 
   /**

@@ -5,7 +5,7 @@ import { requireTenant } from '@reservations/platform/tenancy';
 import type { ReservationContext } from '../context';
 import type { Reservation, ReservationChanges } from '../data/reservations';
 import type { EffectiveSettings } from '../data/settings';
-import { checkInteger, checkPartySize, parseTimeOfDay, SETTINGS_LIMITS, type BookingSettings, type TransitionName } from '../rules';
+import { checkInteger, checkNotStarted, checkPartySize, parseTimeOfDay, SETTINGS_LIMITS, type BookingSettings, type TransitionName } from '../rules';
 import { requestFingerprint } from './arguments';
 
 interface CreateReservationInput {
@@ -52,6 +52,8 @@ export const MutationResolvers = {
       const first = await store.replayed(idempotency);
       if (first) return first;
     }
+    // After the replay, so a retry of a booking made in time still gets it once the start has passed.
+    checkNotStarted(input.startsAt, context.clock(), 'input.startsAt');
     // Asked before the write transaction opens, so no lock is held during the HTTP call.
     await context.customers.assertExists(tenantId, customerId, 'input.customerId');
     return store.create({ customerId, startsAt: input.startsAt, partySize, notes, idempotency });
