@@ -94,8 +94,15 @@ export function hasStarted(startsAt: Date, now: Date): boolean {
   return startsAt.getTime() < now.getTime();
 }
 
+/**
+ * How far in the past a booking's start may lie. A host records a walk-in at "now" by the
+ * front-end's clock, which may run a little behind ours or be sent a minute late; refusing
+ * those would refuse the guests already at the table. Availability does not offer such starts.
+ */
+export const LATE_START_TOLERANCE_MS = 5 * 60_000;
+
 export function checkNotStarted(startsAt: Date, now: Date, field: string): Date {
-  if (hasStarted(startsAt, now)) {
+  if (hasStarted(startsAt, new Date(now.getTime() - LATE_START_TOLERANCE_MS))) {
     throw badUserInput(`${field} has already passed (it is now ${now.toISOString()}); choose a later start`, field);
   }
   return startsAt;

@@ -403,6 +403,15 @@ describe('times that have passed', () => {
     for (const startsAt of offered) await book(timed.url, tenant, { customerId, startsAt });
   });
 
+  test('a walk-in recorded up to five minutes late is booked; one older than that is refused', async () => {
+    const tenant = 'walk-in';
+    const customerId = await customerIn(tenant);
+    clock.set('2030-11-20T19:10:00Z');
+    expect((await book(timed.url, tenant, { customerId, startsAt: '2030-11-20T19:05:00Z' })).startsAt).toBe('2030-11-20T19:05:00.000Z');
+    const late = await tryBook(timed.url, tenant, { customerId, startsAt: '2030-11-20T19:04:59Z' });
+    expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
+  });
+
   test('a retry with its key still gets a booking whose start has since passed; a move into the past is refused', async () => {
     const tenant = 'past-retry';
     const customerId = await customerIn(tenant);
