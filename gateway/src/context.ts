@@ -18,6 +18,8 @@ export interface GatewayContext extends TenantContext {
   subgraphHeaders: Record<string, string>;
   /** The tenant's catalogue version, once the response cache has looked it up. */
   catalogueVersion?: string | null;
+  /** The response cache left this request alone: its operation is known not to be cacheable. */
+  responseCacheSkipped?: boolean;
 }
 
 export async function createGatewayContext(

@@ -69,7 +69,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
   const store = (namespace: string, maxSize: number): KeyValueCache<string> =>
     redis ? redis.keyValueCache(namespace) : new InMemoryLRUCache<string>({ maxSize });
-  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000), () => redis?.isReady() ?? true);
+  const versions = new CatalogueVersions(metrics.countLookups('catalogue-version', store('catalogue-version', 1_000_000)), () => redis?.isReady() ?? true);
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
   const apollo = new ApolloServer<GatewayContext>({

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
+import { parsePrometheusText } from '@reservations/test-support/prometheus';
 import { freePort } from '@reservations/test-support/net';
 import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
@@ -79,6 +80,36 @@ test('a query mixing products and customers is never cached', async () => {
   expect((await read(url, 'shop-a', mixed)).cache).toBe('BYPASS');
   const again = await read(url, 'shop-a', mixed);
   expect(again).toMatchObject({ cache: 'BYPASS', reachedSubgraph: true });
+});
+
+test('an operation found uncacheable skips both cache lookups from then on; cacheable ones keep theirs', async () => {
+  const { url } = await gateway();
+  const versionLookups = async () =>
+    parsePrometheusText(await (await fetch(new URL('/metrics', url))).text())
+      .samples.filter((sample) => sample.name === 'gateway_cache_lookups_total' && sample.labels.cache === 'catalogue-version')
+      .reduce((sum, sample) => sum + sample.value, 0);
+  const CUSTOMERS = '{ customers(first: 5) { totalCount } }';
+  const start = await versionLookups();
+  expect((await read(url, 'shop-a', CUSTOMERS)).cache).toBe('BYPASS');
+  expect(await versionLookups()).toBe(start + 1);
+  for (let i = 0; i < 3; i++) expect((await read(url, 'shop-a', CUSTOMERS)).cache).toBe('BYPASS');
+  expect(await versionLookups()).toBe(start + 1);
+  // Cacheable operations keep their lookups: a miss, then a hit.
+  expect((await read(url, 'shop-a')).cache).toBe('MISS');
+  expect((await read(url, 'shop-a')).cache).toBe('HIT');
+  expect(await versionLookups()).toBe(start + 3);
+});
+
+test('an operation whose answer became cacheable again is cached again, after one request that was not stored', async () => {
+  const { url } = await gateway();
+  const query = 'query ($withCustomers: Boolean!) { products { nodes { id } } customers @include(if: $withCustomers) { totalCount } }';
+  const send = async (withCustomers: boolean) => (await graphql(url, query, { tenant: 'shop-a', variables: { withCustomers } })).headers.get('x-cache');
+  expect(await send(true)).toBe('BYPASS');
+  // Same operation, now only products: the lookups were skipped, so it is neither read nor stored...
+  expect(await send(false)).toBe('BYPASS');
+  // ...but its answer was cacheable, so from now on it is cached as usual.
+  expect(await send(false)).toBe('MISS');
+  expect(await send(false)).toBe('HIT');
 });
 
 test('two tenants, same query text: each gets its own data', async () => {
