@@ -20,6 +20,8 @@ export interface Group {
   variants: Variant[];
   /** Also count SQL statements per request in each subgraph (federation fan-out). */
   countStatements?: boolean;
+  /** Every variant gets the same request, so all must give the same answer before timing. */
+  sameAnswers?: boolean;
 }
 
 export const CUSTOMER_QUERY = 'query Customer($id: ID!) { customer(id: $id) { id name email phone } }';
@@ -83,6 +85,7 @@ export function scenarios(stack: BenchStack): Group[] {
     connections: 32,
     reference: 'Hive Gateway',
     countStatements: true,
+    sameAnswers: true,
     variants: [
       { name: 'ours, cache off', target: viaGateway(cacheOff, fixed(body(fanOutQuery(first)))) },
       { name: 'ours, cache on', target: viaGateway(cacheOn, fixed(body(fanOutQuery(first)))) },
@@ -99,6 +102,7 @@ export function scenarios(stack: BenchStack): Group[] {
     setting: 'products(first: 20), 32 conn',
     connections: 32,
     reference: 'customer subgraph direct',
+    sameAnswers: true,
     variants: [
       { name: 'customer subgraph direct', target: direct(stack.customer, sameCursor) },
       { name: 'ours, cache hit', target: viaGateway(cacheOn, sameCursor) },
