@@ -10,11 +10,11 @@ import { REPO_ROOT } from '@reservations/platform/config';
 import type { DatabaseTarget } from '@reservations/platform/database/connection';
 import { freePort } from '@reservations/test-support/net';
 import { ADMIN_URL, createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
+import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations/test-support/redis';
 import { startServiceProcess, type ServiceProcess } from '@reservations/test-support/service-process';
 import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { seedDataSet, type SeededData } from './seed';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A server the bench drives: where it answers and which process to charge its CPU to. */
 export interface Served {
@@ -62,17 +62,6 @@ const redisUp = () =>
     await client.connect();
     await client.close();
   });
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  try {
-    const keys = await client.keys(`${prefix}*`);
-    if (keys.length > 0) await client.del(keys);
-  } finally {
-    await client.close();
-  }
-}
 
 /** The supergraph with the bench's subgraph URLs, for a gateway that reads URLs only from it. */
 async function supergraphFor(urls: { customer: string; reservation: string }, dir: string): Promise<string> {
@@ -191,7 +180,7 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     });
 
     const redisPrefix = `bench-${randomBytes(4).toString('hex')}:`;
-    if (hasRedis) stops.push(() => deleteRedisKeys(redisPrefix));
+    if (hasRedis) stops.push(() => deleteKeysWithPrefix(redisPrefix));
     const gatewayEnv = {
       GATEWAY_PORT: '0',
       CUSTOMER_SUBGRAPH_URL: customer.url,

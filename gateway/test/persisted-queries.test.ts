@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { createLogger } from '@reservations/platform/logger';
+import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations/test-support/redis';
 import { redisConnected } from '@reservations/test-support/wait';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { readGatewayConfig } from '../src/config';
 import { startGateway, type StartedGateway } from '../src/server';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const QUERY = '{ customers { totalCount } }';
 const HASH = createHash('sha256').update(QUERY).digest('hex');
 
@@ -79,9 +79,8 @@ test('in Redis: hash miss, register, hit, and still a hit after a gateway restar
     await redisConnected(restarted.url);
     expect((await persisted(restarted.url, false)).data).toEqual({ customers: { totalCount: 0 } });
   } finally {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(keys);
     await redis.close();
+    await deleteKeysWithPrefix(prefix);
   }
 });
 

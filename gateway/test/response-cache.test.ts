@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createClient } from '@redis/client';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
+import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations/test-support/redis';
 import { freePort } from '@reservations/test-support/net';
 import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import type { StartedGateway } from '../src/server';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PRODUCTS = '{ products(first: 10) { nodes { id name priceCents } } }';
 
 let supergraph: TestSupergraph;
@@ -56,13 +55,7 @@ afterAll(async () => {
   for (const started of gateways) await started.stop();
   await customerProxy?.stop();
   await supergraph?.stop();
-  const redis = createClient({ url: REDIS_URL });
-  await redis.connect();
-  for (const prefix of prefixes) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(keys);
-  }
-  await redis.close();
+  for (const prefix of prefixes) await deleteKeysWithPrefix(prefix);
 });
 
 test('miss then hit: the second identical products query does not reach the customer subgraph', async () => {
