@@ -40,8 +40,29 @@ export function pageRequest(first: number | null | undefined, after: string | nu
   return { take, afterId: after ? decodeCursor(after) : null };
 }
 
+/** How many rows to fetch for a page: one more than asked, to learn whether another page exists. */
+export function rowsToFetch(page: Pick<PageRequest, 'take'>): number {
+  return page.take + 1;
+}
+
 /**
- * Builds a connection from rows fetched with `take + 1`: the extra row only tells whether
+ * Prisma `findMany` arguments for a page in id order: the rows after the cursor's id that
+ * match `where`. Ids are UUIDv7, so id order is creation order and `id > after` keeps pages
+ * stable while rows are added.
+ */
+export function idOrderedPage<W extends object>(
+  where: W,
+  page: PageRequest,
+): { where: W | { AND: [W, { id: { gt: string } }] }; orderBy: { id: 'asc' }; take: number } {
+  return {
+    where: page.afterId ? { AND: [where, { id: { gt: page.afterId } }] } : where,
+    orderBy: { id: 'asc' },
+    take: rowsToFetch(page),
+  };
+}
+
+/**
+ * Builds a connection from rows fetched with `rowsToFetch`: the extra row only tells whether
  * another page exists and is not returned. `cursorOf` is for lists not in id order, whose
  * cursor has to hold their own sort key.
  */

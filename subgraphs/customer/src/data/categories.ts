@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { badUserInput } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
-import { toConnection, type Connection } from '@reservations/platform/graphql/pagination';
+import { rowsToFetch, toConnection, type Connection } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Category, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
@@ -73,7 +73,7 @@ export class CategoryStore {
           }
         : where,
       orderBy: [{ position: 'asc' }, { id: 'asc' }],
-      take: page.take + 1,
+      take: rowsToFetch(page),
     });
     for (const row of rows) this.byId.prime(row.id, row);
     return toConnection(rows, page, () => this.prisma.category.count({ where }), encodeCategoryCursor);

@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
-import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
+import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Customer, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
@@ -47,11 +47,7 @@ export class CustomerStore {
 
   async page(filter: CustomerFilter, page: PageRequest): Promise<Connection<Customer>> {
     const where = this.where(filter);
-    const rows = await this.prisma.customer.findMany({
-      where: page.afterId ? { AND: [where, { id: { gt: page.afterId } }] } : where,
-      orderBy: { id: 'asc' },
-      take: page.take + 1,
-    });
+    const rows = await this.prisma.customer.findMany(idOrderedPage(where, page));
     for (const row of rows) this.byId.prime(row.id, row);
     return toConnection(rows, page, () => this.prisma.customer.count({ where }));
   }

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
-import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
+import { idOrderedPage, rowsToFetch, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import { Prisma, type Product } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
@@ -111,7 +111,7 @@ export class ProductStore {
           SELECT * FROM products
            WHERE tenant_id = ${this.tenantId} AND category_id = c.id ${active} ${after}
            ORDER BY id
-           LIMIT ${page.take + 1}
+           LIMIT ${rowsToFetch(page)}
         ) p
        ORDER BY p.category_id, p.id`;
   }
@@ -125,14 +125,9 @@ export class ProductStore {
     return where;
   }
 
-  /** Id order (UUIDv7, so creation order): `id > after` keeps pages stable under filters. */
   async page(filter: ProductFilter, page: PageRequest): Promise<Connection<Product>> {
     const where = this.where(filter);
-    const rows = await this.prisma.product.findMany({
-      where: page.afterId ? { AND: [where, { id: { gt: page.afterId } }] } : where,
-      orderBy: { id: 'asc' },
-      take: page.take + 1,
-    });
+    const rows = await this.prisma.product.findMany(idOrderedPage(where, page));
     for (const row of rows) this.byId.prime(row.id, row);
     return toConnection(rows, page, () => this.prisma.product.count({ where }));
   }

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { isUniqueViolation, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
-import { toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
+import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { Clock } from '../clock';
 import type { ReservationPrisma } from '../database';
 import type { Prisma, Reservation } from '../generated/prisma/client';
@@ -168,11 +168,7 @@ export class ReservationStore {
 
   async page(page: PageRequest, filter: ReservationFilter): Promise<Connection<Reservation>> {
     const where = this.where(filter);
-    const rows = await this.prisma.reservation.findMany({
-      where: page.afterId ? { AND: [where, { id: { gt: page.afterId } }] } : where,
-      orderBy: { id: 'asc' },
-      take: page.take + 1,
-    });
+    const rows = await this.prisma.reservation.findMany(idOrderedPage(where, page));
     for (const row of rows) this.byId.prime(row.id, row);
     return toConnection(rows, page, () => this.prisma.reservation.count({ where }));
   }
