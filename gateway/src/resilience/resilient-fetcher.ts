@@ -10,7 +10,7 @@ import { currentRequest } from '@reservations/platform/observability/request-sco
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
-import { isRetrySafeBody } from './retry-safety';
+import { isQueryBody, isRetrySafeBody } from './retry-safety';
 import type { SubgraphHealth } from './subgraph-health';
 import type { SubgraphResponse, SubgraphTransport } from './subgraph-transport';
 
@@ -84,13 +84,12 @@ const PER_REQUEST_HEADERS = new Set([REQUEST_ID_HEADER, TRACEPARENT_HEADER, 'tra
 
 /**
  * The key under which identical subgraph queries share one fetch, or null when this request
- * must have its own. Only queries qualify (recognised conservatively: the body Apollo's data
- * source writes starts with the operation), and the key holds everything the subgraph sees
- * but tracing: URL, tenant, credentials, and the body with its variables. So requests share
- * an answer only when the subgraph could not have told them apart.
+ * must have its own. Only queries qualify (see isQueryBody), and the key holds everything the
+ * subgraph sees but tracing: URL, tenant, credentials, and the body with its variables. So
+ * requests share an answer only when the subgraph could not have told them apart.
  */
 export function deduplicationKey(url: string, headers: Record<string, string> | undefined, body: string): string | null {
-  if (!/^\{"query":"(?:query\b|\{)/.test(body)) return null;
+  if (!isQueryBody(body)) return null;
   const identity = Object.entries(headers ?? {})
     .filter(([name]) => !PER_REQUEST_HEADERS.has(name.toLowerCase()))
     .map(([name, value]) => `${name.toLowerCase()}:${value}`)

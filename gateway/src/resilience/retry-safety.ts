@@ -62,11 +62,20 @@ export function isRetrySafe(query: string, variables: Record<string, unknown> = 
   });
 }
 
+/**
+ * Whether a subgraph request body is a query, read from how RemoteGraphQLDataSource writes it:
+ * the query text first, starting with its operation (`query ...` or a bare `{ ... }`).
+ * Conservative: a body written any other way does not count as a query.
+ */
+export function isQueryBody(text: string): boolean {
+  return /^\{"query":"(?:query\b|\{)/.test(text);
+}
+
 /** Reads query and variables out of the JSON body RemoteGraphQLDataSource sends. */
 export function isRetrySafeBody(body: string | Buffer | undefined): boolean {
   if (body === undefined) return true;
   const text = typeof body === 'string' ? body : body.toString('utf8');
-  if (!text.includes('mutation')) return true;
+  if (isQueryBody(text) || !text.includes('mutation')) return true;
   try {
     const parsed = JSON.parse(text) as { query?: unknown; variables?: unknown };
     if (typeof parsed.query !== 'string') return false;
