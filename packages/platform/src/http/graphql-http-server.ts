@@ -213,7 +213,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
           sendGraphQLError(res, 405, ErrorCode.BadRequest, 'Use GET or POST');
           return;
         }
-        await observeRequest(req, res, { requestId, logger, options: observability }, (observation) =>
+        await observeRequest(req, res, { requestId, path: url.pathname, logger, options: observability }, (observation) =>
           handleGraphQL(req, res, url.search, observation),
         );
         return;

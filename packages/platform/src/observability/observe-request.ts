@@ -75,7 +75,8 @@ function unrecordedTrace(
 export function observeRequest<T>(
   req: IncomingMessage,
   res: ServerResponse,
-  { requestId, logger, options }: { requestId: string; logger: Logger; options: RequestObservationOptions },
+  // `path` as the HTTP server parsed it, so the request target is parsed once.
+  { requestId, path, logger, options }: { requestId: string; path: string; logger: Logger; options: RequestObservationOptions },
   handle: (observation: RequestObservation) => Promise<T>,
 ): Promise<T> {
   const api = sentryApi();
@@ -84,7 +85,6 @@ export function observeRequest<T>(
     return runInRequestScope(observed, () => handle(observed));
   }
   const incoming = incomingTrace(req.headers, { trustSampledFlag: !options.edge });
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   return api.withIsolationScope((scope) =>
     api.continueTrace({ sentryTrace: incoming ? toSentryTrace(incoming) : undefined, baggage: incoming?.baggage }, () =>
       api.startSpan(
