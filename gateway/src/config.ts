@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '@reservations/platform/config';
+import { readShutdownDrainMs } from '@reservations/platform/http/run-service';
 import { readObservabilityConfig, type ObservabilityConfig } from '@reservations/platform/observability/config';
 import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
 import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-auth';
@@ -37,6 +38,8 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
+  /** After SIGTERM, how long /ready fails while requests are still served (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
 }
 
 /** Subgraph name in supergraph.yaml -> the variable that overrides its routing URL. */
@@ -79,6 +82,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
     maxBodyBytes: reader.int('MAX_BODY_BYTES', 262_144, { min: 1_024, max: 10_485_760 }),
     observability: readObservabilityConfig(reader),
+    shutdownDrainMs: readShutdownDrainMs(reader),
   };
   reader.done();
   return config;

@@ -1,3 +1,5 @@
+import type { ReadinessState } from '@reservations/platform/http/lifecycle';
+import type { Logger } from '@reservations/platform/logger';
 import type { SubgraphHealthReport } from './resilience/subgraph-health';
 import type { SubgraphLink } from './resilience/subgraph-link';
 
@@ -10,15 +12,16 @@ interface SubgraphReadiness extends SubgraphHealthReport {
 
 export interface ReadinessReport {
   /** ready: supergraph loaded and every subgraph reachable; degraded: some subgraph is not
-   * (the gateway still serves partial answers); unavailable: no supergraph loaded. */
-  status: 'ready' | 'degraded' | 'unavailable';
+   * (the gateway still serves partial answers); unavailable: no supergraph loaded. The
+   * gateway's lifecycle (see gatewayReadiness) may say `not ready` or `draining` instead. */
+  status: 'ready' | 'degraded' | 'unavailable' | ReadinessState['status'];
   supergraphLoaded: boolean;
   subgraphs: Record<string, SubgraphReadiness>;
   /** The shared cache store; Redis being down degrades caching only, never readiness. */
   redis: 'not configured' | 'connected' | 'unavailable';
 }
 
-async function probe(url: string): Promise<boolean> {
+async function probeHealth(url: string): Promise<boolean> {
   try {
     const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     await response.body?.cancel();
@@ -38,7 +41,7 @@ export async function readinessReport(
   redisReady: (() => boolean) | null,
 ): Promise<ReadinessReport> {
   const entries = await Promise.all(
-    [...links.values()].map(async (link) => [link.name, { ...link.health.report(), reachable: await probe(link.url) }] as const),
+    [...links.values()].map(async (link) => [link.name, { ...link.health.report(), reachable: await probeHealth(link.url) }] as const),
   );
   const subgraphs = Object.fromEntries(entries);
   const supergraphLoaded = links.size > 0;
@@ -49,4 +52,72 @@ export async function readinessReport(
     subgraphs,
     redis: redisReady === null ? 'not configured' : redisReady() ? 'connected' : 'unavailable',
   };
+}
+
+/**
+ * The answer of the gateway's GET /ready: its lifecycle first (starting, draining), then what
+ * it knows of its subgraphs and Redis. 503 while starting, draining or without a supergraph.
+ */
+export async function gatewayReadiness(
+  lifecycle: ReadinessState,
+  links: Map<string, SubgraphLink>,
+  redisReady: (() => boolean) | null,
+): Promise<{ httpStatus: number; body: ReadinessReport & { unmet: string[] } }> {
+  const report = await readinessReport(links, redisReady);
+  const status = lifecycle.status === 'ready' ? report.status : lifecycle.status;
+  return { httpStatus: status === 'ready' || status === 'degraded' ? 200 : 503, body: { ...report, status, unmet: lifecycle.unmet } };
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface FirstContactOptions {
+  logger: Logger;
+  /** Pause between rounds of probes; `sleep` is the timer (tests pass their own). */
+  retryMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  probe?: (url: string) => Promise<boolean>;
+}
+
+/**
+ * Whether the gateway has reached every subgraph at least once since it started. Until then
+ * it is not ready: processes started together (npm start, a deployment) would otherwise send
+ * the first requests to subgraphs that are not listening yet. A subgraph counts as reached
+ * when its /health answered or a request to it was answered. Afterwards a subgraph going
+ * down only degrades the gateway (partial answers still flow).
+ */
+export class FirstContact {
+  private readonly reached = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly links: Map<string, SubgraphLink>,
+    private readonly options: FirstContactOptions,
+  ) {}
+
+  get complete(): boolean {
+    return this.reached.size === this.links.size;
+  }
+
+  /** Probes the subgraphs not reached yet, round after round, until all were (or stop()). */
+  async run(): Promise<void> {
+    const { logger, retryMs = 250, sleep = delay, probe = probeHealth } = this.options;
+    for (let round = 0; !this.stopped; round++) {
+      const pending = [...this.links.values()].filter((link) => !this.reached.has(link.name));
+      await Promise.all(
+        pending.map(async (link) => {
+          if (link.health.report().lastKnownState === 'up' || (await probe(link.url))) this.reached.add(link.name);
+        }),
+      );
+      if (this.complete) return;
+      if (round === 0) {
+        const waitingFor = [...this.links.keys()].filter((name) => !this.reached.has(name));
+        logger.info({ waitingFor }, 'not ready until every subgraph has answered once');
+      }
+      await sleep(retryMs);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
 }

@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
+import { closeConnectionsAfterEachResponse, Readiness } from '@reservations/platform/http/lifecycle';
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
@@ -17,14 +18,14 @@ import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, responseCachePlugins } from './cache/response-cache';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
-import { readinessReport } from './readiness';
+import { FirstContact, gatewayReadiness } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
 import { operationLimitsPlugin } from './security/operation-limits';
 import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
 import { SubgraphDataSource } from './subgraph-data-source';
 
-export interface StartedGateway extends RunningService {
+export interface StartedGateway extends Required<RunningService> {
   port: number;
 }
 
@@ -108,6 +109,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   // Loading the supergraph built one link per subgraph: expose their breakers.
   for (const link of links.values()) metrics.watchSubgraph(link);
+  const firstContact = new FirstContact(links, { logger });
+  const readiness = new Readiness().require('every subgraph answered once', () => firstContact.complete);
   const resolveTenant = createTenantResolver(config.auth);
   if (!config.auth.required) {
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
@@ -125,8 +128,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
-        const report = await readinessReport(links, redis ? () => redis.isReady() : null);
-        sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
+        const { httpStatus, body } = await gatewayReadiness(await readiness.state(), links, redis ? () => redis.isReady() : null);
+        sendJson(res, httpStatus, body);
       },
       ...metricsRoutes(metrics.service, config.observability, config.mode, logger),
     },
@@ -136,7 +139,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     return {
       url,
       port,
+      ready: firstContact.run(),
+      drain() {
+        readiness.drain();
+        closeConnectionsAfterEachResponse(httpServer);
+      },
       async stop() {
+        firstContact.stop();
         await closeHttpServer(httpServer);
         await apollo.stop();
         await redis?.close();

@@ -270,6 +270,8 @@ describe('identical queries in flight at once', () => {
 
 test('/ready reports each subgraph, and a down subgraph degrades it', async () => {
   const url = await gatewayWith();
+  // Ready once it has reached each subgraph (see lifecycle.test.ts).
+  await gateways.at(-1)!.ready;
   const healthy = await fetch(new URL('/ready', url));
   expect(healthy.status).toBe(200);
   expect(await healthy.json()).toMatchObject({

@@ -10,6 +10,11 @@ import type { Logger } from '../logger';
 export interface RedisConnection {
   /** A cache whose keys start with `<REDIS_KEY_PREFIX><namespace>:`; any Redis error is a miss. */
   keyValueCache(namespace: string): KeyValueCache<string>;
+  /**
+   * Sets `<REDIS_KEY_PREFIX><key>` for `ttlMs` unless it exists (SET NX PX): true when this
+   * call set it. Rejects when Redis cannot answer; callers decide what that means.
+   */
+  setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
   isReady(): boolean;
   close(): Promise<void>;
 }
@@ -49,6 +54,10 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger): Re
       // Errors are already logged once by the client; Keyv would otherwise re-emit each.
       keyv.on('error', () => undefined);
       return new ErrorsAreMissesCache(new KeyvAdapter(keyv));
+    },
+    async setIfAbsent(key, ttlMs) {
+      const reply = await client.set(`${keyPrefix}${key}`, '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
+      return reply === 'OK';
     },
     isReady: () => client.isReady,
     async close() {

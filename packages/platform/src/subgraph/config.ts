@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { readRedisSettings, type RedisSettings } from '../cache/redis-config';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
+import { readShutdownDrainMs } from '../http/run-service';
 import { readObservabilityConfig, type ObservabilityConfig } from '../observability/config';
 
 export interface SubgraphConfig {
@@ -19,6 +21,13 @@ export interface SubgraphConfig {
   gatewaySigningSecret: string | null;
   /** How old a signed request may be, and how long its nonce is remembered. */
   signatureWindowMs: number;
+  /**
+   * The Redis the gateways use (REDIS_URL, REDIS_KEY_PREFIX): every replica remembers the
+   * nonces of signed requests there, so a replay is refused whichever replica it reaches.
+   */
+  redis: RedisSettings | null;
+  /** After SIGTERM, how long /ready fails while requests are still served (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
 }
@@ -47,6 +56,8 @@ export function readSubgraphConfig(
     seedDemoData: reader.bool('SEED_DEMO_DATA', embedded),
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
     signatureWindowMs: reader.int('SIGNATURE_WINDOW_MS', 30_000, { min: 1_000, max: 300_000 }),
+    redis: readRedisSettings(reader),
+    shutdownDrainMs: readShutdownDrainMs(reader),
     observability: readObservabilityConfig(reader),
   };
 }

@@ -5,14 +5,17 @@ import type { GraphQLSchema } from 'graphql';
 import { openDatabase, type OpenDatabase } from '../database/connection';
 import { applyMigrations, pendingMigrations } from '../database/migrations';
 import { maskUnexpectedErrors } from '../errors';
+import { connectRedis, type RedisConnection } from '../cache/redis-connection';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../http/graphql-http-server';
+import { closeConnectionsAfterEachResponse, onceTrue, Readiness, readinessRoute } from '../http/lifecycle';
 import type { RunningService } from '../http/run-service';
 import type { Logger } from '../logger';
 import { observeDatabase } from '../observability/database';
 import { observabilityPlugin } from '../observability/graphql-plugin';
 import { createServiceMetrics, metricsRoutes } from '../observability/metrics';
 import { flushSentry, initSentry } from '../observability/sentry';
-import { gatewaySignatureCheck } from '../security/request-signing';
+import { gatewaySignatureCheck, NonceRegistry, type NonceStore } from '../security/request-signing';
+import { SharedNonceStore } from '../security/shared-nonce-store';
 import { TENANT_HEADER, tenantFromHeader, tenantRequiredPlugin, type TenantContext } from '../tenancy';
 import type { SubgraphConfig } from './config';
 
@@ -31,7 +34,7 @@ export interface SubgraphDefinition<TClient, TContext extends TenantContext> {
   plugins?: ApolloServerPlugin<TContext>[];
 }
 
-export interface StartedSubgraph<TClient> extends RunningService {
+export interface StartedSubgraph<TClient> extends Required<RunningService> {
   port: number;
   client: TClient;
 }
@@ -51,6 +54,19 @@ async function prepareSchema(database: OpenDatabase, config: SubgraphConfig, mig
   }
 }
 
+/**
+ * Where this replica remembers the nonces of signed requests: in Redis when configured, so
+ * that a request refused as a replay by one replica is refused by every other; otherwise in
+ * this process only, which production states at start-up.
+ */
+function nonceStore(config: SubgraphConfig, redis: RedisConnection | null, logger: Logger): NonceStore {
+  if (redis) return new SharedNonceStore(redis, config.signatureWindowMs);
+  if (config.mode === 'production') {
+    logger.warn('REDIS_URL unset: this replica remembers signed-request nonces alone; a request replayed to another replica is not recognised');
+  }
+  return new NonceRegistry(config.signatureWindowMs);
+}
+
 /** Opens the database, brings its schema up to date, seeds the demo tenant and listens. */
 export async function startSubgraph<TClient, TContext extends TenantContext>(
   definition: SubgraphDefinition<TClient, TContext>,
@@ -64,6 +80,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   const database = observeDatabase(await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir }), metrics);
   logger.info({ database: database.location, kind: database.kind }, 'database opened');
   let client: TClient | null = null;
+  let redis: RedisConnection | null = null;
   try {
     await prepareSchema(database, config, definition.migrationsDir, logger);
     const connected = definition.connect(database, logger);
@@ -86,14 +103,30 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     });
     await apollo.start();
     if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: accepting unsigned requests (development)');
+    const secret = config.gatewaySigningSecret;
+    if (secret && config.redis) redis = connectRedis(config.redis.url, config.redis.keyPrefix, logger);
+    const readiness = new Readiness();
+    // The shared replay guard must have worked once before this replica takes traffic: until
+    // then every signed mutation would be refused (see verifyRequest). A later Redis outage
+    // refuses mutations only, without taking every replica out of rotation.
+    const shared = redis;
+    const redisOnce = shared ? onceTrue(() => shared.isReady()) : null;
+    if (redisOnce) readiness.require('redis connected once', redisOnce.condition);
     const httpServer = createGraphQLHttpServer<TContext>({
       apollo,
       logger,
       metrics,
       // Subgraph requests carry many entity representations; the gateway bounds client input.
       maxBodyBytes: 5 * 1024 * 1024,
-      ...(config.gatewaySigningSecret
-        ? { checkCaller: gatewaySignatureCheck(config.gatewaySigningSecret, config.signatureWindowMs) }
+      ...(secret
+        ? {
+            checkCaller: gatewaySignatureCheck({
+              secret,
+              audience: definition.name,
+              windowMs: config.signatureWindowMs,
+              nonces: nonceStore(config, redis, logger),
+            }),
+          }
         : {}),
       context: async (req, observation) => {
         const tenantId = tenantFromHeader(req.headers[TENANT_HEADER]);
@@ -103,6 +136,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       observability: { service: definition.name, tags: { subgraph: definition.name } },
       routes: {
         '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+        '/ready': readinessRoute(readiness, definition.name),
         ...metricsRoutes(metrics, config.observability, config.mode, logger),
       },
     });
@@ -111,9 +145,16 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       url,
       port,
       client: connected,
+      ready: redisOnce?.settled ?? Promise.resolve(),
+      drain() {
+        readiness.drain();
+        closeConnectionsAfterEachResponse(httpServer);
+      },
       async stop() {
+        redisOnce?.cancel();
         await closeHttpServer(httpServer);
         await apollo.stop();
+        await shared?.close();
         await definition.disconnect(connected);
         await database.close();
         await flushSentry();
@@ -121,6 +162,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     };
   } catch (error) {
     if (client !== null) await definition.disconnect(client).catch(() => undefined);
+    await redis?.close();
     await database.close().catch(() => undefined);
     throw error;
   }
