@@ -59,14 +59,14 @@ describe('docker-compose.yml', () => {
   });
 
   it.each([
-    ['customer', 4004, 'CUSTOMER_PORT', 'subgraphs/customer/src/index.ts'],
-    ['reservation', 4003, 'RESERVATION_PORT', 'subgraphs/reservation/src/index.ts'],
-    ['gateway', 4000, 'GATEWAY_PORT', 'gateway/src/index.ts'],
+    ['customer', 4004, 'CUSTOMER_PORT', 'subgraphs/customer/dist/index.js'],
+    ['reservation', 4003, 'RESERVATION_PORT', 'subgraphs/reservation/dist/index.js'],
+    ['gateway', 4000, 'GATEWAY_PORT', 'gateway/dist/index.js'],
   ])('%s listens on its fixed port %i and checks its own /health', (name, port, portVariable, entry) => {
     expect(service(name).ports).toEqual([`${port}:${port}`]);
     expect(environment(name)).toMatchObject({ [portVariable]: String(port), HOST: '0.0.0.0', NODE_ENV: 'production' });
     expect(environment(name)).toHaveProperty('LOG_LEVEL');
-    expect(service(name).command).toEqual(['npx', 'tsx', entry]);
+    expect(service(name).command).toEqual(['node', entry]);
     expect(healthcheckCommand(name)).toContain(`http://127.0.0.1:${port}/health`);
   });
 
@@ -114,7 +114,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts in order: postgres healthy, migrate done, subgraphs healthy, then the gateway', () => {
-    expect(service('migrate').command).toEqual(['npm', 'run', 'db:deploy']);
+    expect(service('migrate').command).toEqual(['node', 'scripts/dist/db.js', 'deploy']);
     expect(dependsOn('migrate')).toEqual({ postgres: 'service_healthy' });
     expect(dependsOn('customer')).toEqual({ migrate: 'service_completed_successfully' });
     // The reservation subgraph checks customers against the customer subgraph when booking.
