@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
-import type { CustomerPrisma } from '@reservations/customer-subgraph/src/database';
+import type { CustomerPrisma } from '@reservations/customer-subgraph/database';
 import { capturingLogger } from '@reservations/test-support/logs';
 import { freePort } from '@reservations/test-support/net';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@reservations/test-support/redis';
