@@ -21,6 +21,10 @@ export interface ReadinessReport {
   redis: 'not configured' | 'connected' | 'unavailable';
 }
 
+function redisState(redisReady: (() => boolean) | null): ReadinessReport['redis'] {
+  return redisReady === null ? 'not configured' : redisReady() ? 'connected' : 'unavailable';
+}
+
 async function probeHealth(url: string): Promise<boolean> {
   try {
     const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
@@ -50,7 +54,7 @@ export async function readinessReport(
     status: !supergraphLoaded ? 'unavailable' : allReachable ? 'ready' : 'degraded',
     supergraphLoaded,
     subgraphs,
-    redis: redisReady === null ? 'not configured' : redisReady() ? 'connected' : 'unavailable',
+    redis: redisState(redisReady),
   };
 }
 
@@ -63,6 +67,11 @@ export async function gatewayReadiness(
   links: Map<string, SubgraphLink>,
   redisReady: (() => boolean) | null,
 ): Promise<{ httpStatus: number; body: ReadinessReport & { unmet: string[] } }> {
+  // Draining is final: answer at once, so a balancer polling under load notices promptly.
+  if (lifecycle.status === 'draining') {
+    const body = { status: lifecycle.status, supergraphLoaded: links.size > 0, subgraphs: {}, redis: redisState(redisReady), unmet: lifecycle.unmet };
+    return { httpStatus: 503, body };
+  }
   const report = await readinessReport(links, redisReady);
   const status = lifecycle.status === 'ready' ? report.status : lifecycle.status;
   return { httpStatus: status === 'ready' || status === 'degraded' ? 200 : 503, body: { ...report, status, unmet: lifecycle.unmet } };
