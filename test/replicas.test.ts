@@ -130,3 +130,27 @@ test('in production, a replica without Redis says at start-up that it cannot sha
     await alone.stop();
   }
 });
+
+test("a subgraph replica's shutdown: /ready fails at once while it keeps serving, asking clients to close", async () => {
+  const replica = await startTestCustomerSubgraph(supergraph.databaseUrls.customer, signed);
+  try {
+    await subgraphReady(replica.url);
+    replica.drain();
+    const ready = await fetch(new URL('/ready', replica.url));
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'draining', service: 'customer' });
+    expect((await fetch(new URL('/health', replica.url))).status).toBe(200);
+    const send = signedRequest('customer', replica.url, '{ customers { totalCount } }');
+    const response = await fetch(replica.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tenant-id': TENANT },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    // Unsigned: refused, but answered, and the connection is to be closed after it.
+    expect(response.status).toBe(401);
+    expect(response.headers.get('connection')).toBe('close');
+    expect((await send(replica.url)).status).toBe(200);
+  } finally {
+    await replica.stop();
+  }
+});
