@@ -12,6 +12,7 @@ import path from 'node:path';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import { SIGNATURE_HEADER } from '@reservations/platform/security/request-signing';
+import { buildOnce } from '@reservations/test-support/build';
 import { LoadBalancer, type ForwardedRequest } from '@reservations/test-support/load-balancer';
 import { freePort } from '@reservations/test-support/net';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
@@ -63,11 +64,7 @@ async function start(instance: Instance): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (BUILD === 'compiled') {
-    // Incremental: after CI's build step this only confirms dist/ is up to date.
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-  }
+  if (BUILD === 'compiled') await buildOnce();
   const [customerDb, reservationDb] = await Promise.all([createTestDatabase('rolling_customer'), createTestDatabase('rolling_reservation')]);
   databases = [customerDb!, reservationDb!];
   const databaseEnv = { CUSTOMER_DATABASE_URL: customerDb!.url, RESERVATION_DATABASE_URL: reservationDb!.url };
