@@ -14,16 +14,27 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** What a service sends its parent over IPC once it is ready (see scripts/start.ts). */
+/**
+ * What a service sends its parent over IPC (see scripts/start.ts): `listening` once it
+ * answers /health, `ready` once it can do its work.
+ */
 export interface ReadyMessage {
-  type: 'ready';
+  type: 'ready' | 'listening';
   service: string;
   url: string;
 }
 
-export function isReadyMessage(message: unknown): message is ReadyMessage {
+function isServiceMessage(message: unknown, type: ReadyMessage['type']): message is ReadyMessage {
   const ready = message as Partial<ReadyMessage> | null;
-  return typeof ready === 'object' && ready !== null && ready.type === 'ready' && typeof ready.url === 'string';
+  return typeof ready === 'object' && ready !== null && ready.type === type && typeof ready.url === 'string';
+}
+
+export function isReadyMessage(message: unknown): message is ReadyMessage {
+  return isServiceMessage(message, 'ready');
+}
+
+export function isListeningMessage(message: unknown): message is ReadyMessage {
+  return isServiceMessage(message, 'listening');
 }
 
 /** SHUTDOWN_DRAIN_MS: 10 s in production (load balancers take seconds to notice), else 0. */
@@ -89,6 +100,8 @@ export async function runService(
   process.on('disconnect', () => shutdown('parent runner exited'));
 
   logger.info({ url: service.url }, `${name} listening at ${service.url}`);
+  const listening: ReadyMessage = { type: 'listening', service: name, url: service.url };
+  process.send?.(listening);
   await service.ready;
   if (stopping) return;
   logger.info({ url: service.url }, `${name} ready at ${service.url}`);
