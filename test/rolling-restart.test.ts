@@ -34,7 +34,7 @@ const REDIS_PREFIX = `test-rolling-${randomBytes(4).toString('hex')}:`;
 const MAX_REQUESTS_PER_CLIENT = 4_000;
 const MAX_LOAD_MS = 150_000;
 /** Bookings: party of 1 into one of SLOTS non-overlapping slots of CAPACITY seats each. */
-const SLOTS = 30;
+const SLOTS = 80;
 const CAPACITY = 8;
 
 interface Instance {
