@@ -61,3 +61,4 @@ export async function unavailableIfTimedOut<T>(transaction: Promise<T>): Promise
     });
   }
 }
+
