@@ -69,24 +69,29 @@ describe('terminated connections (a restart, a failover, an idle-connection reap
     const client = (body: string) => async () => {
       while (running) {
         const { body: answer } = await graphql(service.url, body, { tenant: 'terminated' });
-        outcomes.push(outcome(answer));
+        outcomes.push(`${body === READ ? 'read' : 'write'} ${outcome(answer)}`);
       }
     };
     // Reads through Prisma's pool and writes in transactions (the capacity lock), at once.
     const load = [READ, READ, READ, WRITE, WRITE, WRITE].map((body) => client(body)());
     try {
       for (let round = 0; round < 3; round++) {
-        await waitFor(async () => outcomes.length >= (round + 1) * 30);
+        // Generous: under a loaded CI machine a round of answers may take a while.
+        await waitFor(async () => outcomes.length >= (round + 1) * 30, 30_000);
         expect(await terminateBackends(database.url)).toBeGreaterThan(0);
       }
-      await waitFor(async () => outcomes.length >= 120);
+      await waitFor(async () => outcomes.length >= 120, 30_000);
     } finally {
       running = false;
       await Promise.all(load);
     }
 
-    expect(new Set(outcomes)).toEqual(new Set(outcomes.filter((code) => code === 'ok' || code === 'SERVICE_UNAVAILABLE')));
-    expect(outcomes.filter((code) => code === 'ok').length).toBeGreaterThan(0);
+    // Reads either worked or were not served; a write whose COMMIT lost its connection may
+    // honestly be OUTCOME_UNKNOWN. Never an internal error.
+    const allowed = new Set(['read ok', 'read SERVICE_UNAVAILABLE', 'write ok', 'write SERVICE_UNAVAILABLE', 'write OUTCOME_UNKNOWN']);
+    expect(outcomes.filter((answer) => !allowed.has(answer))).toEqual([]);
+    expect(outcomes).toContain('read ok');
+    expect(outcomes).toContain('write ok');
     // Still the same process, serving reads and writes.
     expect(outcome((await graphql(service.url, READ, { tenant: 'terminated' })).body)).toBe('ok');
     expect(outcome((await graphql(service.url, WRITE, { tenant: 'terminated' })).body)).toBe('ok');

@@ -1,6 +1,6 @@
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '@reservations/platform/errors';
+import { ErrorCode, outcomeUnknown } from '@reservations/platform/errors';
 import { DEADLINE_HEADER } from '@reservations/platform/http/deadline';
 import { isTimeout } from '@reservations/platform/http/timeout';
 import { secondsSince } from '@reservations/platform/observability/metrics';
@@ -57,12 +57,12 @@ export function serviceUnavailable(subgraph: string, reason: string): GraphQLErr
  * A change the gateway sent but could not confirm: the subgraph may have applied it. Never
  * reported as a failure, because a client told "failed" would book again.
  */
-export function outcomeUnknown(subgraph: string, reason: string): GraphQLError {
-  return new GraphQLError(
+export function unconfirmedChange(subgraph: string, reason: string): GraphQLError {
+  return outcomeUnknown(
     `Subgraph "${subgraph}" did not confirm this change (${reason}); it may or may not have been applied. ` +
       'Retry with the same idempotencyKey, which returns the change if it was made, or read it back ' +
       '(a booking: reservationByIdempotencyKey) before trying again.',
-    { extensions: { code: ErrorCode.OutcomeUnknown, subgraph } },
+    { subgraph },
   );
 }
 
@@ -201,7 +201,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
       observer?.finished(subgraph, outcome, secondsSince(started), reason);
       if (!unconfirmed) return serviceUnavailable(subgraph, reason);
       log().warn({ reason }, 'gave up on a change the subgraph may have applied: outcome unknown');
-      return outcomeUnknown(subgraph, reason);
+      return unconfirmedChange(subgraph, reason);
     };
 
     for (let attemptNumber = 0; ; attemptNumber++) {

@@ -74,6 +74,11 @@ export function notFound(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.NotFound, ...(field ? { field } : {}) } });
 }
 
+/** A change whose answer was lost on the way: it may or may not have been applied. */
+export function outcomeUnknown(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.OutcomeUnknown, ...extensions } });
+}
+
 export function conflict(message: string, field: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, field } });
 }

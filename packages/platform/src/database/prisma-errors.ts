@@ -61,4 +61,3 @@ export async function unavailableIfTimedOut<T>(transaction: Promise<T>): Promise
     });
   }
 }
-

@@ -60,3 +60,21 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     return UNAVAILABLE_MESSAGES.some((words) => message.includes(words));
   });
 }
+
+/** Socket codes and driver kinds of a connection that broke before the server's answer came. */
+const VERDICT_LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const VERDICT_LOST_KINDS = new Set(['ConnectionClosed', 'SocketTimeout']);
+
+/**
+ * Whether the connection broke while a statement was in flight, with no answer from the server
+ * about it: the statement may have taken effect. (A server that refused or aborted it says so
+ * with a SQLSTATE; a client that knew its connection was dead never sent it.)
+ */
+export function isLostWithoutVerdict(error: unknown): boolean {
+  return errorChain(error).some(
+    (link) =>
+      (typeof link.code === 'string' && VERDICT_LOST_CODES.has(link.code)) ||
+      (typeof link.kind === 'string' && VERDICT_LOST_KINDS.has(link.kind)) ||
+      (typeof link.message === 'string' && link.message.includes('Connection terminated unexpectedly')),
+  );
+}

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { flagUnknownCommits } from '../database/commit-outcome';
 import { openDatabase, type OpenDatabase } from '../database/connection';
 import { guardDeadlines } from '../database/deadline-guard';
 import { databaseHealth } from '../database/health';
@@ -62,10 +63,11 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   // Before anything serves requests; a no-op without SENTRY_DSN (the SDK is not even loaded).
   initSentry(config.observability.sentry, { service: definition.name, logger });
   const metrics = createServiceMetrics(definition.name);
-  // Every SQL statement the client sends is timed at the driver adapter (see observability/database)
-  // and sent only while the request's deadline allows (see database/deadline-guard).
+  // Every SQL statement the client sends is timed at the driver adapter (see observability/database),
+  // sent only while the request's deadline allows (database/deadline-guard), and a commit whose
+  // answer was lost is reported as such (database/commit-outcome).
   const opened = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir, timeouts: config.databaseTimeouts, logger });
-  const database = observeDatabase(guardDeadlines(opened), metrics);
+  const database = observeDatabase(guardDeadlines(flagUnknownCommits(opened)), metrics);
   const databaseState = databaseHealth(database);
   logger.info({ database: database.location, kind: database.kind }, 'database opened');
   let client: TClient | null = null;
