@@ -391,6 +391,7 @@ describe('/metrics in production', () => {
       body_too_large: 1,
       invalid_json: 1,
       caller_refused: 0,
+      deadline_passed: 0,
       method_not_allowed: 1,
       not_found: 1,
       metrics_unauthorized: 1,
