@@ -24,8 +24,6 @@ let customerProxy: FaultProxy;
 let reservationProxy: FaultProxy;
 const gateways: StartedGateway[] = [];
 
-const gatewayWithOuter = gatewayWith;
-
 async function gatewayWith(env: Record<string, string> = {}): Promise<string> {
   const gateway = await startGateway(
     readGatewayConfig({
@@ -232,7 +230,7 @@ describe('identical queries in flight at once', () => {
   const names = (body: { data?: unknown }) => (body.data as { customers: { nodes: { name: string }[] } }).customers.nodes.map((node) => node.name);
   // A 200 ms slow subgraph under FAST_POLICY's 300 ms attempt would leave the subgraph little of
   // its deadline on a loaded machine; timeouts are not what these tests are about.
-  const gatewayWith = (env: Record<string, string> = {}) => gatewayWithOuter({ SERVICE_TIMEOUT: '2000', ...env });
+  const SLOW_SUBGRAPH = { SERVICE_TIMEOUT: '2000' };
   const deduplicated = async (url: string) =>
     parsePrometheusText(await (await fetch(new URL('/metrics', url))).text()).value('gateway_subgraph_deduplicated_total', { subgraph: 'customer' }) ?? 0;
 
@@ -243,7 +241,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('share one subgraph request, and every client gets the whole answer', async () => {
-    const url = await gatewayWith();
+    const url = await gatewayWith(SLOW_SUBGRAPH);
     customerProxy.delayMs = 200;
     const answers = await Promise.all(
       [1, 2, 3, 4, 5].map((n) => graphql(url, CUSTOMERS, { tenant: 'faults', headers: { 'x-request-id': `dedupe-${n}` } })),
@@ -257,7 +255,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('never share across tenants or credentials', async () => {
-    const url = await gatewayWith();
+    const url = await gatewayWith(SLOW_SUBGRAPH);
     customerProxy.delayMs = 200;
     const [rita1, olga1, rita2, olga2, ritaWithToken] = await Promise.all([
       graphql(url, CUSTOMERS, { tenant: 'faults' }),
@@ -273,7 +271,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('mutations are never shared: each one reaches the subgraph', async () => {
-    const url = await gatewayWith();
+    const url = await gatewayWith(SLOW_SUBGRAPH);
     customerProxy.delayMs = 200;
     const create = 'mutation { createCustomer(input: { name: "Twice Tom", email: "tom@example.com" }) { id } }';
     const answers = await Promise.all([graphql(url, create, { tenant: 'dedupe-writes' }), graphql(url, create, { tenant: 'dedupe-writes' })]);
@@ -283,7 +281,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('DEDUPLICATE_SUBGRAPH_QUERIES=false gives every query its own request', async () => {
-    const url = await gatewayWith({ DEDUPLICATE_SUBGRAPH_QUERIES: 'false' });
+    const url = await gatewayWith({ ...SLOW_SUBGRAPH, DEDUPLICATE_SUBGRAPH_QUERIES: 'false' });
     customerProxy.delayMs = 200;
     await Promise.all([1, 2, 3].map(() => graphqlData(url, CUSTOMERS, { tenant: 'faults' })));
     expect(customerProxy.graphqlRequests()).toHaveLength(3);
