@@ -2,16 +2,13 @@ import type { ReadinessState } from '@reservations/platform/http/lifecycle';
 import type { Logger } from '@reservations/platform/logger';
 import type { SubgraphHealthReport } from './resilience/subgraph-health';
 import type { SubgraphLink } from './resilience/subgraph-link';
+import type { SubgraphProbe } from './resilience/subgraph-probe';
 
-const PROBE_TIMEOUT_MS = 1_000;
-
-interface SubgraphReadiness extends SubgraphHealthReport {
-  /** What GET /health on the subgraph answered just now. */
-  reachable: boolean;
-}
+/** What GET /ready on the subgraph answered just now, beside what traffic taught the gateway. */
+type SubgraphReadiness = SubgraphHealthReport & SubgraphProbe;
 
 export interface ReadinessReport {
-  /** ready: supergraph loaded and every subgraph reachable; degraded: some subgraph is not
+  /** ready: supergraph loaded and every subgraph ready (its database included); degraded: some subgraph is not
    * (the gateway still serves partial answers); unavailable: no supergraph loaded. The
    * gateway's lifecycle (see gatewayReadiness) may say `not ready` or `draining` instead. */
   status: 'ready' | 'degraded' | 'unavailable' | ReadinessState['status'];
@@ -25,16 +22,6 @@ function redisState(redisReady: (() => boolean) | null): ReadinessReport['redis'
   return redisReady === null ? 'not configured' : redisReady() ? 'connected' : 'unavailable';
 }
 
-async function probeHealth(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Readiness of the gateway: it can serve as soon as the supergraph is loaded (the data
  * sources exist), so a down subgraph degrades rather than fails readiness. Taking every
@@ -45,11 +32,14 @@ export async function readinessReport(
   redisReady: (() => boolean) | null,
 ): Promise<ReadinessReport> {
   const entries = await Promise.all(
-    [...links.values()].map(async (link) => [link.name, { ...link.health.report(), reachable: await probeHealth(link.url) }] as const),
+    [...links.values()].map(async (link) => {
+      const probe = await link.health.probe();
+      return [link.name, { ...link.health.report(), ...probe }] as const;
+    }),
   );
   const subgraphs = Object.fromEntries(entries);
   const supergraphLoaded = links.size > 0;
-  const allReachable = entries.every(([, subgraph]) => subgraph.reachable && subgraph.breaker !== 'open');
+  const allReachable = entries.every(([, subgraph]) => subgraph.ready && subgraph.breaker !== 'open');
   return {
     status: !supergraphLoaded ? 'unavailable' : allReachable ? 'ready' : 'degraded',
     supergraphLoaded,
@@ -77,6 +67,8 @@ export async function gatewayReadiness(
   return { httpStatus: status === 'ready' || status === 'degraded' ? 200 : 503, body: { ...report, status, unmet: lifecycle.unmet } };
 }
 
+const answers = async (link: SubgraphLink): Promise<boolean> => (await link.health.probe()).reachable;
+
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface FirstContactOptions {
@@ -84,14 +76,15 @@ export interface FirstContactOptions {
   /** Pause between rounds of probes; `sleep` is the timer (tests pass their own). */
   retryMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  probe?: (url: string) => Promise<boolean>;
+  /** Whether the subgraph answers at all (default: its GET /ready, whatever it says). */
+  probe?: (link: SubgraphLink) => Promise<boolean>;
 }
 
 /**
  * Whether the gateway has reached every subgraph at least once since it started. Until then
  * it is not ready: processes started together (npm start, a deployment) would otherwise send
  * the first requests to subgraphs that are not listening yet. A subgraph counts as reached
- * when its /health answered or a request to it was answered. Afterwards a subgraph going
+ * when its /ready answered (whatever it said) or a request to it was answered. Afterwards a subgraph going
  * down only degrades the gateway (partial answers still flow).
  */
 export class FirstContact {
@@ -109,12 +102,12 @@ export class FirstContact {
 
   /** Probes the subgraphs not reached yet, round after round, until all were (or stop()). */
   async run(): Promise<void> {
-    const { logger, retryMs = 250, sleep = delay, probe = probeHealth } = this.options;
+    const { logger, retryMs = 250, sleep = delay, probe = answers } = this.options;
     for (let round = 0; !this.stopped; round++) {
       const pending = [...this.links.values()].filter((link) => !this.reached.has(link.name));
       await Promise.all(
         pending.map(async (link) => {
-          if (link.health.report().lastKnownState === 'up' || (await probe(link.url))) this.reached.add(link.name);
+          if (link.health.report().lastKnownState === 'up' || (await probe(link))) this.reached.add(link.name);
         }),
       );
       if (this.complete) return;

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { DEADLINE_HEADER } from '../http/deadline';
 import type { CallerCheck, CallerVerdict } from '../http/graphql-http-server';
 import { isQueryBody } from '../graphql/request-body';
 import { randomBase64url } from '../random';
@@ -9,8 +10,8 @@ import { TENANT_HEADER } from '../tenancy';
  * secret it shares with the subgraphs; a subgraph executes nothing that is unsigned, signed
  * with another secret, signed for another subgraph, older than the replay window, or a replay
  * of a request any replica of it already saw. The signature covers the audience (the target
- * subgraph's name), method, path, tenant, timestamp, a nonce and the body's hash, so none of
- * them can be changed without the secret.
+ * subgraph's name), method, path, tenant, deadline, timestamp, a nonce and the body's hash, so
+ * none of them can be changed without the secret.
  */
 export const SIGNATURE_HEADER = 'x-gateway-signature';
 
@@ -21,11 +22,13 @@ export interface SignedParts {
   path: string;
   tenant: string;
   body: string;
+  /** The deadline header's value (see http/deadline), '' when the request has none. */
+  deadline?: string;
 }
 
 function canonical(parts: SignedParts, timestamp: number, nonce: string): string {
   const bodyHash = createHash('sha256').update(parts.body).digest('hex');
-  return ['v2', parts.audience, parts.method.toUpperCase(), parts.path, parts.tenant, String(timestamp), nonce, bodyHash].join('\n');
+  return ['v2', parts.audience, parts.method.toUpperCase(), parts.path, parts.tenant, parts.deadline ?? '', String(timestamp), nonce, bodyHash].join('\n');
 }
 
 function hmac(secret: string, payload: string): string {
@@ -144,7 +147,14 @@ export function gatewaySignatureCheck({ secret, audience, windowMs, nonces, now 
     verifyRequest(
       secret,
       single(request.headers[SIGNATURE_HEADER]),
-      { audience, method: request.method, path: request.path, tenant: single(request.headers[TENANT_HEADER]) ?? '', body: request.body },
+      {
+        audience,
+        method: request.method,
+        path: request.path,
+        tenant: single(request.headers[TENANT_HEADER]) ?? '',
+        deadline: single(request.headers[DEADLINE_HEADER]) ?? '',
+        body: request.body,
+      },
       { windowMs, nonces, now: now() },
     );
 }
@@ -162,5 +172,12 @@ export function signatureFor(
   body: string,
 ): string {
   const { pathname, search } = new URL(url);
-  return signRequest(secret, { audience, method, path: `${pathname}${search}`, tenant: headers?.[TENANT_HEADER] ?? '', body });
+  return signRequest(secret, {
+    audience,
+    method,
+    path: `${pathname}${search}`,
+    tenant: headers?.[TENANT_HEADER] ?? '',
+    deadline: headers?.[DEADLINE_HEADER] ?? '',
+    body,
+  });
 }

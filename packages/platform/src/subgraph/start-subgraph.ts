@@ -2,7 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { flagUnknownCommits } from '../database/commit-outcome';
 import { openDatabase, type OpenDatabase } from '../database/connection';
+import { guardDeadlines } from '../database/deadline-guard';
+import { databaseHealth } from '../database/health';
 import { applyMigrations, pendingMigrations } from '../database/migrations';
 import { maskUnexpectedErrors } from '../errors';
 import { connectRedis, type RedisConnection } from '../cache/redis-connection';
@@ -76,8 +79,12 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   // Before anything serves requests; a no-op without SENTRY_DSN (the SDK is not even loaded).
   initSentry(config.observability.sentry, { service: definition.name, logger });
   const metrics = createServiceMetrics(definition.name);
-  // Every SQL statement the client sends is timed at the driver adapter (see observability/database).
-  const database = observeDatabase(await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir }), metrics);
+  // Every SQL statement the client sends is timed at the driver adapter (see observability/database),
+  // sent only while the request's deadline allows (database/deadline-guard), and a commit whose
+  // answer was lost is reported as such (database/commit-outcome).
+  const opened = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir, timeouts: config.databaseTimeouts, logger });
+  const database = observeDatabase(guardDeadlines(flagUnknownCommits(opened)), metrics);
+  const databaseState = databaseHealth(database);
   logger.info({ database: database.location, kind: database.kind }, 'database opened');
   let client: TClient | null = null;
   let redis: RedisConnection | null = null;
@@ -112,6 +119,8 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     const shared = redis;
     const redisOnce = shared ? onceTrue(() => shared.isReady()) : null;
     if (redisOnce) readiness.require('redis connected once', redisOnce.condition);
+    // Ready only while the database answers: the gateway's readiness reads this too.
+    readiness.require('database', async () => (await databaseState()) === 'up');
     const httpServer = createGraphQLHttpServer<TContext>({
       apollo,
       logger,
@@ -128,6 +137,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
             }),
           }
         : {}),
+      honourDeadlines: true,
       context: async (req, observation) => {
         const tenantId = tenantFromHeader(req.headers[TENANT_HEADER]);
         // Request-scoped: every line a resolver logs carries requestId, traceId and tenant.
@@ -136,7 +146,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       observability: { service: definition.name, tags: { subgraph: definition.name } },
       routes: {
         '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
-        '/ready': readinessRoute(readiness, definition.name),
+        '/ready': readinessRoute(readiness, definition.name, async () => ({ database: await databaseState() })),
         ...metricsRoutes(metrics, config.observability, config.mode, logger),
       },
     });
