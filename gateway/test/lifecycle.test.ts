@@ -7,6 +7,9 @@ import http from 'node:http';
 import { drainThenStop } from '@reservations/platform/http/run-service';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { capturingLogger } from '@reservations/test-support/logs';
+import { FirstContact } from '../src/readiness';
+import type { SubgraphLink } from '../src/resilience/subgraph-link';
 import type { StartedGateway } from '../src/server';
 
 let supergraph: TestSupergraph;
@@ -103,4 +106,49 @@ test('on shutdown the gateway fails /ready, serves through the drain, then finis
   expect(JSON.parse(slow.body)).toEqual({ data: { customers: { totalCount: 0 } } });
   await stopping;
   await expect(request(gateway.url, 'GET', '/health')).rejects.toThrow(/ECONNREFUSED/);
+});
+
+test('first contact probes, round after round on the test's timer, only the subgraphs not reached yet', async () => {
+  const link = (name: string, lastKnownState: 'up' | 'unknown' = 'unknown') =>
+    ({ name, url: `http://${name}.invalid/graphql`, health: { report: () => ({ lastKnownState }) } }) as unknown as SubgraphLink;
+  const links = new Map([
+    ['customer', link('customer')],
+    ['reservation', link('reservation')],
+    ['inventory', link('inventory', 'up')], // answered a request already: reached
+  ]);
+  const answering = new Set<string>();
+  const probed: string[] = [];
+  let nextRound: () => void = () => undefined;
+  const { logger, lines } = capturingLogger('gateway');
+  const contact = new FirstContact(links, {
+    logger,
+    probe: async (subgraph) => {
+      probed.push(subgraph.name);
+      return answering.has(subgraph.name);
+    },
+    sleep: () => new Promise((resolve) => (nextRound = resolve)),
+  });
+  let done = false;
+  const running = contact.run().then(() => (done = true));
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  await settle();
+  expect(probed.sort()).toEqual(['customer', 'reservation']);
+  expect(contact.complete).toBe(false);
+  expect(lines.filter((line) => line.msg === 'not ready until every subgraph has answered once')).toMatchObject([{ waitingFor: ['customer', 'reservation'] }]);
+
+  answering.add('customer');
+  probed.length = 0;
+  nextRound();
+  await settle();
+  expect(probed.sort()).toEqual(['customer', 'reservation']);
+  expect(done).toBe(false);
+
+  answering.add('reservation');
+  probed.length = 0;
+  nextRound();
+  await running;
+  expect(probed).toEqual(['reservation']);
+  expect(contact.complete).toBe(true);
+  expect(lines.filter((line) => line.msg === 'not ready until every subgraph has answered once')).toHaveLength(1);
 });
