@@ -9,6 +9,7 @@ import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
 import { metricsRoutes } from '@reservations/platform/observability/metrics';
 import { flushSentry, initSentry } from '@reservations/platform/observability/sentry';
+import { stringInputGuardPlugin } from '@reservations/platform/graphql/string-input-guard';
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
 import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
@@ -19,6 +20,7 @@ import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
 import { readinessReport } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
+import { executableOperationPlugin } from './security/executable-operation';
 import { operationLimitsPlugin } from './security/operation-limits';
 import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
@@ -90,6 +92,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     formatError: maskUnexpectedErrors(logger),
     plugins: [
       tenantRequiredPlugin<GatewayContext>(),
+      executableOperationPlugin<GatewayContext>(),
+      stringInputGuardPlugin<GatewayContext>(),
       operationLimitsPlugin<GatewayContext>(config.limits),
       ...landingPagePlugins(config.landingPage),
       ...(config.responseCache.enabled

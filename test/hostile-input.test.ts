@@ -1,0 +1,153 @@
+/**
+ * Hostile input against the whole supergraph in production mode, one row per kind: each is
+ * refused with its documented HTTP status and `extensions.code`, and none of them is a server
+ * fault (no error-level log line in any service, no `server_error` in any service's metrics).
+ */
+import { SignJWT } from 'jose';
+import { capturingLogger } from '@reservations/test-support/logs';
+import { parsePrometheusText } from '@reservations/test-support/prometheus';
+import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+
+const SIGNING_SECRET = 'hostile-signing-secret-0123456789abcdef';
+const JWT_SECRET = 'hostile-jwt-secret-0123456789abcdef-0123';
+const METRICS_TOKEN = 'hostile-metrics-token-0123456789';
+const TENANT = 'tenant-h';
+
+const logs = capturingLogger('hostile');
+let supergraph: TestSupergraph;
+let bearer: string;
+let customerId: string;
+
+function jwt(claims: Record<string, unknown>, configure: (token: SignJWT) => SignJWT = (token) => token.setIssuedAt().setExpirationTime('5m')): Promise<string> {
+  return configure(new SignJWT({ tenant: TENANT, ...claims }).setProtectedHeader({ alg: 'HS256' })).sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+interface Answer {
+  status: number;
+  code: unknown;
+  text: string;
+}
+
+/** POSTs a GraphQL request body (an object, sent as JSON) to the gateway as the test tenant. */
+async function send(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(supergraph.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let code: unknown;
+  try {
+    code = (JSON.parse(text) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions?.code;
+  } catch {
+    code = undefined;
+  }
+  return { status: response.status, code, text };
+}
+
+const cursor = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+const NUL = '\u0000';
+
+interface Row {
+  name: string;
+  request: () => Promise<Answer>;
+  status: number;
+  code: string;
+}
+
+const rows: Row[] = [
+  // Client mistakes that reached the database or the gateway's planner as server faults.
+  {
+    name: 'NUL in a search (variable)',
+    request: () => send({ query: 'query ($s: String) { customers(search: $s) { totalCount } }', variables: { s: `a${NUL}b` } }),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'NUL in a search (literal escape)',
+    request: () => send({ query: '{ products(search: "a\\u0000b") { totalCount } }' }),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'NUL in a name (nested input variable)',
+    request: () =>
+      send({
+        query: 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+        variables: { input: { name: `Eve${NUL}`, email: 'eve@h.example' } },
+      }),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'NUL in reservation notes and idempotency key',
+    request: () =>
+      send({
+        query: 'mutation ($c: ID!, $k: String) { createReservation(input: { customerId: $c, startsAt: "2033-05-05T19:00:00Z", partySize: 2, notes: "x\\u0000", idempotencyKey: $k }) { id } }',
+        variables: { c: customerId, k: `key${NUL}` },
+      }),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'cursor whose position overflows the column',
+    request: () => send({ query: 'query ($a: String) { categories(after: $a) { totalCount } }', variables: { a: cursor('c1:9999999999:0190a0a0-0000-7000-8000-000000000000') } }),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'subscription operation',
+    request: () => send({ query: 'subscription { customers { totalCount } }' }),
+    status: 400,
+    code: 'OPERATION_RESOLUTION_FAILURE',
+  },
+  {
+    name: 'operationName naming no operation',
+    request: () => send({ query: 'query A { customers { totalCount } } query B { products { totalCount } }', operationName: 'C' }),
+    status: 400,
+    code: 'OPERATION_RESOLUTION_FAILURE',
+  },
+  {
+    name: 'operationName with a single anonymous operation',
+    request: () => send({ query: '{ customers { totalCount } }', operationName: 'Missing' }),
+    status: 400,
+    code: 'OPERATION_RESOLUTION_FAILURE',
+  },
+];
+
+async function serverErrors(url: string): Promise<number> {
+  const response = await fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const metrics = parsePrometheusText(await response.text());
+  return metrics.samples
+    .filter((sample) => sample.name === 'graphql_requests_total' && sample.labels.outcome === 'server_error')
+    .reduce((sum, sample) => sum + sample.value, 0);
+}
+
+beforeAll(async () => {
+  supergraph = await startTestSupergraph('hostile', {
+    env: { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET, METRICS_TOKEN },
+    logger: logs.logger,
+  });
+  bearer = await jwt({});
+  const created = await send({ query: 'mutation { createCustomer(input: { name: "Hal", email: "hal@h.example" }) { id } }' });
+  customerId = (JSON.parse(created.text) as { data: { createCustomer: { id: string } } }).data.createCustomer.id;
+});
+
+afterAll(async () => {
+  await supergraph?.stop();
+});
+
+describe('hostile input gets its coded refusal, never a server fault', () => {
+  const services = (): string[] => [supergraph.gatewayUrl, supergraph.customer.url, supergraph.reservation.url];
+
+  test.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    const errorsBefore = await Promise.all(services().map(serverErrors));
+    const linesBefore = logs.lines.length;
+    const answer = await row.request();
+    expect({ status: answer.status, code: answer.code }).toEqual({ status: row.status, code: row.code });
+    expect(answer.text).not.toMatch(/prisma|postgres|SELECT |at .*\.ts:\d+|127\.0\.0\.1|localhost/i);
+    const errorLines = logs.lines.slice(linesBefore).filter((line) => (line.level ?? 0) >= 50);
+    expect(errorLines).toEqual([]);
+    expect(await Promise.all(services().map(serverErrors))).toEqual(errorsBefore);
+  });
+});
