@@ -6,7 +6,7 @@
 import { SignJWT } from 'jose';
 import { capturingLogger } from '@reservations/test-support/logs';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
-import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 
 const SIGNING_SECRET = 'hostile-signing-secret-0123456789abcdef';
 const JWT_SECRET = 'hostile-jwt-secret-0123456789abcdef-0123';
@@ -45,6 +45,8 @@ async function send(body: Record<string, unknown>, headers: Record<string, strin
   return { status: response.status, code, text };
 }
 
+const QUERY = { query: '{ customers { totalCount } }' };
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const cursor = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const NUL = '\u0000';
 
@@ -113,6 +115,26 @@ const rows: Row[] = [
     status: 400,
     code: 'OPERATION_RESOLUTION_FAILURE',
   },
+  // Tokens that would stay usable for ever, or for longer than JWT_MAX_LIFETIME_SECONDS (24 h).
+  {
+    name: 'JWT without exp',
+    request: async () => send(QUERY, { authorization: `Bearer ${await jwt({}, (token) => token.setIssuedAt())}` }),
+    status: 401,
+    code: 'UNAUTHENTICATED',
+  },
+  {
+    name: 'JWT expiring in 30 days',
+    request: async () => send(QUERY, { authorization: `Bearer ${await jwt({}, (token) => token.setExpirationTime('30d'))}` }),
+    status: 401,
+    code: 'UNAUTHENTICATED',
+  },
+  {
+    name: 'JWT issued 2 days before it expires (exp - iat over the maximum)',
+    request: async () =>
+      send(QUERY, { authorization: `Bearer ${await jwt({}, (token) => token.setIssuedAt(nowSeconds() - 2 * 86_400 + 3_600).setExpirationTime(nowSeconds() + 3_600))}` }),
+    status: 401,
+    code: 'UNAUTHENTICATED',
+  },
 ];
 
 async function serverErrors(url: string): Promise<number> {
@@ -135,6 +157,25 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await supergraph?.stop();
+});
+
+test('JWT_REQUIRE_EXP=false accepts a token without exp; by default it is refused', async () => {
+  const noExp = await jwt({}, (token) => token.setIssuedAt());
+  const env = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET };
+  const urls = { customer: supergraph.customer.url, reservation: supergraph.reservation.url };
+  for (const [extra, status] of [[{ JWT_REQUIRE_EXP: 'false' }, 200], [{}, 401]] as const) {
+    const gateway = await startTestGateway(urls, { ...env, ...extra });
+    try {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${noExp}` },
+        body: JSON.stringify(QUERY),
+      });
+      expect({ extra, status: response.status }).toEqual({ extra, status });
+    } finally {
+      await gateway.stop();
+    }
+  }
 });
 
 describe('hostile input gets its coded refusal, never a server fault', () => {
