@@ -47,6 +47,10 @@ async function send(body: Record<string, unknown>, headers: Record<string, strin
 
 const QUERY = { query: '{ customers { totalCount } }' };
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+const booking = (startsAt: string): Record<string, unknown> => ({
+  query: 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
+  variables: { input: { customerId, startsAt, partySize: 2 } },
+});
 const cursor = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const NUL = '\u0000';
 
@@ -115,6 +119,19 @@ const rows: Row[] = [
     status: 400,
     code: 'OPERATION_RESOLUTION_FAILURE',
   },
+  // Bookings beyond the tenant's horizon (the default 365 days here).
+  {
+    name: 'booking in the year 9999',
+    request: () => send(booking('9999-12-31T19:00:00Z')),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+  },
+  {
+    name: 'booking two years ahead',
+    request: () => send(booking(new Date(Date.now() + 730 * 86_400_000).toISOString())),
+    status: 200,
+    code: 'BAD_USER_INPUT',
+  },
   // Tokens that would stay usable for ever, or for longer than JWT_MAX_LIFETIME_SECONDS (24 h).
   {
     name: 'JWT without exp',
@@ -148,6 +165,8 @@ async function serverErrors(url: string): Promise<number> {
 beforeAll(async () => {
   supergraph = await startTestSupergraph('hostile', {
     env: { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET, METRICS_TOKEN },
+    // The product's default horizon, not the test suites' longer one.
+    reservationEnv: { BOOKING_HORIZON_DAYS: '365' },
     logger: logs.logger,
   });
   bearer = await jwt({});

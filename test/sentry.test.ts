@@ -16,6 +16,8 @@ const TENANT = 'sentry-co';
 const SECRET_TOKEN = 'bearer-secret-4e1f9c';
 const SECRET_COOKIE = 'session=cookie-secret-77ab';
 const SIGNING_SECRET = 'observability-test-signing-secret-0123456789';
+/** A start well inside the default booking horizon (365 days), whenever the test runs. */
+const inThirtyDays = (): string => new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 let sentry: FakeSentry;
 let databases: TestDatabase[] = [];
@@ -90,7 +92,7 @@ beforeAll(async () => {
     'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
     {
       tenant: TENANT,
-      variables: { input: { customerId: createCustomer.id, startsAt: '2031-05-04T19:00:00Z', partySize: 2 } },
+      variables: { input: { customerId: createCustomer.id, startsAt: inThirtyDays(), partySize: 2 } },
       headers: clientHeaders('sentry-booking'),
     },
   );

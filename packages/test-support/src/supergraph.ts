@@ -43,7 +43,13 @@ export function startTestReservationSubgraph(
   logger: Logger = silentLogger,
 ): Promise<StartedSubgraph<ReservationPrisma>> {
   return startReservationSubgraph(
-    subgraphConfig(readReservationConfig, { RESERVATION_DATABASE_URL: databaseUrl, CUSTOMER_SUBGRAPH_URL: customerUrl, ...env }),
+    subgraphConfig(readReservationConfig, {
+      RESERVATION_DATABASE_URL: databaseUrl,
+      CUSTOMER_SUBGRAPH_URL: customerUrl,
+      // Tests book fixed dates years ahead on the real clock; tests of the horizon set their own.
+      BOOKING_HORIZON_DAYS: '3650',
+      ...env,
+    }),
     logger,
     clock,
   );

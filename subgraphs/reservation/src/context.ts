@@ -29,7 +29,7 @@ export function createReservationContext(
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking.idempotencyKeyTtlHours)),
+    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking)),
     customers: new CustomerDirectory(booking, logger, callerHeaders),
     clock,
   };

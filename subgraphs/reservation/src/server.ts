@@ -12,6 +12,7 @@ import { createReservationContext, type ReservationContext } from './context';
 import { createReservationPrisma, migrationsDir, type ReservationPrisma } from './database';
 import { reservationSchema } from './schema';
 import { seedDemoReservations } from './seed';
+import { DEFAULT_BOOKING_HORIZON_DAYS } from './rules';
 
 /**
  * The reservation subgraph, reaching the customer subgraph and keeping idempotency keys as
@@ -39,6 +40,7 @@ export const reservationSubgraph = createReservationSubgraph({
   customerLookupTimeoutMs: DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS,
   gatewaySigningSecret: null,
   idempotencyKeyTtlHours: DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS,
+  bookingHorizonDays: DEFAULT_BOOKING_HORIZON_DAYS,
 });
 
 export function startReservationSubgraph(
