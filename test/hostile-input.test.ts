@@ -3,6 +3,7 @@
  * refused with its documented HTTP status and `extensions.code`, and none of them is a server
  * fault (no error-level log line in any service, no `server_error` in any service's metrics).
  */
+import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { capturingLogger } from '@reservations/test-support/logs';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
@@ -50,6 +51,11 @@ const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const booking = (startsAt: string): Record<string, unknown> => ({
   query: 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
   variables: { input: { customerId, startsAt, partySize: 2 } },
+});
+/** An APQ registration: the document with its SHA-256. */
+const persisted = (query: string): Record<string, unknown> => ({
+  query,
+  extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } },
 });
 const cursor = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const NUL = '\u0000';
@@ -132,6 +138,22 @@ const rows: Row[] = [
     status: 200,
     code: 'BAD_USER_INPUT',
   },
+  // Automatic persisted queries: documents are stored for a day, shared by every gateway.
+  {
+    name: 'persisted query padded past APQ_MAX_DOCUMENT_BYTES (32 KiB)',
+    request: () => send(persisted(`{ customers { totalCount } } # ${'x'.repeat(40_000)}`)),
+    status: 400,
+    code: 'PERSISTED_QUERY_LIMIT_EXCEEDED',
+  },
+  {
+    name: 'persisted query registrations past the tenant quota (3 in this suite)',
+    request: async () => {
+      for (let i = 0; i < 3; i++) await send(persisted(`{ customers { totalCount } } # quota ${i}`));
+      return send(persisted('{ customers { totalCount } } # quota 3'));
+    },
+    status: 429,
+    code: 'PERSISTED_QUERY_LIMIT_EXCEEDED',
+  },
   // Tokens that would stay usable for ever, or for longer than JWT_MAX_LIFETIME_SECONDS (24 h).
   {
     name: 'JWT without exp',
@@ -164,7 +186,7 @@ async function serverErrors(url: string): Promise<number> {
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('hostile', {
-    env: { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET, METRICS_TOKEN },
+    env: { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET, METRICS_TOKEN, APQ_TENANT_MAX_DOCUMENTS: '3' },
     // The product's default horizon, not the test suites' longer one.
     reservationEnv: { BOOKING_HORIZON_DAYS: '365' },
     logger: logs.logger,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '@reservations/platform/config';
 import { readObservabilityConfig, type ObservabilityConfig } from '@reservations/platform/observability/config';
+import { readPersistedQueryLimits, type PersistedQueryLimits } from './cache/persisted-query-limits';
 import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
 import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-auth';
 import { readOperationLimits, type OperationLimits } from './security/operation-limits';
@@ -24,6 +25,8 @@ export interface GatewayConfig {
   redis: RedisSettings | null;
   /** How long a registered persisted query (APQ) is kept. */
   apqTtlSeconds: number;
+  /** Bounds on registering persisted queries, per document and per tenant per APQ_TTL_SECONDS. */
+  apqLimits: PersistedQueryLimits;
   /** Whole-response cache of cacheable queries (catalogue reads). */
   responseCache: { enabled: boolean; maxTtlSeconds: number };
   /** Secret shared with the subgraphs to sign every request sent to them. */
@@ -67,6 +70,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
+    apqLimits: readPersistedQueryLimits(reader),
     responseCache: {
       enabled: reader.bool('RESPONSE_CACHE_ENABLED', true),
       maxTtlSeconds: reader.int('REDIS_DEFAULT_TTL', 300, { min: 1, max: 86_400 }),

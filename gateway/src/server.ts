@@ -16,6 +16,8 @@ import { createGatewayContext, type GatewayContext } from './context';
 import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, responseCachePlugins } from './cache/response-cache';
+import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
+import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
 import { readinessReport } from './readiness';
@@ -95,6 +97,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       executableOperationPlugin<GatewayContext>(),
       stringInputGuardPlugin<GatewayContext>(),
       operationLimitsPlugin<GatewayContext>(config.limits),
+      persistedQueryLimitsPlugin<GatewayContext>(
+        config.apqLimits,
+        redis ? redis.windowCounter('persisted-query-quota', config.apqTtlSeconds) : new InProcessWindowCounter(config.apqTtlSeconds),
+        config.apqTtlSeconds,
+      ),
       ...landingPagePlugins(config.landingPage),
       ...(config.responseCache.enabled
         ? responseCachePlugins(
