@@ -200,6 +200,16 @@ afterAll(async () => {
   await supergraph?.stop();
 });
 
+test('/ready tells callers without the metrics token only the status', async () => {
+  const ready = new URL('/ready', supergraph.gatewayUrl);
+  for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Bearer ${bearer}`]) {
+    const response = await fetch(ready, { headers: authorization ? { authorization } : {} });
+    expect({ authorization, status: response.status, body: await response.json() }).toEqual({ authorization, status: 200, body: { status: 'ready' } });
+  }
+  const operator = await fetch(ready, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(await operator.json()).toMatchObject({ status: 'ready', subgraphs: { customer: { url: supergraph.customer.url, breaker: 'closed' } } });
+});
+
 test('JWT_REQUIRE_EXP=false accepts a token without exp; by default it is refused', async () => {
   const noExp = await jwt({}, (token) => token.setIssuedAt());
   const env = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET };

@@ -38,6 +38,8 @@ export interface GatewayConfig {
   /** Origins browsers may call the gateway from (`*`: any). */
   corsOrigins: string[];
   maxBodyBytes: number;
+  /** How long one round of subgraph probes answers GET /ready. */
+  readyProbeIntervalMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
 }
@@ -82,6 +84,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
     maxBodyBytes: reader.int('MAX_BODY_BYTES', 262_144, { min: 1_024, max: 10_485_760 }),
+    readyProbeIntervalMs: reader.int('READY_PROBE_INTERVAL_MS', 2_000, { min: 0, max: 60_000 }),
     observability: readObservabilityConfig(reader),
   };
   reader.done();

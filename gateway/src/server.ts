@@ -7,7 +7,7 @@ import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@res
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
-import { metricsRoutes } from '@reservations/platform/observability/metrics';
+import { bearerCheck, metricsRoutes } from '@reservations/platform/observability/metrics';
 import { flushSentry, initSentry } from '@reservations/platform/observability/sentry';
 import { stringInputGuardPlugin } from '@reservations/platform/graphql/string-input-guard';
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
@@ -20,7 +20,7 @@ import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
 import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
-import { readinessReport } from './readiness';
+import { Readiness } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
 import { executableOperationPlugin } from './security/executable-operation';
 import { operationLimitsPlugin } from './security/operation-limits';
@@ -124,6 +124,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
+  const readiness = new Readiness(links, redis ? () => redis.isReady() : null, { probeIntervalMs: config.readyProbeIntervalMs });
+  const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
@@ -135,9 +137,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     observability: { service: 'gateway', edge: true },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
-      '/ready': async (_req, res) => {
-        const report = await readinessReport(links, redis ? () => redis.isReady() : null);
-        sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
+      '/ready': async (req, res) => {
+        const report = await readiness.report();
+        // Subgraph URLs, breaker states and last errors are for operators, not for anyone who reaches the port.
+        const detailed = config.mode !== 'production' || bearsMetricsToken(req.headers.authorization);
+        sendJson(res, report.status === 'unavailable' ? 503 : 200, detailed ? report : { status: report.status });
       },
       ...metricsRoutes(metrics.service, config.observability, config.mode, logger),
     },
