@@ -7,12 +7,14 @@ import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { capturingLogger } from '@reservations/test-support/logs';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
+import { slowClient } from '@reservations/test-support/slow-client';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 
 const SIGNING_SECRET = 'hostile-signing-secret-0123456789abcdef';
 const JWT_SECRET = 'hostile-jwt-secret-0123456789abcdef-0123';
 const METRICS_TOKEN = 'hostile-metrics-token-0123456789';
 const TENANT = 'tenant-h';
+const PRODUCTION = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET };
 
 const logs = capturingLogger('hostile');
 let supergraph: TestSupergraph;
@@ -30,8 +32,8 @@ interface Answer {
 }
 
 /** POSTs a GraphQL request body (an object, sent as JSON) to the gateway as the test tenant. */
-async function send(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(supergraph.gatewayUrl, {
+async function send(body: Record<string, unknown>, headers: Record<string, string> = {}, url = supergraph.gatewayUrl): Promise<Answer> {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...headers },
     body: JSON.stringify(body),
@@ -64,7 +66,22 @@ interface Row {
   name: string;
   request: () => Promise<Answer>;
   status: number;
-  code: string;
+  /** Absent where Node's HTTP server answers before any GraphQL (a 408 has no body). */
+  code?: string;
+}
+
+/** A gateway in front of this suite's subgraphs with `env` added, for the length of `use`. */
+async function withGateway(env: Record<string, string>, use: (url: string) => Promise<Answer>): Promise<Answer> {
+  const gateway = await startTestGateway(
+    { customer: supergraph.customer.url, reservation: supergraph.reservation.url },
+    { ...PRODUCTION, ...env },
+    logs.logger,
+  );
+  try {
+    return await use(gateway.url);
+  } finally {
+    await gateway.stop();
+  }
 }
 
 const rows: Row[] = [
@@ -154,6 +171,22 @@ const rows: Row[] = [
     status: 429,
     code: 'PERSISTED_QUERY_LIMIT_EXCEEDED',
   },
+  // Slow clients and answers too large to buffer (the defaults are 10 s, 30 s and 16 MiB).
+  {
+    name: 'client that never finishes its headers (HTTP_HEADERS_TIMEOUT_MS 300 here)',
+    request: () =>
+      withGateway({ HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600' }, async (url) => {
+        const text = await slowClient(url, 'headers');
+        return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), code: undefined, text };
+      }),
+    status: 408,
+  },
+  {
+    name: 'subgraph answer over SERVICE_MAX_RESPONSE_BYTES (1 KiB here)',
+    request: () => withGateway({ SERVICE_MAX_RESPONSE_BYTES: '1024' }, (url) => send({ query: '{ customers(first: 100) { nodes { id name email notes } } }' }, {}, url)),
+    status: 200,
+    code: 'RESPONSE_TOO_LARGE',
+  },
   // Tokens that would stay usable for ever, or for longer than JWT_MAX_LIFETIME_SECONDS (24 h).
   {
     name: 'JWT without exp',
@@ -186,13 +219,17 @@ async function serverErrors(url: string): Promise<number> {
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('hostile', {
-    env: { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET, METRICS_TOKEN, APQ_TENANT_MAX_DOCUMENTS: '3' },
+    env: { ...PRODUCTION, METRICS_TOKEN, APQ_TENANT_MAX_DOCUMENTS: '3' },
     // The product's default horizon, not the test suites' longer one.
     reservationEnv: { BOOKING_HORIZON_DAYS: '365' },
     logger: logs.logger,
   });
   bearer = await jwt({});
-  const created = await send({ query: 'mutation { createCustomer(input: { name: "Hal", email: "hal@h.example" }) { id } }' });
+  // Long notes make one customer's answer larger than the 1 KiB cap of the response-size row.
+  const created = await send({
+    query: 'mutation ($notes: String) { createCustomer(input: { name: "Hal", email: "hal@h.example", notes: $notes }) { id } }',
+    variables: { notes: 'n'.repeat(1_500) },
+  });
   customerId = (JSON.parse(created.text) as { data: { createCustomer: { id: string } } }).data.createCustomer.id;
 });
 
@@ -212,20 +249,9 @@ test('/ready tells callers without the metrics token only the status', async () 
 
 test('JWT_REQUIRE_EXP=false accepts a token without exp; by default it is refused', async () => {
   const noExp = await jwt({}, (token) => token.setIssuedAt());
-  const env = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, JWT_SECRET };
-  const urls = { customer: supergraph.customer.url, reservation: supergraph.reservation.url };
   for (const [extra, status] of [[{ JWT_REQUIRE_EXP: 'false' }, 200], [{}, 401]] as const) {
-    const gateway = await startTestGateway(urls, { ...env, ...extra });
-    try {
-      const response = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${noExp}` },
-        body: JSON.stringify(QUERY),
-      });
-      expect({ extra, status: response.status }).toEqual({ extra, status });
-    } finally {
-      await gateway.stop();
-    }
+    const answer = await withGateway(extra, (url) => send(QUERY, { authorization: `Bearer ${noExp}` }, url));
+    expect({ extra, status: answer.status }).toEqual({ extra, status });
   }
 });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
+import { readHttpServerTimeouts, type HttpServerTimeouts } from '@reservations/platform/http/graphql-http-server';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '@reservations/platform/config';
 import { readObservabilityConfig, type ObservabilityConfig } from '@reservations/platform/observability/config';
 import { readPersistedQueryLimits, type PersistedQueryLimits } from './cache/persisted-query-limits';
@@ -38,6 +39,8 @@ export interface GatewayConfig {
   /** Origins browsers may call the gateway from (`*`: any). */
   corsOrigins: string[];
   maxBodyBytes: number;
+  /** Header, request and keep-alive timeouts of the HTTP server. */
+  httpTimeouts: HttpServerTimeouts;
   /** How long one round of subgraph probes answers GET /ready. */
   readyProbeIntervalMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
@@ -84,6 +87,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
     maxBodyBytes: reader.int('MAX_BODY_BYTES', 262_144, { min: 1_024, max: 10_485_760 }),
+    httpTimeouts: readHttpServerTimeouts(reader),
     readyProbeIntervalMs: reader.int('READY_PROBE_INTERVAL_MS', 2_000, { min: 0, max: 60_000 }),
     observability: readObservabilityConfig(reader),
   };

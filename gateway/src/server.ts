@@ -131,6 +131,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     metrics: metrics.service,
     maxBodyBytes: config.maxBodyBytes,
+    timeouts: config.httpTimeouts,
     corsOrigins: config.corsOrigins,
     context: (req, observation) => createGatewayContext(req, resolveTenant, observation),
     // The edge: a client's bare traceparent gives the trace id, not the sampling decision.

@@ -95,6 +95,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       metrics,
       // Subgraph requests carry many entity representations; the gateway bounds client input.
       maxBodyBytes: 5 * 1024 * 1024,
+      timeouts: config.httpTimeouts,
       ...(config.gatewaySigningSecret
         ? { checkCaller: gatewaySignatureCheck(config.gatewaySigningSecret, config.signatureWindowMs) }
         : {}),
