@@ -28,6 +28,8 @@ function jwt(claims: Record<string, unknown>, configure: (token: SignJWT) => Sig
 interface Answer {
   status: number;
   code: unknown;
+  /** `extensions.field` of the first error, when there is one. */
+  field?: unknown;
   text: string;
 }
 
@@ -39,13 +41,13 @@ async function send(body: Record<string, unknown>, headers: Record<string, strin
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  let code: unknown;
+  let extensions: Record<string, unknown> | undefined;
   try {
-    code = (JSON.parse(text) as { errors?: { extensions?: { code?: unknown } }[] }).errors?.[0]?.extensions?.code;
+    extensions = (JSON.parse(text) as { errors?: { extensions?: Record<string, unknown> }[] }).errors?.[0]?.extensions;
   } catch {
-    code = undefined;
+    extensions = undefined;
   }
-  return { status: response.status, code, text };
+  return { status: response.status, code: extensions?.['code'], field: extensions?.['field'], text };
 }
 
 const QUERY = { query: '{ customers { totalCount } }' };
@@ -68,6 +70,8 @@ interface Row {
   status: number;
   /** Absent where Node's HTTP server answers before any GraphQL (a 408 has no body). */
   code?: string;
+  /** The input `extensions.field` names, where the refusal names one. */
+  field?: string;
 }
 
 /** A gateway in front of this suite's subgraphs with `env` added, for the length of `use`. */
@@ -91,12 +95,14 @@ const rows: Row[] = [
     request: () => send({ query: 'query ($s: String) { customers(search: $s) { totalCount } }', variables: { s: `a${NUL}b` } }),
     status: 400,
     code: 'BAD_USER_INPUT',
+    field: '$s',
   },
   {
     name: 'NUL in a search (literal escape)',
     request: () => send({ query: '{ products(search: "a\\u0000b") { totalCount } }' }),
     status: 400,
     code: 'BAD_USER_INPUT',
+    field: 'search',
   },
   {
     name: 'NUL in a name (nested input variable)',
@@ -107,6 +113,7 @@ const rows: Row[] = [
       }),
     status: 400,
     code: 'BAD_USER_INPUT',
+    field: '$input.name',
   },
   {
     name: 'NUL in reservation notes and idempotency key',
@@ -117,12 +124,14 @@ const rows: Row[] = [
       }),
     status: 400,
     code: 'BAD_USER_INPUT',
+    field: '$k',
   },
   {
     name: 'cursor whose position overflows the column',
     request: () => send({ query: 'query ($a: String) { categories(after: $a) { totalCount } }', variables: { a: cursor('c1:9999999999:0190a0a0-0000-7000-8000-000000000000') } }),
     status: 200,
     code: 'BAD_USER_INPUT',
+    field: 'after',
   },
   {
     name: 'subscription operation',
@@ -148,12 +157,14 @@ const rows: Row[] = [
     request: () => send(booking('9999-12-31T19:00:00Z')),
     status: 200,
     code: 'BAD_USER_INPUT',
+    field: 'input.startsAt',
   },
   {
     name: 'booking two years ahead',
     request: () => send(booking(new Date(Date.now() + 730 * 86_400_000).toISOString())),
     status: 200,
     code: 'BAD_USER_INPUT',
+    field: 'input.startsAt',
   },
   // Automatic persisted queries: documents are stored for a day, shared by every gateway.
   {
@@ -263,6 +274,7 @@ describe('hostile input gets its coded refusal, never a server fault', () => {
     const linesBefore = logs.lines.length;
     const answer = await row.request();
     expect({ status: answer.status, code: answer.code }).toEqual({ status: row.status, code: row.code });
+    if (row.field !== undefined) expect(answer.field).toBe(row.field);
     expect(answer.text).not.toMatch(/prisma|postgres|SELECT |at .*\.ts:\d+|127\.0\.0\.1|localhost/i);
     const errorLines = logs.lines.slice(linesBefore).filter((line) => (line.level ?? 0) >= 50);
     expect(errorLines).toEqual([]);

@@ -52,8 +52,9 @@ function nulInLiterals(source: string, document: DocumentNode): string | null {
   let found: string | null = null;
   // One pass over the document, each node once: linear in its size.
   visit(document, {
-    StringValue(node, _key, _parent, _path, ancestors) {
-      if (found === null && node.value.includes(NUL)) found = literalPath(ancestors);
+    StringValue(node, _key, parent, _path, ancestors) {
+      // `ancestors` stops above the parent, which for `search: "..."` is the argument itself.
+      if (found === null && node.value.includes(NUL)) found = literalPath(parent ? [...ancestors, parent] : ancestors);
     },
   });
   return found;
