@@ -3,6 +3,7 @@ import pg from 'pg';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
 import { FakeSentry } from '@reservations/test-support/sentry-ingest';
+import { daysFromNow } from '@reservations/test-support/dates';
 import { startServiceProcess, type ServiceProcess } from '@reservations/test-support/service-process';
 import { waitFor } from '@reservations/test-support/wait';
 
@@ -16,8 +17,6 @@ const TENANT = 'sentry-co';
 const SECRET_TOKEN = 'bearer-secret-4e1f9c';
 const SECRET_COOKIE = 'session=cookie-secret-77ab';
 const SIGNING_SECRET = 'observability-test-signing-secret-0123456789';
-/** A start well inside the default booking horizon (365 days), whenever the test runs. */
-const inThirtyDays = (): string => new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 let sentry: FakeSentry;
 let databases: TestDatabase[] = [];
@@ -92,7 +91,7 @@ beforeAll(async () => {
     'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
     {
       tenant: TENANT,
-      variables: { input: { customerId: createCustomer.id, startsAt: inThirtyDays(), partySize: 2 } },
+      variables: { input: { customerId: createCustomer.id, startsAt: daysFromNow(30), partySize: 2 } },
       headers: clientHeaders('sentry-booking'),
     },
   );
