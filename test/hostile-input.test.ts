@@ -106,6 +106,21 @@ const rows: Row[] = [
     field: 'search',
   },
   {
+    name: 'NUL in a variable default, used through a fragment',
+    request: () =>
+      send({ query: 'query ($s: String = "x\\u{0}y") { ...Search } fragment Search on Query { customers(search: $s) { totalCount } }' }),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+    field: '$s',
+  },
+  {
+    name: 'NUL in a nested input literal',
+    request: () => send({ query: 'mutation { createCustomer(input: { name: "Eve\\u0000", email: "eve@h.example" }) { id } }' }),
+    status: 400,
+    code: 'BAD_USER_INPUT',
+    field: 'input.name',
+  },
+  {
     name: 'NUL in a name (nested input variable)',
     request: () =>
       send({

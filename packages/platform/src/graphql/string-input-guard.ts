@@ -34,14 +34,17 @@ function nulIn(value: unknown, path: string): string | null {
   return null;
 }
 
-/** Argument and input-field names from the nearest argument down to a literal, e.g. `input.notes`. */
+/**
+ * Where a literal sits: argument and input-field names from the nearest argument down, e.g.
+ * `input.notes`, or `$name...` inside a variable's default value.
+ */
 function literalPath(ancestors: readonly (ASTNode | readonly ASTNode[])[]): string {
   const names: string[] = [];
   for (const ancestor of ancestors) {
-    if ('kind' in ancestor && (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD)) {
-      if (ancestor.kind === Kind.ARGUMENT) names.length = 0;
-      names.push(ancestor.name.value);
-    }
+    if (!('kind' in ancestor)) continue;
+    if (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.VARIABLE_DEFINITION) names.length = 0;
+    if (ancestor.kind === Kind.VARIABLE_DEFINITION) names.push(`$${ancestor.variable.name.value}`);
+    else if (ancestor.kind === Kind.ARGUMENT || ancestor.kind === Kind.OBJECT_FIELD) names.push(ancestor.name.value);
   }
   return names.join('.') || 'document';
 }
