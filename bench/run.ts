@@ -21,7 +21,7 @@ import { runLoad, summarise, type LoadRun, type LoadTarget } from './lib/load';
 import { comparePrismaWithPg, type PrismaVersusPg } from './lib/prisma-vs-pg';
 import { renderTable, renderTargets, type Row, type Target } from './lib/report';
 import { statementsPerRequest } from './lib/sql-statements';
-import { startBenchStack, type BenchStack } from './lib/stack';
+import { postgresUp, startBenchStack, type BenchStack } from './lib/stack';
 import { measureStartup, renderStartupTable, type StartupRow } from './lib/startup';
 import { scenarios, type Group } from './scenarios';
 
@@ -215,6 +215,10 @@ function updateReadme(section: string): void {
 /** Scenario 5, before anything else runs so the machine is quiet: start-up and memory. */
 async function startupScenario(): Promise<StartupRow[] | null> {
   if (ONLY !== null && !ONLY.includes('5')) return null;
+  if (!(await postgresUp())) {
+    log('5 start-up: skipped (it needs PostgreSQL)');
+    return null;
+  }
   log(`5 start-up: each compiled service, ${STARTUP_SAMPLES} sample(s), ${STARTUP_LOAD_SECONDS} s of load`);
   const rows = await measureStartup({ samples: STARTUP_SAMPLES, loadSeconds: STARTUP_LOAD_SECONDS }, log);
   log(`\n${renderStartupTable(rows)}\n`);
