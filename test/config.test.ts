@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError } from '@reservations/platform/config';
-import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
-import { readGatewayConfig } from '@reservations/gateway/src/config';
+import { readCustomerConfig } from '@reservations/customer-subgraph/config';
+import { readGatewayConfig } from '@reservations/gateway/config';
 
 const ROOT = path.resolve(__dirname, '..');
 

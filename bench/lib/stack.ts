@@ -48,7 +48,7 @@ async function reachable(check: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-const postgresUp = () =>
+export const postgresUp = () =>
   reachable(async () => {
     const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 });
     await client.connect();

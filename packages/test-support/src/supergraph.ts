@@ -1,15 +1,15 @@
 import { createLogger, type Logger } from '@reservations/platform/logger';
 import type { SubgraphConfig } from '@reservations/platform/subgraph/config';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
-import type { CustomerPrisma } from '@reservations/customer-subgraph/src/database';
-import { startCustomerSubgraph } from '@reservations/customer-subgraph/src/server';
-import type { Clock } from '@reservations/reservation-subgraph/src/clock';
-import { readReservationConfig } from '@reservations/reservation-subgraph/src/config';
-import type { ReservationPrisma } from '@reservations/reservation-subgraph/src/database';
-import { startReservationSubgraph } from '@reservations/reservation-subgraph/src/server';
-import { readGatewayConfig } from '@reservations/gateway/src/config';
-import { startGateway, type StartedGateway } from '@reservations/gateway/src/server';
+import { readCustomerConfig } from '@reservations/customer-subgraph/config';
+import type { CustomerPrisma } from '@reservations/customer-subgraph/database';
+import { startCustomerSubgraph } from '@reservations/customer-subgraph/server';
+import type { Clock } from '@reservations/reservation-subgraph/clock';
+import { readReservationConfig } from '@reservations/reservation-subgraph/config';
+import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
+import { startReservationSubgraph } from '@reservations/reservation-subgraph/server';
+import { readGatewayConfig } from '@reservations/gateway/config';
+import { startGateway, type StartedGateway } from '@reservations/gateway/server';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
 export const silentLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
