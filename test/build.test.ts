@@ -11,6 +11,12 @@ import { DockerfileParser, type Copy, type Instruction, type JSONInstruction } f
 import { SERVICES } from '../scripts/lib/services';
 
 const ROOT = path.resolve(__dirname, '..');
+/**
+ * Where the compiled services run from: this checkout, or (CI) the image's runtime stage laid
+ * out by `npm run image:stage`, with production dependencies only, so no devDependency (tsx,
+ * TypeScript, the Prisma CLI) is even installed.
+ */
+const RUNTIME_ROOT = process.env.IMAGE_STAGE_DIR ? path.resolve(process.env.IMAGE_STAGE_DIR) : ROOT;
 const SIGNING_SECRET = 'build-test-signing-secret-0123456789abcdef';
 const JWT_SECRET = 'build-test-jwt-secret-0123456789abcdefghij';
 
@@ -22,7 +28,7 @@ const PLAIN_NODE_ENV = { NODE_OPTIONS: '', NODE_ENV: 'production', LOG_LEVEL: 'w
 
 function runCompiled(args: string[], env: Record<string, string>): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, args, {
-    cwd: ROOT,
+    cwd: RUNTIME_ROOT,
     env: { ...process.env, ...PLAIN_NODE_ENV, ...env },
     encoding: 'utf8',
     timeout: 60_000,
@@ -33,7 +39,7 @@ function runCompiled(args: string[], env: Record<string, string>): { status: num
 // Incremental, and one build at a time with the other tests of the compiled services.
 beforeAll(() => buildOnce(), 200_000);
 
-describe('the compiled services under plain node', () => {
+describe(`the compiled services under plain node, from ${RUNTIME_ROOT === ROOT ? 'this checkout' : 'the staged runtime image'}`, () => {
   const databases: Record<'customer' | 'reservation', TestDatabase | undefined> = { customer: undefined, reservation: undefined };
   const services: ServiceProcess[] = [];
 
@@ -57,20 +63,20 @@ describe('the compiled services under plain node', () => {
     const customerUrl = `http://127.0.0.1:${ports.customer}/graphql`;
     services.push(
       // Through the image's entry script, as a container with SERVICE=customer starts it.
-      await startServiceProcess('customer', 'scripts/dist/service.js', {
+      await startServiceProcess('customer', path.join(RUNTIME_ROOT, 'scripts/dist/service.js'), {
         ...PLAIN_NODE_ENV,
         SERVICE: 'customer',
         CUSTOMER_PORT: String(ports.customer),
         CUSTOMER_DATABASE_URL: databases.customer.url,
       }),
-      await startServiceProcess('reservation', 'subgraphs/reservation/dist/index.js', {
+      await startServiceProcess('reservation', path.join(RUNTIME_ROOT, 'subgraphs/reservation/dist/index.js'), {
         ...PLAIN_NODE_ENV,
         RESERVATION_PORT: String(ports.reservation),
         RESERVATION_DATABASE_URL: databases.reservation.url,
         CUSTOMER_SUBGRAPH_URL: customerUrl,
       }),
     );
-    const gateway = await startServiceProcess('gateway', 'gateway/dist/index.js', {
+    const gateway = await startServiceProcess('gateway', path.join(RUNTIME_ROOT, 'gateway/dist/index.js'), {
       ...PLAIN_NODE_ENV,
       GATEWAY_PORT: String(ports.gateway),
       CUSTOMER_SUBGRAPH_URL: customerUrl,

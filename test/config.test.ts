@@ -26,6 +26,13 @@ test('defaults: fixed ports, embedded databases with migrations and demo data', 
   expect(readGatewayConfig({}).port).toBe(4000);
 });
 
+test('HTTP timeouts: explicit defaults on every service, and a request timeout shorter than the headers one is refused', () => {
+  const defaults = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+  expect(readCustomerConfig({}).httpTimeouts).toEqual(defaults);
+  expect(readGatewayConfig({}).httpTimeouts).toEqual(defaults);
+  expect(() => readGatewayConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS/);
+});
+
 test('a PostgreSQL URL switches off start-up migration and seeding unless asked for', () => {
   const config = readCustomerConfig({ CUSTOMER_DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/customer' });
   expect(config).toMatchObject({ migrateOnStart: false, seedDemoData: false });

@@ -85,7 +85,7 @@ describeWithKubectl('deploy/kubernetes', () => {
       const spec = podSpec(find('Deployment', name)!);
       const preStop = spec.containers[0]!.lifecycle?.preStop?.exec?.command ?? [];
       expect(preStop[0]).toBe('sleep');
-      const drainMs = Number(configData.DRAIN_PERIOD_MS);
+      const drainMs = Number(configData.SHUTDOWN_DRAIN_MS);
       expect(drainMs).toBeGreaterThan(0);
       expect((spec.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(Number(preStop[1]) * 1000 + drainMs + STOP_TIMEOUT_MS);
     });

@@ -4,22 +4,26 @@ import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
-import { closeConnectionsAfterEachResponse, Readiness } from '@reservations/platform/http/lifecycle';
+import { closeConnectionsAfterEachResponse, Readiness as Lifecycle } from '@reservations/platform/http/lifecycle';
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
-import { metricsRoutes } from '@reservations/platform/observability/metrics';
+import { bearerCheck, metricsRoutes } from '@reservations/platform/observability/metrics';
 import { flushSentry, initSentry } from '@reservations/platform/observability/sentry';
+import { stringInputGuardPlugin } from '@reservations/platform/graphql/string-input-guard';
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
 import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, responseCachePlugins } from './cache/response-cache';
+import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
+import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
-import { FirstContact, gatewayReadiness } from './readiness';
+import { FirstContact, gatewayReadiness, Readiness } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
+import { executableOperationPlugin } from './security/executable-operation';
 import { operationLimitsPlugin } from './security/operation-limits';
 import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
@@ -91,7 +95,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     formatError: maskUnexpectedErrors(logger),
     plugins: [
       tenantRequiredPlugin<GatewayContext>(),
+      executableOperationPlugin<GatewayContext>(),
+      stringInputGuardPlugin<GatewayContext>(),
       operationLimitsPlugin<GatewayContext>(config.limits),
+      persistedQueryLimitsPlugin<GatewayContext>(
+        config.apqLimits,
+        redis ? redis.windowCounter('persisted-query-quota', config.apqTtlSeconds) : new InProcessWindowCounter(config.apqTtlSeconds),
+        config.apqTtlSeconds,
+      ),
       ...landingPagePlugins(config.landingPage),
       ...(config.responseCache.enabled
         ? responseCachePlugins(
@@ -110,26 +121,31 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // Loading the supergraph built one link per subgraph: expose their breakers.
   for (const link of links.values()) metrics.watchSubgraph(link);
   const firstContact = new FirstContact(links, { logger });
-  const readiness = new Readiness().require('every subgraph answered once', () => firstContact.complete);
+  const lifecycle = new Lifecycle().require('every subgraph answered once', () => firstContact.complete);
   const resolveTenant = createTenantResolver(config.auth);
   if (!config.auth.required) {
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
+  const readiness = new Readiness(links, redis ? () => redis.isReady() : null, { probeIntervalMs: config.readyProbeIntervalMs });
+  const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
     metrics: metrics.service,
     maxBodyBytes: config.maxBodyBytes,
+    timeouts: config.httpTimeouts,
     corsOrigins: config.corsOrigins,
     context: (req, observation) => createGatewayContext(req, resolveTenant, observation),
     // The edge: a client's bare traceparent gives the trace id, not the sampling decision.
     observability: { service: 'gateway', edge: true },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
-      '/ready': async (_req, res) => {
-        const { httpStatus, body } = await gatewayReadiness(await readiness.state(), links, redis ? () => redis.isReady() : null);
-        sendJson(res, httpStatus, body);
+      '/ready': async (req, res) => {
+        const { httpStatus, body } = await gatewayReadiness(await lifecycle.state(), readiness);
+        // Subgraph URLs, breaker states and last errors are for operators, not for anyone who reaches the port.
+        const detailed = config.mode !== 'production' || bearsMetricsToken(req.headers.authorization);
+        sendJson(res, httpStatus, detailed ? body : { status: body.status });
       },
       ...metricsRoutes(metrics.service, config.observability, config.mode, logger),
     },
@@ -141,7 +157,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       port,
       ready: firstContact.run(),
       drain() {
-        readiness.drain();
+        lifecycle.drain();
         closeConnectionsAfterEachResponse(httpServer);
       },
       async stop() {

@@ -108,7 +108,7 @@ test('on shutdown the gateway fails /ready, serves through the drain, then finis
   await expect(request(gateway.url, 'GET', '/health')).rejects.toThrow(/ECONNREFUSED/);
 });
 
-test('first contact probes, round after round on the test's timer, only the subgraphs not reached yet', async () => {
+test('first contact probes, round after round on the test timer, only the subgraphs not reached yet', async () => {
   const link = (name: string, lastKnownState: 'up' | 'unknown' = 'unknown') =>
     ({ name, url: `http://${name}.invalid/graphql`, health: { report: () => ({ lastKnownState }) } }) as unknown as SubgraphLink;
   const links = new Map([

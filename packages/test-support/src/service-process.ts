@@ -38,7 +38,7 @@ export async function startServiceProcess(
   // Nothing observability-related leaks in from the environment running the tests.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SENTRY_')));
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, path.join(ROOT, entry)], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, path.resolve(ROOT, entry)], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

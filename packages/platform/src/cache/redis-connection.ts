@@ -5,6 +5,7 @@ import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import Keyv from 'keyv';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
+import { SharedWindowCounter, type WindowCounter } from './window-counter';
 
 /** One Redis client shared by the gateway's caches, built to degrade instead of failing requests. */
 export interface RedisConnection {
@@ -15,6 +16,8 @@ export interface RedisConnection {
    * call set it. Rejects when Redis cannot answer; callers decide what that means.
    */
   setIfAbsent(key: string, ttlMs: number): Promise<boolean>;
+  /** Counters per key and fixed window under `<REDIS_KEY_PREFIX><namespace>:`, per process while Redis is down. */
+  windowCounter(namespace: string, windowSeconds: number): WindowCounter;
   isReady(): boolean;
   close(): Promise<void>;
 }
@@ -58,6 +61,20 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger): Re
     async setIfAbsent(key, ttlMs) {
       const reply = await client.set(`${keyPrefix}${key}`, '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
       return reply === 'OK';
+    },
+    windowCounter(namespace, windowSeconds) {
+      const increment = async (keys: readonly string[], amounts: readonly number[], ttlSeconds: number): Promise<number[]> => {
+        const multi = client.multi();
+        keys.forEach((key, position) => {
+          const full = `${keyPrefix}${namespace}:${key}`;
+          multi.incrBy(full, amounts[position] ?? 0).expire(full, ttlSeconds, 'NX');
+        });
+        const replies = await multi.exec();
+        return keys.map((_, position) => Number(replies[position * 2]));
+      };
+      return new SharedWindowCounter(increment, () => client.isReady, windowSeconds, (error) =>
+        logger.warn({ err: error instanceof Error ? error.message : String(error), namespace }, 'redis counter failed: counting in this process'),
+      );
     },
     isReady: () => client.isReady,
     async close() {

@@ -162,19 +162,24 @@ function sha256(text: string): Buffer {
 }
 
 /**
- * Both sides are hashed first: equally long, so the comparison's time says nothing about the
- * token, not even its length.
+ * Whether an Authorization header bears `token` ("Bearer <token>"); never when there is no
+ * token. Both sides are hashed first: equally long, so the comparison's time says nothing about
+ * the token, not even its length.
  */
-function bearsToken(authorization: string | undefined, expected: Buffer): boolean {
-  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return token !== undefined && timingSafeEqual(sha256(token), expected);
+export function bearerCheck(token: string | null): (authorization: string | undefined) => boolean {
+  if (token === null) return () => false;
+  const expected = sha256(token);
+  return (authorization) => {
+    const presented = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    return presented !== undefined && timingSafeEqual(sha256(presented), expected);
+  };
 }
 
 /** GET and HEAD /metrics; with a token, only for requests that bear it. */
 function metricsRoute(metrics: ServiceMetrics, token: string | null): RouteHandler {
-  const expected = token === null ? null : sha256(token);
+  const bearsToken = bearerCheck(token);
   return async (req, res) => {
-    if (expected !== null && !bearsToken(req.headers.authorization, expected)) {
+    if (token !== null && !bearsToken(req.headers.authorization)) {
       metrics.recordRefused('metrics_unauthorized');
       res.setHeader('www-authenticate', 'Bearer');
       sendJson(res, 401, { error: 'unauthorized' });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '../cache/redis-config';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../database/timeouts';
+import { readHttpServerTimeouts, type HttpServerTimeouts } from '../http/graphql-http-server';
 import { readShutdownDrainMs } from '../http/run-service';
 import { readObservabilityConfig, type ObservabilityConfig } from '../observability/config';
 
@@ -33,6 +34,8 @@ export interface SubgraphConfig {
   shutdownDrainMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
+  /** Header, request and keep-alive timeouts of the HTTP server. */
+  httpTimeouts: HttpServerTimeouts;
 }
 
 /**
@@ -72,5 +75,6 @@ export function readSubgraphConfig(
     redis: readRedisSettings(reader),
     shutdownDrainMs: readShutdownDrainMs(reader),
     observability: readObservabilityConfig(reader),
+    httpTimeouts: readHttpServerTimeouts(reader),
   };
 }

@@ -13,6 +13,7 @@ import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../h
 import { closeConnectionsAfterEachResponse, onceTrue, Readiness, readinessRoute } from '../http/lifecycle';
 import type { RunningService } from '../http/run-service';
 import type { Logger } from '../logger';
+import { stringInputGuardPlugin } from '../graphql/string-input-guard';
 import { observeDatabase } from '../observability/database';
 import { observabilityPlugin } from '../observability/graphql-plugin';
 import { createServiceMetrics, metricsRoutes } from '../observability/metrics';
@@ -103,6 +104,8 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       // Inline traces only serve Apollo Studio usage reporting, which this platform does not use.
       plugins: [
         tenantRequiredPlugin<TContext>(),
+        // Also here, not only at the gateway: a subgraph's database is what cannot store NUL.
+        stringInputGuardPlugin<TContext>(),
         ApolloServerPluginInlineTraceDisabled(),
         observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name }),
         ...(definition.plugins ?? []),
@@ -127,6 +130,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       metrics,
       // Subgraph requests carry many entity representations; the gateway bounds client input.
       maxBodyBytes: 5 * 1024 * 1024,
+      timeouts: config.httpTimeouts,
       ...(secret
         ? {
             checkCaller: gatewaySignatureCheck({
