@@ -55,7 +55,8 @@ const readyOf = async (url: string) => {
 
 test('the gateway is not ready until it has reached each subgraph once, and is alive meanwhile', async () => {
   proxy.mode = 'down';
-  const gateway = await startTestGateway({ customer: proxy.url, reservation: supergraph.reservation.url });
+  // Every /ready call probes afresh (by default one round of probes answers for 2 s).
+  const gateway = await startTestGateway({ customer: proxy.url, reservation: supergraph.reservation.url }, { READY_PROBE_INTERVAL_MS: '0' });
   try {
     let ready = false;
     void gateway.ready.then(() => (ready = true));
