@@ -1,3 +1,4 @@
+import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
 import type { SubgraphHealthReport } from './resilience/subgraph-health';
 import type { SubgraphLink } from './resilience/subgraph-link';
 
@@ -14,7 +15,10 @@ export interface ReadinessReport {
   status: 'ready' | 'degraded' | 'unavailable';
   supergraphLoaded: boolean;
   subgraphs: Record<string, SubgraphReadiness>;
-  /** The shared cache store; Redis being down degrades caching only, never readiness. */
+  /**
+   * The shared cache store: `unavailable` while its breaker skips it (down, hung or too slow).
+   * Redis being down degrades caching only, never readiness.
+   */
   redis: 'not configured' | 'connected' | 'unavailable';
 }
 
@@ -35,7 +39,7 @@ async function probe(url: string): Promise<boolean> {
  */
 export async function readinessReport(
   links: Map<string, SubgraphLink>,
-  redisReady: (() => boolean) | null,
+  redis: Pick<RedisConnection, 'isReady'> | null,
 ): Promise<ReadinessReport> {
   const entries = await Promise.all(
     [...links.values()].map(async (link) => [link.name, { ...link.health.report(), reachable: await probe(link.url) }] as const),
@@ -47,6 +51,6 @@ export async function readinessReport(
     status: !supergraphLoaded ? 'unavailable' : allReachable ? 'ready' : 'degraded',
     supergraphLoaded,
     subgraphs,
-    redis: redisReady === null ? 'not configured' : redisReady() ? 'connected' : 'unavailable',
+    redis: redis === null ? 'not configured' : redis.isReady() ? 'connected' : 'unavailable',
   };
 }

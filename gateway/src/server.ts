@@ -65,11 +65,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   initSentry(config.observability.sentry, { service: 'gateway', logger });
   const metrics = new GatewayMetrics();
   const links = new Map<string, SubgraphLink>();
-  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : null;
+  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis) : null;
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
   const store = (namespace: string, maxSize: number): KeyValueCache<string> =>
     redis ? redis.keyValueCache(namespace) : new InMemoryLRUCache<string>({ maxSize });
-  const versions = new CatalogueVersions(metrics.countLookups('catalogue-version', store('catalogue-version', 1_000_000)), () => redis?.isReady() ?? true);
+  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000), redis, (hit) => metrics.recordCacheLookup('catalogue-version', hit));
+  if (redis) metrics.service.watchRedis(redis);
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
   const apollo = new ApolloServer<GatewayContext>({
@@ -125,7 +126,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (_req, res) => {
-        const report = await readinessReport(links, redis ? () => redis.isReady() : null);
+        const report = await readinessReport(links, redis);
         sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
       },
       ...metricsRoutes(metrics.service, config.observability, config.mode, logger),
