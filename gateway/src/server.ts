@@ -67,9 +67,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const links = new Map<string, SubgraphLink>();
   const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis) : null;
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
-  const store = (namespace: string, maxSize: number): KeyValueCache<string> =>
-    redis ? redis.keyValueCache(namespace) : new InMemoryLRUCache<string>({ maxSize });
-  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000), redis, (hit) => metrics.recordCacheLookup('catalogue-version', hit));
+  const store = (namespace: string, maxSize: number, errorsAreMisses = true): KeyValueCache<string> =>
+    redis ? redis.keyValueCache(namespace, { errorsAreMisses }) : new InMemoryLRUCache<string>({ maxSize });
+  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000, false), redis, (hit) =>
+    metrics.recordCacheLookup('catalogue-version', hit),
+  );
   if (redis) metrics.service.watchRedis(redis);
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;

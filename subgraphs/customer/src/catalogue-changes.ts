@@ -25,7 +25,7 @@ export function catalogueChangesPlugin(shared: { redis: RedisSettings; logger: L
       if (shared) {
         const opened = connectRedis(shared.redis.url, shared.redis.keyPrefix, shared.logger, shared.redis);
         connection = opened;
-        versions = new CatalogueVersions(opened.keyValueCache('catalogue-version'), opened);
+        versions = new CatalogueVersions(opened.keyValueCache('catalogue-version', { errorsAreMisses: false }), opened);
       }
       return {
         async serverWillStop() {

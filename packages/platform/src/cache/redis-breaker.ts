@@ -4,6 +4,12 @@
 /** `up`: commands go to Redis; `down` (also before the first connection) and `probing`: they are skipped. */
 export type RedisBreakerState = 'up' | 'down' | 'probing';
 
+/** What happened while Redis was not used, for those who must repair shared state. */
+export interface RedisRecovery {
+  /** The connection was lost (not merely slow): whatever was in flight on it may be lost too. */
+  connectionLost: boolean;
+}
+
 export interface RedisBreakerOptions {
   /** Consecutive failed commands that open the breaker (a failed write or a lost connection opens it at once). */
   threshold: number;
@@ -16,19 +22,18 @@ export interface RedisBreakerOptions {
 
 /**
  * Whether Redis is used at all. Once it is seen unhealthy, every command is skipped until a
- * probe succeeds; then the recovery listeners run (e.g. a new cache generation) before they
- * return. "Recovered" is announced whenever shared data may have been missed meanwhile: this
- * process had Redis before, or dropped a write while it had not.
+ * probe succeeds; then the recovery listeners run, synchronously, before any other command
+ * can be sent.
  */
 export class RedisBreaker {
   private current: RedisBreakerState = 'down';
   private failures = 0;
   private openedAt: number;
   private probeNow = false;
-  private hadRedis = false;
-  private droppedWrite = false;
+  private everUp = false;
+  private connectionLost = false;
   private readonly now: () => number;
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((recovery: RedisRecovery) => void)[] = [];
 
   constructor(private readonly options: RedisBreakerOptions) {
     this.now = options.now ?? Date.now;
@@ -53,17 +58,12 @@ export class RedisBreaker {
 
   /** A command failed or timed out; a write that may not have landed opens the breaker at once. */
   failed(write: boolean): void {
-    if (write) this.droppedWrite = true;
     this.failures++;
     if (write || this.failures >= this.options.threshold) this.open();
   }
 
-  /** A write was skipped while the breaker was open. */
-  skippedWrite(): void {
-    this.droppedWrite = true;
-  }
-
-  connectionLost(): void {
+  connectionClosed(): void {
+    if (this.everUp) this.connectionLost = true;
     this.open();
   }
 
@@ -73,8 +73,8 @@ export class RedisBreaker {
     this.probeIfDue();
   }
 
-  /** Called, synchronously, each time Redis is back after data may have been missed. */
-  onRecovered(listener: () => void): void {
+  /** Called each time Redis is used again after it was skipped (the first connection included). */
+  onRecovered(listener: (recovery: RedisRecovery) => void): void {
     this.listeners.push(listener);
   }
 
@@ -104,11 +104,11 @@ export class RedisBreaker {
   }
 
   private close(): void {
-    const missedData = this.hadRedis || this.droppedWrite;
+    const recovery: RedisRecovery = { connectionLost: this.connectionLost };
     this.current = 'up';
     this.failures = 0;
-    this.droppedWrite = false;
-    this.hadRedis = true;
-    if (missedData) for (const listener of this.listeners) listener();
+    this.everUp = true;
+    this.connectionLost = false;
+    for (const listener of this.listeners) listener(recovery);
   }
 }

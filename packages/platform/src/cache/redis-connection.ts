@@ -5,7 +5,9 @@ import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import Keyv from 'keyv';
 import { redactUrl } from '../config';
 import type { Logger } from '../logger';
-import { RedisBreaker } from './redis-breaker';
+import { RedisBreaker, type RedisRecovery } from './redis-breaker';
+
+export type { RedisRecovery } from './redis-breaker';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -44,9 +46,10 @@ const FAILURES_TO_OPEN = 3;
 export interface RedisConnection {
   /**
    * A cache whose keys start with `<REDIS_KEY_PREFIX><namespace>::`. A read that fails is a
-   * miss; a write that fails is dropped (and makes Redis unhealthy until a probe succeeds).
+   * miss and a write that fails is dropped (and makes Redis unhealthy until a probe
+   * succeeds); with `errorsAreMisses: false` both reject with RedisUnavailableError instead.
    */
-  keyValueCache(namespace: string): KeyValueCache<string>;
+  keyValueCache(namespace: string, options?: { errorsAreMisses?: boolean }): KeyValueCache<string>;
   /**
    * One command (or a MULTI) with the command timeout, through the breaker. Rejects with
    * RedisUnavailableError when Redis is skipped, too slow or failing; build keys with `key`.
@@ -58,10 +61,10 @@ export interface RedisConnection {
   isReady(): boolean;
   health(): RedisHealth;
   /**
-   * Runs `listener` each time Redis is used again after shared data may have been missed
-   * (this process lost Redis, or dropped a write), before any command is sent after it.
+   * Runs `listener` each time Redis is used again after it was skipped (its first connection
+   * included), before any other command is sent; it says whether the connection was lost.
    */
-  onRecovered(listener: () => void): void;
+  onRecovered(listener: (recovery: RedisRecovery) => void): void;
   close(): Promise<void>;
 }
 
@@ -143,8 +146,9 @@ export function connectRedis(
   };
   let announcedDown = false;
   breaker.onRecovered(() => {
+    if (announcedDown) logger.info({ redis: shownUrl }, 'redis answers again: shared caches back on');
+    else logger.info({ redis: shownUrl }, 'redis connected: shared caches on');
     announcedDown = false;
-    logger.info({ redis: shownUrl }, 'redis answers again: shared caches back on');
   });
   const markDown = (reason: string) => {
     watchWhileDown();
@@ -156,7 +160,6 @@ export function connectRedis(
   async function guarded<T>(command: () => Promise<T>, write: boolean): Promise<T> {
     if (!breaker.allows()) {
       failedCommands.skipped++;
-      if (write) breaker.skippedWrite();
       throw new RedisUnavailableError('skipped');
     }
     try {
@@ -172,20 +175,16 @@ export function connectRedis(
     }
   }
 
-  client.on('ready', () => {
-    announcedDown = false;
-    breaker.connectionReady();
-    if (breaker.state !== 'up') logger.info({ redis: shownUrl }, 'redis connected');
-  });
+  client.on('ready', () => breaker.connectionReady());
   client.on('error', (error: Error) => {
-    breaker.connectionLost();
+    breaker.connectionClosed();
     markDown(error.message);
   });
   client.connect().catch(() => undefined);
   watchWhileDown();
 
   return {
-    keyValueCache(namespace) {
+    keyValueCache(namespace, { errorsAreMisses = true } = {}) {
       // One adapter per namespace over the shared client: Keyv writes its namespace into the
       // adapter, so a shared adapter would put every cache in the last namespace created.
       const store = new KeyvRedis<string>(client as never, { throwOnConnectError: false, throwOnErrors: true });
@@ -193,14 +192,16 @@ export function connectRedis(
       // Failures are counted and logged once by the connection; Keyv would otherwise re-emit each.
       keyv.on('error', () => undefined);
       const adapter = new KeyvAdapter(keyv);
-      return new ErrorsAreMissesCache({
+      const strict: KeyValueCache<string> = {
         get: (key: string) => guarded(() => adapter.get(key), false),
-        set: (key: string, value: string, setOptions?: KeyValueCacheSetOptions) =>
-          guarded(() => adapter.set(key, value, setOptions), true).catch(() => undefined),
-        delete: (key: string) => guarded(() => adapter.delete(key), true).then(
-          () => undefined,
-          () => undefined,
-        ),
+        set: (key: string, value: string, setOptions?: KeyValueCacheSetOptions) => guarded(() => adapter.set(key, value, setOptions), true),
+        delete: (key: string) => guarded(() => adapter.delete(key), true).then(() => undefined),
+      };
+      if (!errorsAreMisses) return strict;
+      return new ErrorsAreMissesCache({
+        get: strict.get,
+        set: (key, value, setOptions) => strict.set(key, value, setOptions).catch(() => undefined),
+        delete: (key) => strict.delete(key).catch(() => undefined),
       });
     },
     run: (command) => guarded(() => command(client), false),
