@@ -2,6 +2,7 @@ import { connectRedis, RedisUnavailableError, type RedisConnection } from '@rese
 import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
 import { PrivateRedis } from '@reservations/test-support/private-redis';
 import { silentLogger } from '@reservations/test-support/supergraph';
+import { TcpFaultProxy } from '@reservations/test-support/tcp-fault-proxy';
 import { waitFor } from '@reservations/test-support/wait';
 
 let redis: PrivateRedis;
@@ -100,4 +101,31 @@ test('a Redis that was only slow to answer reads retires no cached versions', as
   await waitFor(async () => connected.isReady());
   // Nothing was lost, so an outage under load does not empty every tenant's cache at once.
   expect(await versions.current('shop-a')).toBe(before);
+});
+
+test('a Redis that stays silent gets a new connection, so a server that took its place is found', async () => {
+  const proxy = await TcpFaultProxy.start({ host: '127.0.0.1', port: redis.port });
+  try {
+    connection = connectRedis(proxy.url('redis'), 'test:', silentLogger, { commandTimeoutMs: 50, probeIntervalMs: 1_000, now: clock });
+    await waitFor(async () => connection!.isReady());
+    const cache = connection.keyValueCache('things');
+    expect(proxy.accepted).toBe(1);
+
+    proxy.cut();
+    for (let i = 0; i < 3; i++) await cache.get('a');
+    expect(connection.isReady()).toBe(false);
+    // The probes (one per interval, the clock moved at each look) go unanswered, until the
+    // connection is replaced by a new one.
+    await waitFor(async () => {
+      now += 1_000;
+      connection!.isReady();
+      return proxy.accepted === 2;
+    });
+    proxy.heal();
+    await waitFor(async () => connection!.isReady());
+  } finally {
+    await connection?.close();
+    connection = null;
+    await proxy.stop();
+  }
 });

@@ -15,6 +15,8 @@ interface Link {
  * retransmitting. `drop` instead closes every connection (a reset).
  */
 export class TcpFaultProxy {
+  /** Connections accepted so far. */
+  accepted = 0;
   private cutOff = false;
   private readonly links = new Set<Link>();
 
@@ -62,6 +64,7 @@ export class TcpFaultProxy {
   }
 
   private accept(client: net.Socket): void {
+    this.accepted++;
     const link: Link = { client, upstream: null, toUpstream: [], toClient: [] };
     this.links.add(link);
     client.on('data', (chunk: Buffer) => {

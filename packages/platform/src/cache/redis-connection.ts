@@ -42,6 +42,13 @@ export const DEFAULT_REDIS_TIMEOUTS: RedisTimeouts = { commandTimeoutMs: 50, pro
 /** Consecutive failed reads that make Redis unhealthy; one slow answer alone does not. */
 const FAILURES_TO_OPEN = 3;
 
+/**
+ * Failed probes in a row after which the connection is replaced. A frozen host keeps its TCP
+ * connections open, and the kernel would take minutes to give them up: a new connection
+ * reaches a server that took its place (a failover) as soon as there is one.
+ */
+const FAILED_PROBES_BEFORE_RECONNECT = 3;
+
 /** One Redis client shared by a service's users of Redis, built to degrade instead of failing requests. */
 export interface RedisConnection {
   /**
@@ -124,11 +131,30 @@ export function connectRedis(
     });
   }
 
+  let failedProbes = 0;
+  const reconnect = () => {
+    logger.info({ redis: shownUrl }, 'redis silent: opening a new connection');
+    try {
+      client.destroy();
+    } catch {
+      // Already closed: connecting again below is all there is to do.
+    }
+    breaker.connectionClosed();
+    client.connect().catch(() => undefined);
+  };
   const breaker = new RedisBreaker({
     threshold: FAILURES_TO_OPEN,
     probeIntervalMs,
     now: options.now,
-    probe: () => withTimeout(client.ping()).then((answer) => answer === 'PONG', () => false),
+    probe: async () => {
+      const answered = await withTimeout(client.ping()).then((answer) => answer === 'PONG', () => false);
+      failedProbes = answered ? 0 : failedProbes + 1;
+      if (failedProbes >= FAILED_PROBES_BEFORE_RECONNECT && !closed) {
+        failedProbes = 0;
+        reconnect();
+      }
+      return answered;
+    },
   });
   let probeTimer: NodeJS.Timeout | null = null;
   const watchWhileDown = () => {
