@@ -126,19 +126,19 @@ describe('a partition between the services and Redis (Redis keeps its data)', ()
     const proxy = await TcpFaultProxy.start({ host: new URL(TEST_REDIS_URL).hostname, port: Number(new URL(TEST_REDIS_URL).port || 6379) });
     stops.push(() => proxy.stop());
     // The customer subgraph and two gateways reach Redis through the proxy; a third never loses it.
-    const { supergraph, env } = await supergraphOn(proxy.url('redis'), 'faults_partition');
+    const { supergraph, env } = await supergraphOn(proxy.rewrite(TEST_REDIS_URL), 'faults_partition');
     const sawNothing = await extraGateway(supergraph, env);
     const neverCut = await extraGateway(supergraph, { ...env, REDIS_URL: TEST_REDIS_URL });
     const writer = supergraph.gatewayUrl;
     const readers = [writer, sawNothing.url, neverCut.url];
     const id = await cachedProduct(writer, 'cut', 500, sawNothing.url, neverCut.url);
 
-    proxy.cut();
+    proxy.partition();
     const { body } = await graphql(writer, UPDATE, { tenant: 'cut', variables: { input: { id, priceCents: 700 } } });
     expect(body).toEqual({ data: { updateProduct: { id, priceCents: 700 } } });
     // The writer cannot reach Redis: it serves the new price uncached.
     expect(await price(writer, 'cut', id)).toEqual({ priceCents: 700, cache: 'BYPASS' });
-    if (reset) proxy.drop();
+    if (reset) proxy.cut();
     proxy.heal();
 
     // Every process that lost Redis uses it again only after starting a new cache generation.

@@ -106,12 +106,12 @@ test('a Redis that was only slow to answer reads retires no cached versions', as
 test('a Redis that stays silent gets a new connection, so a server that took its place is found', async () => {
   const proxy = await TcpFaultProxy.start({ host: '127.0.0.1', port: redis.port });
   try {
-    connection = connectRedis(proxy.url('redis'), 'test:', silentLogger, { commandTimeoutMs: 50, probeIntervalMs: 1_000, now: clock });
+    connection = connectRedis(proxy.rewrite(redis.url), 'test:', silentLogger, { commandTimeoutMs: 50, probeIntervalMs: 1_000, now: clock });
     await waitFor(async () => connection!.isReady());
     const cache = connection.keyValueCache('things');
     expect(proxy.accepted).toBe(1);
 
-    proxy.cut();
+    proxy.partition();
     for (let i = 0; i < 3; i++) await cache.get('a');
     expect(connection.isReady()).toBe(false);
     // The probes (one per interval, the clock moved at each look) go unanswered, until the
