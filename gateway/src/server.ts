@@ -69,11 +69,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   initSentry(config.observability.sentry, { service: 'gateway', logger });
   const metrics = new GatewayMetrics();
   const links = new Map<string, SubgraphLink>();
-  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : null;
+  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis) : null;
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
-  const store = (namespace: string, maxSize: number): KeyValueCache<string> =>
-    redis ? redis.keyValueCache(namespace) : new InMemoryLRUCache<string>({ maxSize });
-  const versions = new CatalogueVersions(metrics.countLookups('catalogue-version', store('catalogue-version', 1_000_000)), () => redis?.isReady() ?? true);
+  const store = (namespace: string, maxSize: number, errorsAreMisses = true): KeyValueCache<string> =>
+    redis ? redis.keyValueCache(namespace, { errorsAreMisses }) : new InMemoryLRUCache<string>({ maxSize });
+  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000, false), redis, (hit) =>
+    metrics.recordCacheLookup('catalogue-version', hit),
+  );
+  if (redis) metrics.service.watchRedis(redis);
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
   const apollo = new ApolloServer<GatewayContext>({
@@ -124,7 +127,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
-  const readiness = new Readiness(links, redis ? () => redis.isReady() : null, { probeIntervalMs: config.readyProbeIntervalMs });
+  const readiness = new Readiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
   const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
