@@ -24,6 +24,8 @@ export const ErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   /** The gateway's operation limits (depth, aliases, root fields, cost). */
   OperationLimitExceeded: 'OPERATION_LIMIT_EXCEEDED',
+  /** The tenant spent its cost budget for the current window (HTTP 429, Retry-After). */
+  RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -54,6 +56,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   ErrorCode.OperationLimitExceeded,
+  ErrorCode.RateLimited,
 ]);
 
 export function badUserInput(message: string, field: string): GraphQLError {

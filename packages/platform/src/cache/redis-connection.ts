@@ -10,6 +10,8 @@ import type { Logger } from '../logger';
 export interface RedisConnection {
   /** A cache whose keys start with `<REDIS_KEY_PREFIX><namespace>:`; any Redis error is a miss. */
   keyValueCache(namespace: string): KeyValueCache<string>;
+  /** Runs a Lua script atomically on keys under `<REDIS_KEY_PREFIX><namespace>:`; rejects while Redis is unreachable. */
+  evalScript(namespace: string, script: string, keys: string[], args: string[]): Promise<unknown>;
   isReady(): boolean;
   close(): Promise<void>;
 }
@@ -50,6 +52,8 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger): Re
       keyv.on('error', () => undefined);
       return new ErrorsAreMissesCache(new KeyvAdapter(keyv));
     },
+    evalScript: (namespace, script, keys, args) =>
+      client.eval(script, { keys: keys.map((key) => `${keyPrefix}${namespace}:${key}`), arguments: args }),
     isReady: () => client.isReady,
     async close() {
       if (closed) return;
