@@ -25,6 +25,12 @@ function fragmentFanOut(levels: number, selection: string): string {
   return document;
 }
 
+/** `customer { reservations { customer { ... } } } }`, `levels` fields deep. */
+function deepNesting(levels: number): string {
+  const pairs = Math.floor(levels / 2);
+  return `{ customer(id: "a") { ${'reservations { customer { '.repeat(pairs)}id ${'} } '.repeat(pairs)}} }`;
+}
+
 interface HostileRequest {
   query: string;
   variables?: Record<string, unknown>;
@@ -51,6 +57,7 @@ const rows: [name: string, request: HostileRequest, expected: Expected][] = [
     { query: '{ categories(first: 100) { nodes { products(first: 100) { nodes { category { products(first: 100) { nodes { id } } } } } } } }' },
     { status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
   ],
+  ['nesting 1000 levels deep', { query: deepNesting(1000) }, { status: 400, code: 'OPERATION_LIMIT_EXCEEDED' }],
   ['a tenant over its cost budget', { query: '{ customers(first: 50) { nodes { id } } }', tenant: SMALL_BUDGET_TENANT }, { status: 429, code: 'RATE_LIMITED' }],
 ];
 
