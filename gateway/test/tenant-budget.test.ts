@@ -10,6 +10,8 @@ import { freePort } from '@reservations/test-support/net';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@reservations/test-support/redis';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { redisConnected } from '@reservations/test-support/wait';
+import { ConfigError } from '@reservations/platform/config';
+import { readGatewayConfig } from '../src/config';
 import type { StartedGateway } from '../src/server';
 import { TenantBudgets } from '../src/security/tenant-budget';
 
@@ -87,5 +89,25 @@ describe('without Redis', () => {
     } finally {
       await redis.close();
     }
+  });
+});
+
+describe('configuration', () => {
+  it('reads per-tenant budgets and refuses a budget no costly operation could fit', () => {
+    expect(readGatewayConfig({ TENANT_COST_BUDGETS: '{"big-venue": 5000000, "internal": 0}' }).tenantBudgets).toEqual({
+      defaultBudget: 1_000_000,
+      windowSeconds: 60,
+      overrides: { 'big-venue': 5_000_000, internal: 0 },
+    });
+    let error: unknown;
+    try {
+      readGatewayConfig({ TENANT_COST_BUDGETS: '{"Not A Slug": 5}', TENANT_COST_BUDGET: '100', MAX_QUERY_COST: '1000' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/TENANT_COST_BUDGETS/);
+    expect(problems).toMatch(/TENANT_COST_BUDGET \(100\) must be 0 \(off\) or at least MAX_QUERY_COST/);
   });
 });
