@@ -1,5 +1,6 @@
 import type { ReadinessState } from '@reservations/platform/http/lifecycle';
 import type { Logger } from '@reservations/platform/logger';
+import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
 import type { SubgraphHealthReport } from './resilience/subgraph-health';
 import type { SubgraphLink } from './resilience/subgraph-link';
 import type { SubgraphProbe } from './resilience/subgraph-probe';
@@ -14,7 +15,10 @@ export interface ReadinessReport {
   status: 'ready' | 'degraded' | 'unavailable' | ReadinessState['status'];
   supergraphLoaded: boolean;
   subgraphs: Record<string, SubgraphReadiness>;
-  /** The shared cache store; Redis being down degrades caching only, never readiness. */
+  /**
+   * The shared cache store: `unavailable` while its breaker skips it (down, hung or too slow).
+   * Redis being down degrades caching only, never readiness.
+   */
   redis: 'not configured' | 'connected' | 'unavailable';
 }
 
@@ -47,7 +51,7 @@ export class Readiness {
 
   constructor(
     private readonly links: Map<string, SubgraphLink>,
-    private readonly redisReady: (() => boolean) | null,
+    private readonly redis: Pick<RedisConnection, 'isReady'> | null,
     private readonly options: ReadinessOptions,
   ) {
     this.clock = options.clock ?? Date.now;
@@ -80,7 +84,7 @@ export class Readiness {
       status: !supergraphLoaded ? 'unavailable' : allReady ? 'ready' : 'degraded',
       supergraphLoaded,
       subgraphs: Object.fromEntries(entries),
-      redis: this.redisReady === null ? 'not configured' : this.redisReady() ? 'connected' : 'unavailable',
+      redis: this.redis === null ? 'not configured' : this.redis.isReady() ? 'connected' : 'unavailable',
     };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RedisConnection, RedisFailure } from '../cache/redis-connection';
 import type { RuntimeMode } from '../config';
 import { sendJson, type RouteHandler } from '../http/graphql-http-server';
 import type { Logger } from '../logger';
@@ -26,6 +27,7 @@ const REFUSAL_REASONS = [
   'unauthenticated', // 401: no, a malformed or an invalid bearer token
   'forbidden', // 403: a token for another tenant than the header names
   'invalid_tenant', // 400: a malformed x-tenant-id
+  'rate_limited', // 429: a tenant that spent its cost budget, until its window ends
   'context_refused', // any other refusal while building the context
 ] as const;
 
@@ -140,6 +142,29 @@ export class ServiceMetrics {
       registers: [this.registry],
     });
     this.queries.observe({ statement: statementKind(sql), outcome: ok ? 'ok' : 'error' }, seconds);
+  }
+
+  /** Exports whether Redis is used (its breaker is closed) and the commands that got no answer. */
+  watchRedis(redis: Pick<RedisConnection, 'health'>): void {
+    new Gauge({
+      name: 'redis_available',
+      help: '1 while commands go to Redis, 0 while it is skipped (down, hung or too slow) until a probe answers',
+      registers: [this.registry],
+      collect() {
+        this.set(redis.health().available ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'redis_commands_failed_total',
+      help: 'Redis commands without an answer: skipped (Redis known unhealthy), timeout, error',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const failed = redis.health().failedCommands;
+        for (const reason of Object.keys(failed) as RedisFailure[]) this.inc({ reason }, failed[reason]);
+      },
+    });
   }
 
   /** Prometheus text exposition: process metrics, then this instance's. */

@@ -21,8 +21,12 @@ export class SharedNonceStore implements NonceStore {
   async claim(nonce: string, now: number): Promise<NonceClaim> {
     if (!this.local.claimLocally(nonce, now)) return 'replayed';
     if (!this.redis.isReady()) return 'unavailable';
+    const key = this.redis.key('nonce', nonce);
+    const ttlMs = nonceLifetimeMs(this.windowMs);
     try {
-      return (await this.redis.setIfAbsent(`nonce:${nonce}`, nonceLifetimeMs(this.windowMs))) ? 'claimed' : 'replayed';
+      // Rejects (RedisUnavailableError) when Redis is skipped, too slow or failing.
+      const reply = await this.redis.run((client) => client.set(key, '1', { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }));
+      return reply === 'OK' ? 'claimed' : 'replayed';
     } catch {
       return 'unavailable';
     }

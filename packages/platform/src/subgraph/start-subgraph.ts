@@ -114,7 +114,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     await apollo.start();
     if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: accepting unsigned requests (development)');
     const secret = config.gatewaySigningSecret;
-    if (secret && config.redis) redis = connectRedis(config.redis.url, config.redis.keyPrefix, logger);
+    if (secret && config.redis) redis = connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis);
     const readiness = new Readiness();
     // The shared replay guard must have worked once before this replica takes traffic: until
     // then every signed mutation would be refused (see verifyRequest). A later Redis outage
