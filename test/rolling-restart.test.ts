@@ -89,6 +89,8 @@ beforeAll(async () => {
     REDIS_KEY_PREFIX: REDIS_PREFIX,
     SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
     METRICS_TOKEN: 'rolling-metrics-token-0123456789',
+    // A busy shared machine answers slower than production Redis; 50 ms would count it as down.
+    REDIS_COMMAND_TIMEOUT_MS: '500',
   };
   const customerEnv = (port: number) => ({ ...common, CUSTOMER_PORT: String(port), CUSTOMER_DATABASE_URL: customerDb!.url });
   const reservationEnv = (port: number) => ({
