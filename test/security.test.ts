@@ -347,7 +347,7 @@ describe('/metrics in production', () => {
       const logs = { gateway: capturingLogger('gateway'), customer: capturingLogger('customer') };
       const gateway = await startTestGateway(subgraphs, { ...production, ...extra }, logs.gateway.logger);
       try {
-        const customer = await startTestCustomerSubgraph(supergraph.databaseUrls.customer, { ...production, ...extra }, logs.customer.logger);
+        const customer = await startTestCustomerSubgraph(supergraph.databases.customer, { ...production, ...extra }, logs.customer.logger);
         await customer.stop();
         for (const service of ['gateway', 'customer'] as const) {
           const warnings = publicWarnings(logs[service].lines);

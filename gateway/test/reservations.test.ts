@@ -194,7 +194,7 @@ describe('error codes through the gateway', () => {
       await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
       const { port } = probe.address() as net.AddressInfo;
       await new Promise((resolve) => probe.close(resolve));
-      isolated = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, `http://127.0.0.1:${port}/graphql`);
+      isolated = await startTestReservationSubgraph(supergraph.databases.reservation, `http://127.0.0.1:${port}/graphql`);
       gateway = await startTestGateway({ customer: supergraph.customer.url, reservation: isolated.url });
     });
 

@@ -23,11 +23,11 @@ function subgraphConfig<T extends SubgraphConfig>(read: (env: Record<string, str
 
 /** The customer subgraph on an existing database, in-process on a free port; `env` adds or overrides variables. */
 export function startTestCustomerSubgraph(
-  databaseUrl: string,
+  database: TestDatabase,
   env: Record<string, string> = {},
   logger: Logger = silentLogger,
 ): Promise<StartedSubgraph<CustomerPrisma>> {
-  return startCustomerSubgraph(subgraphConfig(readCustomerConfig, { CUSTOMER_DATABASE_URL: databaseUrl, ...env }), logger);
+  return startCustomerSubgraph(subgraphConfig(readCustomerConfig, { ...database.env('CUSTOMER'), ...env }), logger);
 }
 
 /**
@@ -36,13 +36,13 @@ export function startTestCustomerSubgraph(
  * replaces the system clock.
  */
 export function startTestReservationSubgraph(
-  databaseUrl: string,
+  database: TestDatabase,
   customerUrl: string,
   env: Record<string, string> = {},
   clock?: Clock,
 ): Promise<StartedSubgraph<ReservationPrisma>> {
   return startReservationSubgraph(
-    subgraphConfig(readReservationConfig, { RESERVATION_DATABASE_URL: databaseUrl, CUSTOMER_SUBGRAPH_URL: customerUrl, ...env }),
+    subgraphConfig(readReservationConfig, { ...database.env('RESERVATION'), CUSTOMER_SUBGRAPH_URL: customerUrl, ...env }),
     silentLogger,
     clock,
   );
@@ -66,7 +66,7 @@ export interface TestSupergraph {
   reservation: StartedSubgraph<ReservationPrisma>;
   gateway: StartedGateway;
   /** The subgraphs' databases, e.g. to start a second instance of a subgraph on the same data. */
-  databaseUrls: { customer: string; reservation: string };
+  databases: { customer: TestDatabase; reservation: TestDatabase };
   stop(): Promise<void>;
 }
 
@@ -97,9 +97,9 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
     databases.push(customerDb, reservationDb);
     // The reservation subgraph needs the customer subgraph's URL, so it starts second.
     const env = options.env ?? {};
-    const customer = await startTestCustomerSubgraph(customerDb.url, env);
+    const customer = await startTestCustomerSubgraph(customerDb, env);
     stops.push(customer.stop);
-    const reservation = await startTestReservationSubgraph(reservationDb.url, customer.url, { ...env, ...options.reservationEnv });
+    const reservation = await startTestReservationSubgraph(reservationDb, customer.url, { ...env, ...options.reservationEnv });
     stops.push(reservation.stop);
     const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env);
     stops.push(gateway.stop);
@@ -108,7 +108,7 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
       customer,
       reservation,
       gateway,
-      databaseUrls: { customer: customerDb.url, reservation: reservationDb.url },
+      databases: { customer: customerDb, reservation: reservationDb },
       stop,
     };
   } catch (error) {

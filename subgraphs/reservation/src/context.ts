@@ -5,7 +5,7 @@ import type { Clock } from './clock';
 import type { BookingConfig } from './config';
 import { CustomerDirectory } from './customer-directory';
 import { ReservationStore } from './data/reservations';
-import type { ReservationPrisma } from './database';
+import { bindReservationTenant, type ReservationPrisma } from './database';
 
 export interface ReservationContext extends TenantContext {
   logger: Logger;
@@ -29,7 +29,8 @@ export function createReservationContext(
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking.idempotencyKeyTtlHours)),
+    reservations: () =>
+      (store ??= new ReservationStore(bindReservationTenant(prisma, requireTenant(context)), clock, booking.idempotencyKeyTtlHours)),
     customers: new CustomerDirectory(booking, logger, callerHeaders),
     clock,
   };

@@ -3,7 +3,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { openDatabase, type OpenDatabase } from '../database/connection';
-import { applyMigrations, pendingMigrations } from '../database/migrations';
+import { pendingMigrations } from '../database/migrations';
+import { deployMigrations, enterRuntimeRole } from '../database/roles';
 import { maskUnexpectedErrors } from '../errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../http/graphql-http-server';
 import type { RunningService } from '../http/run-service';
@@ -38,7 +39,7 @@ export interface StartedSubgraph<TClient> extends RunningService {
 
 async function prepareSchema(database: OpenDatabase, config: SubgraphConfig, migrationsDir: string, logger: Logger): Promise<void> {
   if (config.migrateOnStart) {
-    const { applied } = await applyMigrations(database.executor, migrationsDir);
+    const { applied } = await deployMigrations(database, config.migrationDatabaseUrl, migrationsDir);
     if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     return;
   }
@@ -66,6 +67,9 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   let client: TClient | null = null;
   try {
     await prepareSchema(database, config, definition.migrationsDir, logger);
+    // From here on every statement runs as a role that row-level security binds.
+    const role = await enterRuntimeRole(database);
+    logger.info({ role }, 'database role checked: row-level security applies');
     const connected = definition.connect(database, logger);
     client = connected;
     if (config.seedDemoData) await definition.seedDemoTenant(connected, logger);
