@@ -95,13 +95,14 @@ function replay(existing: Reservation, fingerprint: string): Reservation {
 }
 
 /**
- * Every read and write of reservations goes through here, always filtered by tenant.
- * Customers are only ids here: their data lives in the customer subgraph.
+ * Every read and write of reservations goes through here, on the request's tenant-bound client
+ * (which adds the tenant; row-level security checks it again). Customers are only ids here:
+ * their data lives in the customer subgraph.
  *
  * Never overbooking: capacity is a sum over overlapping time ranges, which no unique index or
  * exclusion constraint can express. Every write that can add guests at some moment (create,
- * update of time or party size, and settings changes) runs in a transaction that first takes
- * a transaction-scoped advisory lock per tenant, then reads the settings and the overlapping
+ * update of time or party size, and settings changes) runs in a transaction whose first
+ * statement binds the tenant and takes a transaction-scoped advisory lock per tenant, then reads the settings and the overlapping
  * reservations and only then writes. Such writes of one tenant therefore run one after the
  * other, each seeing every booking committed before it (READ COMMITTED takes a fresh snapshot
  * per statement, after the lock was granted), and the lock is released by COMMIT or ROLLBACK
