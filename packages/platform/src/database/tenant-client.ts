@@ -332,10 +332,9 @@ export class TenantScope {
 
   /**
    * Two extensions. The first rewrites every model operation to the tenant and refuses raw SQL
-   * (except the binding statement itself); interactive transactions run on it. The second, on
-   * top, runs each operation outside such a transaction as Prisma's batch transaction
-   * [binding statement, operation]: one transaction per statement, which holds a pooled
-   * connection only while that statement runs.
+   * (except the binding statement itself); transactions run on it. The second, on top, runs
+   * each operation made outside a transaction in one of its own that binds the tenant first:
+   * a transaction per statement, which holds a pooled connection only while that statement runs.
    */
   private extend<Client, Tx>(client: Client, tenantId: string): TenantClient<Client, Tx> {
     const base = client as unknown as ExtendableClient;
@@ -354,31 +353,37 @@ export class TenantScope {
         },
       },
     });
+    const inTransaction = <T>(work: (tx: ExtendableClient) => Promise<T>, lockClass: number | null, options: object = {}): Promise<T> =>
+      // A transaction that found no pooled connection in time is a busy database, not a bug.
+      unavailableIfTimedOut(
+        scoped.$transaction(async (tx: ExtendableClient) => {
+          await tx.$executeRaw(bindingStatement(tenantId, lockClass));
+          return work(tx);
+        }, options) as Promise<T>,
+      );
     const bound = scoped.$extends({
       name: 'tenant-transaction',
       query: {
-        async $allOperations({ args, query }: QueryHookParams) {
-          // A transaction that found no pooled connection in time is a busy database, not a bug.
-          const [, result] = (await unavailableIfTimedOut(
-            base.$transaction([base.$executeRaw(bindingStatement(tenantId, null)), query(args)]),
-          )) as [number, unknown];
-          return result;
+        // An interactive transaction rather than Prisma's batch form [binding, operation]: the
+        // same statements, but Prisma compiles a batch's queries without its plan cache, which
+        // measured about a third slower per call.
+        $allOperations({ model, operation, args }: QueryHookParams) {
+          const delegate = `${model!.charAt(0).toLowerCase()}${model!.slice(1)}`;
+          return inTransaction((tx) => (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![operation]!(args), null);
         },
       },
       client: {
         $tenantId: tenantId,
         $tenantTransaction<T>(work: (tx: unknown) => Promise<T>, options: TenantTransactionOptions = {}): Promise<T> {
           const { lockClass, ...transactionOptions } = options;
-          return scoped.$transaction(async (tx: ExtendableClient) => {
-            await tx.$executeRaw(bindingStatement(tenantId, lockClass ?? null));
-            return work(tx);
-          }, transactionOptions) as Promise<T>;
+          return inTransaction(work, lockClass ?? null, transactionOptions);
         },
         async $tenantQueryRaw<T>(build: (tenant: string) => Sql): Promise<T> {
           const statement = build(tenantId);
           if (!statement.values.includes(tenantId)) {
             throw new TenantScopeError('raw SQL through $tenantQueryRaw must use the tenant it is given as a parameter');
           }
+          // On the unextended client: the statement was checked above, and the scoped one refuses raw SQL.
           const [, rows] = (await unavailableIfTimedOut(
             base.$transaction([base.$executeRaw(bindingStatement(tenantId, null)), base.$queryRaw(statement)]),
           )) as [number, T];
