@@ -18,8 +18,11 @@ export interface TestDatabase {
   runtimeUrl: string;
   /** The variables a subgraph with this `prefix` (CUSTOMER, RESERVATION) needs for this database. */
   env(prefix: string): Record<string, string>;
-  /** Runs SQL on this database as its owner: to look behind the API, or to break it on purpose. */
-  asOwner(sql: string): Promise<void>;
+  /**
+   * Runs SQL on this database as its owner, which row-level security does not bind: to look at
+   * every tenant's rows behind the API, or to break the database on purpose.
+   */
+  asOwner<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   drop(): Promise<void>;
 }
 
@@ -55,11 +58,11 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     name,
     url: url.toString(),
     runtimeUrl: runtimeUrl.toString(),
-    asOwner: async (sql) => {
+    asOwner: async <Row>(sql: string, params: unknown[] = []) => {
       const client = new pg.Client({ connectionString: url.toString() });
       await client.connect();
       try {
-        await client.query(sql);
+        return (await client.query(sql, params)).rows as Row[];
       } finally {
         await client.end();
       }

@@ -367,8 +367,10 @@ export class TenantScope {
         // An interactive transaction rather than Prisma's batch form [binding, operation]: the
         // same statements, but Prisma compiles a batch's queries without its plan cache, which
         // measured about a third slower per call.
-        $allOperations({ model, operation, args }: QueryHookParams) {
-          const delegate = `${model!.charAt(0).toLowerCase()}${model!.slice(1)}`;
+        $allOperations({ model, operation, args, query }: QueryHookParams) {
+          // Raw SQL that got past the first extension is the binding statement alone.
+          if (model === undefined) return query(args);
+          const delegate = `${model.charAt(0).toLowerCase()}${model.slice(1)}`;
           return inTransaction((tx) => (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![operation]!(args), null);
         },
       },
