@@ -39,6 +39,7 @@ afterAll(async () => {
 test('every example file is covered by this test', () => {
   expect(readdirSync(EXAMPLES).sort()).toEqual([
     'booking-availability.graphql',
+    'booking-by-key.graphql',
     'booking-confirm.graphql',
     'booking-create.graphql',
     'catalogue-page.graphql',
@@ -78,6 +79,18 @@ test('booking flow: availability, book an available slot, confirm it', async () 
     { input: { customerId: demoCustomers[1].id, startsAt: slot!.startsAt, partySize: 2, idempotencyKey: `example-${date}` } },
   );
   expect(createReservation).toMatchObject({ status: 'PENDING', customer: { name: demoCustomers[1].name } });
+
+  // A client that lost the answer finds the booking by its key; an unused key finds nothing.
+  const { reservationByIdempotencyKey: found } = await run<{ reservationByIdempotencyKey: { id: string } | null }>(
+    'booking-by-key.graphql',
+    { key: `example-${date}` },
+  );
+  expect(found?.id).toBe(createReservation.id);
+  const { reservationByIdempotencyKey: missing } = await run<{ reservationByIdempotencyKey: { id: string } | null }>(
+    'booking-by-key.graphql',
+    { key: `never-used-${date}` },
+  );
+  expect(missing).toBeNull();
 
   const after = await run<{ availability: { startsAt: string; remainingCapacity: number }[] }>('booking-availability.graphql', {
     date,

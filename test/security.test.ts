@@ -96,7 +96,7 @@ beforeAll(async () => {
   owned.customerId = createCustomer.id;
   const { createReservation } = await graphqlData<{ createReservation: { id: string } }>(
     supergraph.gatewayUrl,
-    'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-03-03T19:00:00Z", partySize: 2 }) { id } }',
+    'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-03-03T19:00:00Z", partySize: 2, idempotencyKey: "security-setup" }) { id } }',
     { ...headers, variables: { c: createCustomer.id } },
   );
   owned.reservationId = createReservation.id;
@@ -246,7 +246,7 @@ describe('hostile requests get their documented outcome', () => {
     }
     const booking = await graphql(
       supergraph.gatewayUrl,
-      'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-04-04T19:00:00Z", partySize: 2 }) { id } }',
+      'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-04-04T19:00:00Z", partySize: 2, idempotencyKey: "security-cross-tenant" }) { id } }',
       { ...asB, variables: { c: owned.customerId } },
     );
     expect(booking.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
@@ -394,6 +394,7 @@ describe('/metrics in production', () => {
       body_too_large: 1,
       invalid_json: 1,
       caller_refused: 0,
+      deadline_passed: 0,
       method_not_allowed: 1,
       not_found: 1,
       metrics_unauthorized: 1,

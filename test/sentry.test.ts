@@ -90,7 +90,7 @@ beforeAll(async () => {
     'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
     {
       tenant: TENANT,
-      variables: { input: { customerId: createCustomer.id, startsAt: '2031-05-04T19:00:00Z', partySize: 2 } },
+      variables: { input: { customerId: createCustomer.id, startsAt: '2031-05-04T19:00:00Z', partySize: 2, idempotencyKey: 'sentry-booking' } },
       headers: clientHeaders('sentry-booking'),
     },
   );

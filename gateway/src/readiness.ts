@@ -1,31 +1,18 @@
 import type { SubgraphHealthReport } from './resilience/subgraph-health';
 import type { SubgraphLink } from './resilience/subgraph-link';
+import type { SubgraphProbe } from './resilience/subgraph-probe';
 
-const PROBE_TIMEOUT_MS = 1_000;
-
-interface SubgraphReadiness extends SubgraphHealthReport {
-  /** What GET /health on the subgraph answered just now. */
-  reachable: boolean;
-}
+/** What GET /ready on the subgraph answered just now, beside what traffic taught the gateway. */
+type SubgraphReadiness = SubgraphHealthReport & SubgraphProbe;
 
 export interface ReadinessReport {
-  /** ready: supergraph loaded and every subgraph reachable; degraded: some subgraph is not
+  /** ready: supergraph loaded and every subgraph ready (its database included); degraded: some subgraph is not
    * (the gateway still serves partial answers); unavailable: no supergraph loaded. */
   status: 'ready' | 'degraded' | 'unavailable';
   supergraphLoaded: boolean;
   subgraphs: Record<string, SubgraphReadiness>;
   /** The shared cache store; Redis being down degrades caching only, never readiness. */
   redis: 'not configured' | 'connected' | 'unavailable';
-}
-
-async function probe(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -38,11 +25,14 @@ export async function readinessReport(
   redisReady: (() => boolean) | null,
 ): Promise<ReadinessReport> {
   const entries = await Promise.all(
-    [...links.values()].map(async (link) => [link.name, { ...link.health.report(), reachable: await probe(link.url) }] as const),
+    [...links.values()].map(async (link) => {
+      const probe = await link.health.probe();
+      return [link.name, { ...link.health.report(), ...probe }] as const;
+    }),
   );
   const subgraphs = Object.fromEntries(entries);
   const supergraphLoaded = links.size > 0;
-  const allReachable = entries.every(([, subgraph]) => subgraph.reachable && subgraph.breaker !== 'open');
+  const allReachable = entries.every(([, subgraph]) => subgraph.ready && subgraph.breaker !== 'open');
   return {
     status: !supergraphLoaded ? 'unavailable' : allReachable ? 'ready' : 'degraded',
     supergraphLoaded,

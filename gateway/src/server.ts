@@ -139,6 +139,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       async stop() {
         await closeHttpServer(httpServer);
         await apollo.stop();
+        for (const link of links.values()) link.close();
         await redis?.close();
         await flushSentry();
       },

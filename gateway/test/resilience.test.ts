@@ -142,15 +142,32 @@ test('the breaker opens after the threshold, fails fast, half-opens and closes a
   expect(failFast.body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
   expect(failFast.body.errors?.[0]?.message).toMatch(/circuit open/);
   expect(customerProxy.graphqlRequests()).toHaveLength(3);
+  // Still down: the readiness probe does not close it.
+  customerProxy.mode = 'down';
   const open = (await (await fetch(new URL('/ready', url))).json()) as { subgraphs: Record<string, { breaker: string }> };
   expect(open.subgraphs['customer']?.breaker).toBe('open');
 
+  customerProxy.mode = 'forward';
   await new Promise((resolve) => setTimeout(resolve, 350));
   const recovered = await graphqlData<{ customers: { nodes: unknown[] } }>(url, CUSTOMERS, { tenant: 'faults' });
   expect(recovered.customers.nodes).toHaveLength(1);
   expect(customerProxy.graphqlRequests()).toHaveLength(4);
   const closed = (await (await fetch(new URL('/ready', url))).json()) as { subgraphs: Record<string, { breaker: string }> };
   expect(closed.subgraphs['customer']?.breaker).toBe('closed');
+});
+
+test('a health probe that finds the subgraph ready closes the breaker without waiting out the reset period', async () => {
+  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '0', SERVICE_BREAKER_THRESHOLD: '2', SERVICE_BREAKER_RESET_MS: '600000' });
+  customerProxy.failNext(2, 503);
+  for (let i = 0; i < 2; i++) await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  const failFast = await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  expect(failFast.body.errors?.[0]?.message).toMatch(/circuit open/);
+
+  // The subgraph answers again (a restart is over): its /ready says so, and traffic resumes.
+  const ready = (await (await fetch(new URL('/ready', url))).json()) as { status: string; subgraphs: Record<string, { breaker: string }> };
+  expect(ready.subgraphs['customer']?.breaker).toBe('closed');
+  const recovered = await graphqlData<{ customers: { nodes: unknown[] } }>(url, CUSTOMERS, { tenant: 'faults' });
+  expect(recovered.customers.nodes).toHaveLength(1);
 });
 
 test('with the reservation subgraph down, customers still come back with errors on reservations', async () => {
@@ -211,6 +228,9 @@ test('only tenant, authorization, request id and trace context reach subgraphs; 
 
 describe('identical queries in flight at once', () => {
   const names = (body: { data?: unknown }) => (body.data as { customers: { nodes: { name: string }[] } }).customers.nodes.map((node) => node.name);
+  // A 200 ms slow subgraph under FAST_POLICY's 300 ms attempt would leave the subgraph little of
+  // its deadline on a loaded machine; timeouts are not what these tests are about.
+  const SLOW_SUBGRAPH = { SERVICE_TIMEOUT: '2000' };
   const deduplicated = async (url: string) =>
     parsePrometheusText(await (await fetch(new URL('/metrics', url))).text()).value('gateway_subgraph_deduplicated_total', { subgraph: 'customer' }) ?? 0;
 
@@ -221,7 +241,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('share one subgraph request, and every client gets the whole answer', async () => {
-    const url = await gatewayWith();
+    const url = await gatewayWith(SLOW_SUBGRAPH);
     customerProxy.delayMs = 200;
     const answers = await Promise.all(
       [1, 2, 3, 4, 5].map((n) => graphql(url, CUSTOMERS, { tenant: 'faults', headers: { 'x-request-id': `dedupe-${n}` } })),
@@ -235,7 +255,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('never share across tenants or credentials', async () => {
-    const url = await gatewayWith();
+    const url = await gatewayWith(SLOW_SUBGRAPH);
     customerProxy.delayMs = 200;
     const [rita1, olga1, rita2, olga2, ritaWithToken] = await Promise.all([
       graphql(url, CUSTOMERS, { tenant: 'faults' }),
@@ -251,7 +271,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('mutations are never shared: each one reaches the subgraph', async () => {
-    const url = await gatewayWith();
+    const url = await gatewayWith(SLOW_SUBGRAPH);
     customerProxy.delayMs = 200;
     const create = 'mutation { createCustomer(input: { name: "Twice Tom", email: "tom@example.com" }) { id } }';
     const answers = await Promise.all([graphql(url, create, { tenant: 'dedupe-writes' }), graphql(url, create, { tenant: 'dedupe-writes' })]);
@@ -261,7 +281,7 @@ describe('identical queries in flight at once', () => {
   });
 
   test('DEDUPLICATE_SUBGRAPH_QUERIES=false gives every query its own request', async () => {
-    const url = await gatewayWith({ DEDUPLICATE_SUBGRAPH_QUERIES: 'false' });
+    const url = await gatewayWith({ ...SLOW_SUBGRAPH, DEDUPLICATE_SUBGRAPH_QUERIES: 'false' });
     customerProxy.delayMs = 200;
     await Promise.all([1, 2, 3].map(() => graphqlData(url, CUSTOMERS, { tenant: 'faults' })));
     expect(customerProxy.graphqlRequests()).toHaveLength(3);

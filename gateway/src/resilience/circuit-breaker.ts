@@ -9,13 +9,21 @@ export interface BreakerOptions {
 
 /**
  * A consecutive-failure circuit breaker. Closed: everything passes and failures are
- * counted. Open: everything fails fast until `resetMs` has passed. Half-open: exactly one
- * probe passes; its success closes the circuit, its failure opens it again.
+ * counted. Open: everything fails fast until `resetMs` has passed, or until a health probe
+ * started after it opened finds the subgraph ready again (a restart shorter than `resetMs`
+ * then costs no more than the restart). Half-open: exactly one probe passes; its success
+ * closes the circuit, its failure opens it again.
+ *
+ * Results carry the ticket their attempt (or probe) took when it started: one that started
+ * before the circuit last opened describes the subgraph as it was then, so it neither closes
+ * nor reopens the circuit.
  */
 export class CircuitBreaker {
   private current: BreakerState = 'closed';
   private failures = 0;
   private openedAt = 0;
+  /** How often the circuit has opened: the ticket of an attempt started now. */
+  private openings = 0;
   private probeInFlight = false;
   private readonly now: () => number;
 
@@ -25,6 +33,11 @@ export class CircuitBreaker {
 
   get state(): BreakerState {
     return this.current;
+  }
+
+  /** Taken when an attempt or probe starts, and handed back with its result. */
+  ticket(): number {
+    return this.openings;
   }
 
   /** Whether a request may go out now; in half-open state only the first caller gets true. */
@@ -39,19 +52,30 @@ export class CircuitBreaker {
     return true;
   }
 
-  recordSuccess(): void {
+  recordSuccess(ticket: number = this.ticket()): void {
+    if (ticket < this.openings) return;
     this.failures = 0;
     this.probeInFlight = false;
     if (this.current !== 'closed') this.transition('closed');
   }
 
-  recordFailure(): void {
+  recordFailure(ticket: number = this.ticket()): void {
+    if (ticket < this.openings) return;
     this.failures++;
     this.probeInFlight = false;
     if (this.current === 'half-open' || (this.current === 'closed' && this.failures >= this.options.threshold)) {
       this.openedAt = this.now();
+      this.openings++;
       this.transition('open');
     }
+  }
+
+  /**
+   * A health probe of the subgraph (its /ready) succeeded: the circuit closes without waiting
+   * out `resetMs`, unless the probe began before it opened.
+   */
+  recordHealthyProbe(ticket: number): void {
+    if (this.current !== 'closed') this.recordSuccess(ticket);
   }
 
   /** For an attempt that ended without telling anything about health (e.g. a 429). */

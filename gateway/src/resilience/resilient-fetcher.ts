@@ -1,6 +1,7 @@
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '@reservations/platform/errors';
+import { ErrorCode, outcomeUnknown } from '@reservations/platform/errors';
+import { DEADLINE_HEADER } from '@reservations/platform/http/deadline';
 import { isTimeout } from '@reservations/platform/http/timeout';
 import { secondsSince } from '@reservations/platform/observability/metrics';
 import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
@@ -12,7 +13,7 @@ import type { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
 import { isQueryBody, isRetrySafeBody } from './retry-safety';
 import type { SubgraphHealth } from './subgraph-health';
-import type { SubgraphResponse, SubgraphTransport } from './subgraph-transport';
+import { requestWasSent, type SubgraphResponse, type SubgraphTransport } from './subgraph-transport';
 
 /** How one attempt ended: answered (any status but the retryable ones), or why not. */
 export type AttemptResult = 'answered' | 'timeout' | 'network' | 'http_429' | 'http_5xx';
@@ -52,6 +53,27 @@ export function serviceUnavailable(subgraph: string, reason: string): GraphQLErr
   });
 }
 
+/**
+ * A change the gateway sent but could not confirm: the subgraph may have applied it. Never
+ * reported as a failure, because a client told "failed" would book again.
+ */
+export function unconfirmedChange(subgraph: string, reason: string): GraphQLError {
+  return outcomeUnknown(
+    `Subgraph "${subgraph}" did not confirm this change (${reason}); it may or may not have been applied. ` +
+      'Retry with the same idempotencyKey, which returns the change if it was made, or read it back ' +
+      '(a booking: reservationByIdempotencyKey) before trying again.',
+    { subgraph },
+  );
+}
+
+/**
+ * How far before the attempt's own timeout the subgraph's deadline lies: time for the
+ * subgraph's refusal to travel back, so the gateway hears "not applied" instead of timing out.
+ */
+export function deadlineMarginMs(timeoutMs: number): number {
+  return Math.min(200, Math.floor(timeoutMs / 10));
+}
+
 /** Retry-After as milliseconds (delta-seconds or an HTTP date), or null when absent/invalid. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
   if (header === null) return null;
@@ -69,7 +91,14 @@ export function backoffMs(attempt: number, baseMs: number, random: () => number)
 type Attempt =
   | { kind: 'answered'; response: SubgraphResponse }
   | { kind: 'retryable-status'; response: SubgraphResponse }
-  | { kind: 'network'; reason: string };
+  /** `sent`: the request had been written when the attempt failed. */
+  | { kind: 'network'; reason: string; sent: boolean };
+
+/**
+ * Gateway statuses after which a sent change may have been applied: a proxy in front of the
+ * subgraph answered for it (bad gateway, gateway timeout). A 503 or 429 is a refusal to start.
+ */
+const STATUS_OUTCOME_UNKNOWN = new Set([502, 504]);
 
 function attemptResult(result: Attempt): AttemptResult {
   if (result.kind === 'answered') return 'answered';
@@ -106,18 +135,21 @@ function copyError(error: unknown): unknown {
 /**
  * The fetcher the gateway uses for one subgraph: per-attempt timeout, bounded retries with
  * backoff for requests that are safe to repeat, an overall deadline, and a circuit breaker.
- * Whatever gives up becomes a SERVICE_UNAVAILABLE error naming the subgraph.
+ * Whatever gives up becomes a SERVICE_UNAVAILABLE error naming the subgraph ("not applied"),
+ * except a change (anything but a query) that some attempt sent without an answer: that is
+ * OUTCOME_UNKNOWN. Each attempt carries its deadline to the subgraph (see platform http/deadline).
  */
 export function createResilientFetcher(options: ResilientFetcherOptions): Fetcher {
   const { subgraph, policy, breaker, health, logger, transport, observer } = options;
 
-  async function attempt(url: string, method: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
+  async function attempt(url: string, method: string, requestHeaders: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
+    const headers = { ...requestHeaders, [DEADLINE_HEADER]: String(Date.now() + timeoutMs - deadlineMarginMs(timeoutMs)) };
     const signed = options.signingSecret ? { ...headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, url, method, headers, body) } : headers;
     try {
       const response = await transport(url, { method, headers: signed, body, timeoutMs });
       return RETRYABLE_STATUS.has(response.status) ? { kind: 'retryable-status', response } : { kind: 'answered', response };
     } catch (error) {
-      return { kind: 'network', reason: isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'connection failed' };
+      return { kind: 'network', reason: isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'connection failed', sent: requestWasSent(error) };
     }
   }
 
@@ -159,11 +191,17 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
       return result;
     };
     const retrySafe = isRetrySafeBody(body);
+    const isChange = !isQueryBody(body);
+    // Set once an attempt sent a change and heard nothing conclusive: from then on, giving up
+    // cannot claim that nothing was applied.
+    let unconfirmed = false;
     const deadline = Date.now() + policy.deadlineMs;
     const started = process.hrtime.bigint();
     const giveUp = (outcome: FetchOutcome, reason: string): GraphQLError => {
       observer?.finished(subgraph, outcome, secondsSince(started), reason);
-      return serviceUnavailable(subgraph, reason);
+      if (!unconfirmed) return serviceUnavailable(subgraph, reason);
+      log().warn({ reason }, 'gave up on a change the subgraph may have applied: outcome unknown');
+      return unconfirmedChange(subgraph, reason);
     };
 
     for (let attemptNumber = 0; ; attemptNumber++) {
@@ -174,11 +212,12 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
         throw giveUp('deadline', 'deadline exceeded');
       }
       const attemptStarted = process.hrtime.bigint();
+      const ticket = breaker.ticket();
       const result = await attempt(url, method, headers, body, Math.min(policy.timeoutMs, remaining));
       observer?.attempt(subgraph, attemptResult(result), secondsSince(attemptStarted));
 
       if (result.kind === 'answered') {
-        observe(() => breaker.recordSuccess());
+        observe(() => breaker.recordSuccess(ticket));
         health.succeeded();
         observer?.finished(subgraph, 'answered', secondsSince(started), null);
         return result.response;
@@ -189,14 +228,16 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
       if (result.kind === 'network') {
         reason = result.reason;
         if (reason.startsWith('timed out')) log().warn({ attempt: attemptNumber + 1 }, `subgraph request ${reason}`);
-        observe(() => breaker.recordFailure());
+        if (isChange && result.sent) unconfirmed = true;
+        observe(() => breaker.recordFailure(ticket));
       } else {
         const { status, headers } = result.response;
         reason = `HTTP ${status}`;
         waitAtLeast = retryAfterMs(headers.get('retry-after')) ?? 0;
+        if (isChange && STATUS_OUTCOME_UNKNOWN.has(status)) unconfirmed = true;
         // A 429 is the subgraph protecting itself, not a sign that it is down.
         if (status === 429) breaker.release();
-        else observe(() => breaker.recordFailure());
+        else observe(() => breaker.recordFailure(ticket));
       }
       health.failed(reason);
 

@@ -1,4 +1,5 @@
 import type { CircuitBreaker, BreakerState } from './circuit-breaker';
+import { probeSubgraph, type SubgraphProbe } from './subgraph-probe';
 
 export interface SubgraphHealthReport {
   url: string;
@@ -30,6 +31,17 @@ export class SubgraphHealth {
     if (this.state !== 'down') this.lastChangeAt = new Date();
     this.state = 'down';
     this.lastError = reason;
+  }
+
+  /**
+   * Asks the subgraph's /ready; a ready answer closes an open circuit at once (a probe that
+   * started before the circuit opened excepted, see CircuitBreaker).
+   */
+  async probe(probe: (url: string) => Promise<SubgraphProbe> = probeSubgraph): Promise<SubgraphProbe> {
+    const ticket = this.breaker.ticket();
+    const result = await probe(this.url);
+    if (result.ready) this.breaker.recordHealthyProbe(ticket);
+    return result;
   }
 
   report(): SubgraphHealthReport {

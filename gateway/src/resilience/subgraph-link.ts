@@ -12,6 +12,8 @@ export interface SubgraphLink {
   url: string;
   fetcher: Fetcher;
   health: SubgraphHealth;
+  /** Stops the health probes of an open circuit. */
+  close(): void;
 }
 
 export interface SubgraphLinkOptions {
@@ -23,8 +25,31 @@ export interface SubgraphLinkOptions {
   observer?: SubgraphFetchObserver;
 }
 
+/** How often an open circuit's subgraph is asked whether it is ready again. */
+export function probeIntervalMs(breakerResetMs: number): number {
+  return Math.max(100, Math.min(1_000, Math.floor(breakerResetMs / 4)));
+}
+
 export function createSubgraphLink(name: string, url: string, { policy, logger, signingSecret, deduplicateQueries, observer }: SubgraphLinkOptions): SubgraphLink {
-  const breaker = new CircuitBreaker({ threshold: policy.breakerThreshold, resetMs: policy.breakerResetMs });
+  // While the circuit is open the subgraph's /ready is probed, so a subgraph back after a short
+  // restart is used again as soon as it says it is ready, not only after the reset period.
+  let probes: NodeJS.Timeout | null = null;
+  const stopProbing = (): void => {
+    if (probes !== null) clearInterval(probes);
+    probes = null;
+  };
+  const breaker = new CircuitBreaker({
+    threshold: policy.breakerThreshold,
+    resetMs: policy.breakerResetMs,
+    onTransition: (_from, to) => {
+      if (to !== 'open' || probes !== null) return;
+      probes = setInterval(() => {
+        if (breaker.state === 'closed') stopProbing();
+        else void health.probe();
+      }, probeIntervalMs(policy.breakerResetMs));
+      probes.unref();
+    },
+  });
   const health = new SubgraphHealth(url, breaker);
   const fetcher = createResilientFetcher({
     subgraph: name,
@@ -37,5 +62,5 @@ export function createSubgraphLink(name: string, url: string, { policy, logger, 
     deduplicateQueries,
     ...(observer ? { observer } : {}),
   });
-  return { name, url, fetcher, health };
+  return { name, url, fetcher, health, close: stopProbing };
 }

@@ -7,6 +7,17 @@ export class SubgraphTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+const REQUEST_SENT = Symbol('requestSent');
+
+/**
+ * Whether a failed attempt had already handed its whole request to the network: then the
+ * subgraph may have received and applied it, and only its answer is missing. Before that
+ * (connection refused, a timeout while connecting) it cannot have.
+ */
+export function requestWasSent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { [REQUEST_SENT]?: boolean })[REQUEST_SENT] === true;
+}
+
 /** A subgraph's response headers, read-only: nothing downstream changes what a subgraph said. */
 class ResponseHeaders implements FetcherHeaders {
   constructor(private readonly raw: http.IncomingHttpHeaders) {}
@@ -133,9 +144,12 @@ export function createSubgraphTransport(baseUrl: string): SubgraphTransport {
           if (!incoming.complete) fail(new Error('subgraph closed the connection before the response was complete'));
         });
       });
+      // 'finish': the request is written to the socket, no longer only queued in this process.
+      let sent = false;
+      outgoing.once('finish', () => (sent = true));
       function fail(error: Error): void {
         clearTimeout(timer);
-        reject(error);
+        reject(Object.assign(error, { [REQUEST_SENT]: sent }));
       }
       const timer = setTimeout(() => outgoing.destroy(new SubgraphTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
       outgoing.on('error', fail);

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from './logger';
+import { isDatabaseUnavailable } from './database/unavailable';
 import { currentRequest } from './observability/request-scope';
 import { reportUnexpectedError } from './observability/sentry';
 
@@ -14,8 +15,16 @@ export const ErrorCode = {
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
   CapacityExceeded: 'CAPACITY_EXCEEDED',
-  /** A service this one depends on is unreachable or failing; the request may be retried. */
+  /**
+   * A service this one depends on is unreachable or failing, and nothing was applied: the
+   * request may be retried as it is.
+   */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  /**
+   * A change was sent but its answer was lost (a timeout, a connection lost after sending): it
+   * may or may not have been applied. Retry with the same idempotency key, or read it back.
+   */
+  OutcomeUnknown: 'OUTCOME_UNKNOWN',
   TenantRequired: 'TENANT_REQUIRED',
   InvalidTenant: 'INVALID_TENANT',
   Unauthenticated: 'UNAUTHENTICATED',
@@ -65,6 +74,11 @@ export function notFound(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.NotFound, ...(field ? { field } : {}) } });
 }
 
+/** A change whose answer was lost on the way: it may or may not have been applied. */
+export function outcomeUnknown(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.OutcomeUnknown, ...extensions } });
+}
+
 export function conflict(message: string, field: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, field } });
 }
@@ -86,12 +100,22 @@ function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedErr
  * generic INTERNAL_SERVER_ERROR, so no SQL, Prisma text or hostnames leak. Errors a
  * subgraph returned arrive at the gateway as plain objects, already masked there, and pass.
  * This is also the one place such errors are reported to Sentry (when it is on), so each is
- * reported once, by the service where it happened, with the request's tags.
+ * reported once, by the service where it happened, with the request's tags. A lost, refused or
+ * timed-out database is no bug: it is logged as a warning and answered SERVICE_UNAVAILABLE.
  */
 export function maskUnexpectedErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (!(original instanceof Error) || original instanceof GraphQLError) return withoutInternals(formatted);
+    if (isDatabaseUnavailable(original)) {
+      (currentRequest()?.logger ?? logger).warn({ err: original, path: formatted.path }, 'database unavailable');
+      return {
+        message: 'The database is unavailable right now. Nothing was changed; retry shortly.',
+        ...(formatted.path ? { path: formatted.path } : {}),
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: ErrorCode.ServiceUnavailable },
+      };
+    }
     (currentRequest()?.logger ?? logger).error({ err: original, path: formatted.path }, 'unexpected resolver error');
     reportUnexpectedError(original, { path: formatted.path });
     return {

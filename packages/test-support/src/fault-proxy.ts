@@ -9,11 +9,13 @@ export interface SeenRequest {
   at: number;
 }
 
-type Mode = 'forward' | 'hang' | 'down';
+type Mode = 'forward' | 'hang' | 'down' | 'lose-answer';
 
 /**
  * A real HTTP hop in front of a real subgraph that tests can make flaky, slow or dead:
- * forward normally, answer scripted failures, hang without answering, or reset connections.
+ * forward normally, answer scripted failures, hang without answering, reset connections, or
+ * (`lose-answer`) pass the request on and drop the connection once the subgraph has answered,
+ * as a subgraph that dies right after committing would.
  */
 export class FaultProxy {
   readonly requests: SeenRequest[] = [];
@@ -22,6 +24,7 @@ export class FaultProxy {
   delayMs = 0;
   private readonly scripted: { status: number; headers: Record<string, string>; body: string }[] = [];
   private readonly sockets = new Set<Socket>();
+  private readonly forwarding = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly server: http.Server,
@@ -51,6 +54,11 @@ export class FaultProxy {
    */
   failNext(count: number, status = 503, headers: Record<string, string> = {}, body = 'scripted failure'): void {
     for (let i = 0; i < count; i++) this.scripted.push({ status, headers, body });
+  }
+
+  /** Resolves once the subgraph has answered every request passed on so far (delays included). */
+  async settled(): Promise<void> {
+    while (this.forwarding.size > 0) await Promise.allSettled([...this.forwarding]);
   }
 
   graphqlRequests(): SeenRequest[] {
@@ -84,6 +92,13 @@ export class FaultProxy {
       res.writeHead(scripted.status, { 'content-type': 'text/plain', ...scripted.headers }).end(scripted.body);
       return;
     }
+    const forwarded = this.forward(req, body, res);
+    this.forwarding.add(forwarded);
+    await forwarded.finally(() => this.forwarding.delete(forwarded));
+  }
+
+  private async forward(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
+    const loseAnswer = this.mode === 'lose-answer' && req.method === 'POST';
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
@@ -94,6 +109,11 @@ export class FaultProxy {
       headers,
       body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
     });
+    if (loseAnswer) {
+      await upstream.arrayBuffer();
+      res.socket?.destroy();
+      return;
+    }
     const responseHeaders: Record<string, string> = {};
     upstream.headers.forEach((value, name) => {
       if (name !== 'content-length' && name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'connection') responseHeaders[name] = value;

@@ -7,7 +7,12 @@ export const migrationsDir = path.join(__dirname, '..', 'prisma', 'migrations');
 
 /** Query events stay on: they feed query counting in tests and, later, duration metrics. */
 export function createCustomerPrisma(database: OpenDatabase) {
-  const prisma = new PrismaClient({ adapter: database.adapter, log: [{ emit: 'event', level: 'query' }] });
+  const prisma = new PrismaClient({
+    adapter: database.adapter,
+    log: [{ emit: 'event', level: 'query' }],
+    // Bounded like single statements (DATABASE_* timeouts), so a transaction cannot outlast the gateway's attempt.
+    transactionOptions: database.transactionOptions,
+  });
   bindCustomerTenant.check(prisma);
   return prisma;
 }

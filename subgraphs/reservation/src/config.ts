@@ -25,6 +25,11 @@ export interface IdempotencyConfig {
    * after that the key is free for a new one.
    */
   idempotencyKeyTtlHours: number;
+  /**
+   * Whether createReservation refuses a booking without an idempotencyKey: without one, a
+   * booking whose answer was lost (OUTCOME_UNKNOWN) can be neither retried safely nor found.
+   */
+  requireIdempotencyKey: boolean;
 }
 
 /** What the subgraph's requests depend on, beyond the settings every subgraph shares. */
@@ -34,8 +39,8 @@ export interface ReservationConfig extends SubgraphConfig, BookingConfig {}
 
 /**
  * Reads RESERVATION_PORT (4003), RESERVATION_DATABASE_URL and the shared subgraph settings,
- * plus CUSTOMER_SUBGRAPH_URL (the variable the gateway uses too), CUSTOMER_LOOKUP_TIMEOUT_MS and
- * IDEMPOTENCY_KEY_TTL_HOURS.
+ * plus CUSTOMER_SUBGRAPH_URL (the variable the gateway uses too), CUSTOMER_LOOKUP_TIMEOUT_MS,
+ * IDEMPOTENCY_KEY_TTL_HOURS and REQUIRE_IDEMPOTENCY_KEY.
  */
 export function readReservationConfig(env: Record<string, string | undefined> = process.env): ReservationConfig {
   const reader = new EnvReader(env);
@@ -47,6 +52,7 @@ export function readReservationConfig(env: Record<string, string | undefined> = 
     customerLookupTimeoutMs: reader.int('CUSTOMER_LOOKUP_TIMEOUT_MS', DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS, { min: 1, max: 60_000 }),
     // At least an hour, so a client retrying after an outage never books twice; at most a year.
     idempotencyKeyTtlHours: reader.int('IDEMPOTENCY_KEY_TTL_HOURS', DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS, { min: 1, max: 8_760 }),
+    requireIdempotencyKey: reader.bool('REQUIRE_IDEMPOTENCY_KEY', reader.mode() === 'production'),
   };
   reader.done();
   return config;

@@ -15,6 +15,8 @@ export interface ReservationContext extends TenantContext {
   customers: CustomerDirectory;
   /** "Now" for every rule that depends on it; the same clock the store reads. */
   clock: Clock;
+  /** Whether createReservation needs an idempotencyKey (REQUIRE_IDEMPOTENCY_KEY). */
+  requireIdempotencyKey: boolean;
 }
 
 export function createReservationContext(
@@ -33,6 +35,7 @@ export function createReservationContext(
       (store ??= new ReservationStore(bindReservationTenant(prisma, requireTenant(context)), clock, booking.idempotencyKeyTtlHours)),
     customers: new CustomerDirectory(booking, logger, callerHeaders),
     clock,
+    requireIdempotencyKey: booking.requireIdempotencyKey,
   };
   return context;
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { badUserInput, ErrorCode } from '@reservations/platform/errors';
 import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
+import { currentDeadline, DEADLINE_HEADER } from '@reservations/platform/http/deadline';
 import { isTimeout } from '@reservations/platform/http/timeout';
 import type { Logger } from '@reservations/platform/logger';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
@@ -51,7 +52,11 @@ export class CustomerDirectory {
       const value = this.callerHeaders[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const { customerSubgraphUrl: url, customerLookupTimeoutMs: timeoutMs } = this.config;
+    const { customerSubgraphUrl: url, customerLookupTimeoutMs: configuredTimeoutMs } = this.config;
+    // The caller's deadline goes along and bounds the wait: no use asking past it.
+    const deadline = currentDeadline();
+    if (deadline !== null) headers[DEADLINE_HEADER] = String(deadline);
+    const timeoutMs = deadline === null ? configuredTimeoutMs : Math.max(1, Math.min(configuredTimeoutMs, deadline - Date.now()));
     const log = this.logger.child({ dependency: 'customer', customerId });
     const payload = JSON.stringify({
       query: CUSTOMER_EXISTS,

@@ -39,6 +39,7 @@ export const reservationSubgraph = createReservationSubgraph({
   customerLookupTimeoutMs: DEFAULT_CUSTOMER_LOOKUP_TIMEOUT_MS,
   gatewaySigningSecret: null,
   idempotencyKeyTtlHours: DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS,
+  requireIdempotencyKey: false,
 });
 
 export function startReservationSubgraph(

@@ -34,3 +34,20 @@ test('idempotency keys are kept 24 hours unless IDEMPOTENCY_KEY_TTL_HOURS says o
     expect(() => readReservationConfig({ IDEMPOTENCY_KEY_TTL_HOURS: invalid })).toThrow(/IDEMPOTENCY_KEY_TTL_HOURS/);
   }
 });
+
+test('idempotency keys are required in production unless REQUIRE_IDEMPOTENCY_KEY says otherwise, optional elsewhere', () => {
+  const production = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: 'a-production-signing-secret-of-32-chars' };
+  expect(readReservationConfig(production).requireIdempotencyKey).toBe(true);
+  expect(readReservationConfig({ ...production, REQUIRE_IDEMPOTENCY_KEY: 'false' }).requireIdempotencyKey).toBe(false);
+  expect(readReservationConfig({}).requireIdempotencyKey).toBe(false);
+  expect(readReservationConfig({ REQUIRE_IDEMPOTENCY_KEY: 'true' }).requireIdempotencyKey).toBe(true);
+});
+
+test('database timeouts default to bounds inside the gateway attempt (2 s connect, 3 s statement, 5 s idle transaction)', () => {
+  expect(readReservationConfig({}).databaseTimeouts).toEqual({ connectMs: 2_000, statementMs: 3_000, idleInTransactionMs: 5_000 });
+  expect(
+    readReservationConfig({ DATABASE_CONNECT_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '4000' })
+      .databaseTimeouts,
+  ).toEqual({ connectMs: 500, statementMs: 1_500, idleInTransactionMs: 4_000 });
+  expect(() => readReservationConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
+});

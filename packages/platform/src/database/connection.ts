@@ -6,6 +6,8 @@ import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { redactUrl } from '../config';
+import type { Logger } from '../logger';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './timeouts';
 import type { SqlExecutor } from './migrations';
 import { pgExecutor, pgliteExecutor } from './sql-executors';
 
@@ -13,6 +15,10 @@ import { pgExecutor, pgliteExecutor } from './sql-executors';
 export interface DatabaseTarget {
   url: string | null;
   embeddedDir: string;
+  /** Default DEFAULT_DATABASE_TIMEOUTS (PostgreSQL only: PGlite runs in-process). */
+  timeouts?: DatabaseTimeouts;
+  /** Where lost connections are logged; silent without one. */
+  logger?: Logger;
 }
 
 export interface OpenDatabase {
@@ -23,18 +29,46 @@ export interface OpenDatabase {
   adapter: SqlDriverAdapterFactory;
   /** For migrations and seeding: plain SQL on the same database. */
   executor: SqlExecutor;
+  /** Defaults for Prisma's interactive transactions, within the same bounds as single statements. */
+  transactionOptions: { maxWait: number; timeout: number };
+  /** A cheap `SELECT 1` bounded by `timeoutMs`: does the database answer right now? */
+  ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
-async function openPostgres(url: string): Promise<OpenDatabase> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle client that loses its server must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
+/** Resolves false after `ms` instead of waiting on for `work`. */
+function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([work.then(() => true, () => false), late]).finally(() => clearTimeout(timer));
+}
+
+async function openPostgres(url: string, timeouts: DatabaseTimeouts, logger: Logger | undefined): Promise<OpenDatabase> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    // A peer that vanished without closing (a cut network) is noticed by the kernel.
+    keepAlive: true,
+  });
+  // A server restart, failover or pg_terminate_backend makes every client emit 'error', idle or
+  // checked out, sometimes twice (the server's message, then the closed socket). Without a
+  // listener at that moment Node kills the process. Every client gets a permanent one: the
+  // failure is logged, the pool drops the broken client, and the next use connects anew.
+  const lost = (error: Error): void => {
+    logger?.warn({ err: error, code: (error as { code?: unknown }).code }, 'database connection lost; it will be replaced on next use');
+  };
+  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('error', () => undefined); // already logged by the client's own listener above
   return {
     kind: 'postgres',
     location: redactUrl(url),
     adapter: new PrismaPg(pool),
     executor: pgExecutor(pool),
+    transactionOptions: { maxWait: timeouts.connectMs, timeout: timeouts.statementMs },
+    ping: (timeoutMs) => answersWithin(pool.query('SELECT 1'), timeoutMs),
     close: () => pool.end(),
   };
 }
@@ -59,10 +93,15 @@ async function openEmbedded(dir: string): Promise<OpenDatabase> {
     location: dir,
     adapter: new PrismaPGlite(db),
     executor: pgliteExecutor(db),
+    // Prisma's own defaults; an in-process database has no connection to lose.
+    transactionOptions: { maxWait: 2_000, timeout: 5_000 },
+    ping: (timeoutMs) => answersWithin(db.query('SELECT 1'), timeoutMs),
     close: () => db.close(),
   };
 }
 
 export function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
-  return target.url ? openPostgres(target.url) : openEmbedded(target.embeddedDir);
+  return target.url
+    ? openPostgres(target.url, target.timeouts ?? DEFAULT_DATABASE_TIMEOUTS, target.logger)
+    : openEmbedded(target.embeddedDir);
 }

@@ -18,6 +18,9 @@ function pgSession(queryable: pg.Pool | pg.PoolClient): SqlSession {
 /**
  * SQL over a pg pool. A transaction checks out one client and keeps it until COMMIT or
  * ROLLBACK, because a pool would otherwise spread BEGIN and the statements over connections.
+ * Its transactions are exempt from the pool's request timeouts: they run migrations, which may
+ * take long, and the migration lock, which waits for another applier and then sits idle in its
+ * transaction while the migrations run on a second connection.
  */
 export function pgExecutor(pool: pg.Pool): SqlExecutor {
   return {
@@ -27,6 +30,7 @@ export function pgExecutor(pool: pg.Pool): SqlExecutor {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
+        await client.query('SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0');
         try {
           const result = await work(pgSession(client));
           await client.query('COMMIT');

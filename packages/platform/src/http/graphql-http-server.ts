@@ -8,6 +8,7 @@ import { observeRequest, type RequestObservationOptions } from '../observability
 import type { RequestObservation } from '../observability/request-scope';
 import { reportUnexpectedError } from '../observability/sentry';
 import { TENANT_HEADER } from '../tenancy';
+import { DEADLINE_PASSED_MESSAGE, deadlineOf, runWithDeadline } from './deadline';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -42,6 +43,12 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** For subgraphs: only the gateway's signed requests execute. */
   checkCaller?: CallerCheck;
+  /**
+   * For subgraphs: honour the gateway's deadline header (see http/deadline). A request whose
+   * deadline has passed is refused before it runs; one still in time runs with its deadline in
+   * scope, where the database guard reads it.
+   */
+  honourDeadlines?: boolean;
   /** Origins browsers may call from; `*` for any. Default `*`. */
   corsOrigins?: readonly string[];
   /** Names the service for request logs, traces and Sentry tags (see observability/observe-request). */
@@ -154,6 +161,13 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
         return;
       }
     }
+    const deadline = options.honourDeadlines ? deadlineOf(req.headers) : null;
+    if (deadline !== null && Date.now() >= deadline) {
+      observation.logger.info({ deadline: new Date(deadline).toISOString() }, 'refused a request whose deadline had passed');
+      metrics.recordRefused('deadline_passed');
+      sendGraphQLError(res, 503, ErrorCode.ServiceUnavailable, DEADLINE_PASSED_MESSAGE);
+      return;
+    }
     if (req.method === 'POST') {
       if (isJson(req)) {
         try {
@@ -171,10 +185,12 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => context(req, observation),
-    });
+    const response = await runWithDeadline(deadline, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+        context: () => context(req, observation),
+      }),
+    );
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

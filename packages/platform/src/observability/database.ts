@@ -1,5 +1,5 @@
-import type { SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import type { OpenDatabase } from '../database/connection';
+import { withStatementHook } from '../database/statement-hooks';
 import { secondsSince, type ServiceMetrics } from './metrics';
 import { currentRequest } from './request-scope';
 import { addBreadcrumb, sentryApi } from './sentry';
@@ -12,12 +12,12 @@ import { addBreadcrumb, sentryApi } from './sentry';
  * `db.query` span; statements are parameterised (`$1`), so no values reach either.
  */
 export function observeDatabase(database: OpenDatabase, metrics: ServiceMetrics): OpenDatabase {
-  const timed = <T>(query: SqlQuery, run: () => Promise<T>): Promise<T> => {
+  return withStatementHook(database, (query, send) => {
     const started = process.hrtime.bigint();
     const record = (ok: boolean): void => metrics.recordQuery(query.sql, ok, secondsSince(started));
     const api = sentryApi();
-    const measured = (): Promise<T> =>
-      run().then(
+    const measured = () =>
+      send(query).then(
         (result) => {
           record(true);
           return result;
@@ -38,24 +38,5 @@ export function observeDatabase(database: OpenDatabase, metrics: ServiceMetrics)
       },
       measured,
     );
-  };
-
-  /** The same object with its two statement methods timed; transactions it opens are wrapped too. */
-  const observed = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(object, property) {
-        const value: unknown = Reflect.get(object, property, object);
-        if (typeof value !== 'function') return value;
-        if (property === 'queryRaw' || property === 'executeRaw') {
-          return (query: SqlQuery) => timed(query, () => (value as (q: SqlQuery) => Promise<unknown>).call(object, query));
-        }
-        if (property === 'startTransaction' || property === 'connect') {
-          return async (...args: unknown[]) => observed((await (value as (...a: unknown[]) => Promise<object>).apply(object, args)) as object);
-        }
-        return (value as (...a: unknown[]) => unknown).bind(object);
-      },
-    });
-
-  const adapter: SqlDriverAdapterFactory = observed(database.adapter);
-  return { ...database, adapter, close: () => database.close() };
+  });
 }

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { DEADLINE_HEADER } from '../http/deadline';
 import type { CallerCheck } from '../http/graphql-http-server';
 import { randomBase64url } from '../random';
 import { TENANT_HEADER } from '../tenancy';
@@ -7,8 +8,8 @@ import { TENANT_HEADER } from '../tenancy';
  * Gateway -> subgraph request signing. The gateway signs every request it sends with a
  * secret it shares with the subgraphs; a subgraph executes nothing that is unsigned, signed
  * with another secret, older than the replay window, or a replay of a request it already
- * saw. The signature covers method, path, tenant, timestamp, a nonce and the body's hash,
- * so none of them can be changed without the secret.
+ * saw. The signature covers method, path, tenant, deadline, timestamp, a nonce and the body's
+ * hash, so none of them can be changed without the secret.
  */
 export const SIGNATURE_HEADER = 'x-gateway-signature';
 
@@ -17,11 +18,13 @@ export interface SignedParts {
   path: string;
   tenant: string;
   body: string;
+  /** The deadline header's value (see http/deadline), '' when the request has none. */
+  deadline?: string;
 }
 
 function canonical(parts: SignedParts, timestamp: number, nonce: string): string {
   const bodyHash = createHash('sha256').update(parts.body).digest('hex');
-  return ['v1', parts.method.toUpperCase(), parts.path, parts.tenant, String(timestamp), nonce, bodyHash].join('\n');
+  return ['v1', parts.method.toUpperCase(), parts.path, parts.tenant, parts.deadline ?? '', String(timestamp), nonce, bodyHash].join('\n');
 }
 
 function hmac(secret: string, payload: string): string {
@@ -99,7 +102,13 @@ export function gatewaySignatureCheck(secret: string, windowMs: number): CallerC
     verifyRequest(
       secret,
       single(request.headers[SIGNATURE_HEADER]),
-      { method: request.method, path: request.path, tenant: single(request.headers[TENANT_HEADER]) ?? '', body: request.body },
+      {
+        method: request.method,
+        path: request.path,
+        tenant: single(request.headers[TENANT_HEADER]) ?? '',
+        deadline: single(request.headers[DEADLINE_HEADER]) ?? '',
+        body: request.body,
+      },
       { windowMs, nonces },
     );
 }
@@ -107,5 +116,11 @@ export function gatewaySignatureCheck(secret: string, windowMs: number): CallerC
 /** Signs one outgoing request (gateway side); each attempt of a retried request gets its own. */
 export function signatureFor(secret: string, url: string, method: string, headers: Record<string, string> | undefined, body: string): string {
   const { pathname, search } = new URL(url);
-  return signRequest(secret, { method, path: `${pathname}${search}`, tenant: headers?.[TENANT_HEADER] ?? '', body });
+  return signRequest(secret, {
+    method,
+    path: `${pathname}${search}`,
+    tenant: headers?.[TENANT_HEADER] ?? '',
+    deadline: headers?.[DEADLINE_HEADER] ?? '',
+    body,
+  });
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
+import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../database/timeouts';
 import { readObservabilityConfig, type ObservabilityConfig } from '../observability/config';
 
 export interface SubgraphConfig {
@@ -16,6 +17,8 @@ export interface SubgraphConfig {
   /** PostgreSQL URL of the owner role, for migrations (`db:deploy`, MIGRATE_ON_START); null when unset. */
   migrationDatabaseUrl: string | null;
   embeddedDir: string;
+  /** Connection, statement and idle-transaction bounds of the PostgreSQL pool. */
+  databaseTimeouts: DatabaseTimeouts;
   /** Apply pending migrations at start-up (otherwise refuse to start while any are pending). */
   migrateOnStart: boolean;
   /** Seed tenant `demo` when it has no data yet. */
@@ -57,6 +60,16 @@ export function readSubgraphConfig(
     databaseUrl,
     migrationDatabaseUrl,
     embeddedDir: path.join(dataDir, name),
+    // Defaults fit the gateway's per-attempt timeout (SERVICE_TIMEOUT, 5 s): a stalled database
+    // answers SERVICE_UNAVAILABLE before the gateway gives up on the attempt.
+    databaseTimeouts: {
+      connectMs: reader.int('DATABASE_CONNECT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.connectMs, { min: 100, max: 60_000 }),
+      statementMs: reader.int('DATABASE_STATEMENT_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.statementMs, { min: 100, max: 600_000 }),
+      idleInTransactionMs: reader.int('DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', DEFAULT_DATABASE_TIMEOUTS.idleInTransactionMs, {
+        min: 100,
+        max: 600_000,
+      }),
+    },
     migrateOnStart,
     seedDemoData: reader.bool('SEED_DEMO_DATA', embedded),
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),

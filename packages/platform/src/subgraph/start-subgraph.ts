@@ -2,7 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { flagUnknownCommits } from '../database/commit-outcome';
 import { openDatabase, type OpenDatabase } from '../database/connection';
+import { guardDeadlines } from '../database/deadline-guard';
+import { databaseHealth } from '../database/health';
 import { pendingMigrations } from '../database/migrations';
 import { deployMigrations, enterRuntimeRole } from '../database/roles';
 import { maskUnexpectedErrors } from '../errors';
@@ -61,8 +64,12 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   // Before anything serves requests; a no-op without SENTRY_DSN (the SDK is not even loaded).
   initSentry(config.observability.sentry, { service: definition.name, logger });
   const metrics = createServiceMetrics(definition.name);
-  // Every SQL statement the client sends is timed at the driver adapter (see observability/database).
-  const database = observeDatabase(await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir }), metrics);
+  // Every SQL statement the client sends is timed at the driver adapter (see observability/database),
+  // sent only while the request's deadline allows (database/deadline-guard), and a commit whose
+  // answer was lost is reported as such (database/commit-outcome).
+  const opened = await openDatabase({ url: config.databaseUrl, embeddedDir: config.embeddedDir, timeouts: config.databaseTimeouts, logger });
+  const database = observeDatabase(guardDeadlines(flagUnknownCommits(opened)), metrics);
+  const databaseState = databaseHealth(database);
   logger.info({ database: database.location, kind: database.kind }, 'database opened');
   let client: TClient | null = null;
   try {
@@ -99,6 +106,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       ...(config.gatewaySigningSecret
         ? { checkCaller: gatewaySignatureCheck(config.gatewaySigningSecret, config.signatureWindowMs) }
         : {}),
+      honourDeadlines: true,
       context: async (req, observation) => {
         const tenantId = tenantFromHeader(req.headers[TENANT_HEADER]);
         // Request-scoped: every line a resolver logs carries requestId, traceId and tenant.
@@ -107,6 +115,11 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       observability: { service: definition.name, tags: { subgraph: definition.name } },
       routes: {
         '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
+        // Ready only while the database answers: the gateway's readiness reads this.
+        '/ready': async (_req, res) => {
+          const state = await databaseState();
+          sendJson(res, state === 'up' ? 200 : 503, { status: state === 'up' ? 'ready' : 'unavailable', service: definition.name, database: state });
+        },
         ...metricsRoutes(metrics, config.observability, config.mode, logger),
       },
     });

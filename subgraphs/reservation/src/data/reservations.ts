@@ -173,6 +173,15 @@ export class ReservationStore {
     return toConnection(rows, page, () => this.prisma.reservation.count({ where }));
   }
 
+  /**
+   * The reservation that holds this idempotency key, or null: how a client settles a booking
+   * whose outcome it did not learn (OUTCOME_UNKNOWN).
+   */
+  async withIdempotencyKey(key: string): Promise<Reservation | null> {
+    const found = await this.byIdempotencyKey(this.prisma, key);
+    return found && this.remember(found);
+  }
+
   /** The reservation made with this key while the key is kept, or null; CONFLICT when its payload differed. */
   async replayed(idempotency: NonNullable<NewReservation['idempotency']>): Promise<Reservation | null> {
     const existing = await this.byIdempotencyKey(this.prisma, idempotency.key);

@@ -44,6 +44,12 @@ export const MutationResolvers = {
     const notes = optionalText(input.notes);
     const key = input.idempotencyKey ?? null;
     if (key !== null && key.trim() === '') throw badUserInput('input.idempotencyKey must not be blank', 'input.idempotencyKey');
+    if (key === null && context.requireIdempotencyKey) {
+      throw badUserInput(
+        'input.idempotencyKey is required: send a new key per booking and reuse it when retrying, so a booking whose answer was lost is neither made twice nor lost',
+        'input.idempotencyKey',
+      );
+    }
     const idempotency = key === null ? null : { key, fingerprint: requestFingerprint({ customerId, startsAt: input.startsAt, partySize, notes }) };
 
     const store = context.reservations();

@@ -23,6 +23,10 @@ export const QueryResolvers = {
     return context.reservations().page(page, filter);
   },
 
+  reservationByIdempotencyKey(_: unknown, args: { key: string }, context: ReservationContext): Promise<Reservation | null> {
+    return context.reservations().withIdempotencyKey(args.key);
+  },
+
   availability(_: unknown, args: { date: string; partySize: number }, context: ReservationContext): Promise<AvailabilitySlot[]> {
     return context.reservations().availability(args.date, checkPartySize(args.partySize, 'partySize'));
   },
