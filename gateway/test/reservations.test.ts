@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import { bindCustomerTenant } from '@reservations/customer-subgraph/src/database';
-import { bindReservationTenant, type ReservationPrisma } from '@reservations/reservation-subgraph/src/database';
+import { bindCustomerTenant } from '@reservations/customer-subgraph/database';
+import { bindReservationTenant, type ReservationPrisma } from '@reservations/reservation-subgraph/database';
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
 import {
   startTestGateway,

@@ -31,8 +31,7 @@ export function createReservationContext(
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () =>
-      (store ??= new ReservationStore(bindReservationTenant(prisma, requireTenant(context)), clock, booking.idempotencyKeyTtlHours)),
+    reservations: () => (store ??= new ReservationStore(bindReservationTenant(prisma, requireTenant(context)), clock, booking)),
     customers: new CustomerDirectory(booking, logger, callerHeaders),
     clock,
     requireIdempotencyKey: booking.requireIdempotencyKey,
