@@ -7,6 +7,7 @@ import { readPersistedQueryLimits, type PersistedQueryLimits } from './cache/per
 import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
 import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-auth';
 import { readOperationLimits, type OperationLimits } from './security/operation-limits';
+import { readTenantBudgetConfig, type TenantBudgetConfig } from './security/tenant-budget';
 
 export interface GatewayConfig {
   mode: RuntimeMode;
@@ -34,6 +35,8 @@ export interface GatewayConfig {
   gatewaySigningSecret: string | null;
   auth: CallerAuthConfig;
   limits: OperationLimits;
+  /** Per-tenant cost budgets per window, shared in Redis when configured. */
+  tenantBudgets: TenantBudgetConfig;
   introspection: boolean;
   landingPage: boolean;
   /** Origins browsers may call the gateway from (`*`: any). */
@@ -83,6 +86,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
     auth: readCallerAuthConfig(reader),
     limits: readOperationLimits(reader),
+    tenantBudgets: readTenantBudgetConfig(reader),
     introspection: reader.bool('INTROSPECTION', reader.mode() !== 'production'),
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
@@ -91,6 +95,10 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     readyProbeIntervalMs: reader.int('READY_PROBE_INTERVAL_MS', 2_000, { min: 0, max: 60_000 }),
     observability: readObservabilityConfig(reader),
   };
+  const { defaultBudget } = config.tenantBudgets;
+  if (defaultBudget > 0 && defaultBudget < config.limits.maxCost) {
+    reader.report(`TENANT_COST_BUDGET (${defaultBudget}) must be 0 (off) or at least MAX_QUERY_COST (${config.limits.maxCost}), or no costly operation could ever run`);
+  }
   reader.done();
   return config;
 }
