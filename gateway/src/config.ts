@@ -5,6 +5,7 @@ import { readObservabilityConfig, type ObservabilityConfig } from '@reservations
 import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
 import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-auth';
 import { readOperationLimits, type OperationLimits } from './security/operation-limits';
+import { readTrustedDocumentsConfig, type TrustedDocumentsConfig } from './security/trusted-documents';
 
 export interface GatewayConfig {
   mode: RuntimeMode;
@@ -30,6 +31,8 @@ export interface GatewayConfig {
   gatewaySigningSecret: string | null;
   auth: CallerAuthConfig;
   limits: OperationLimits;
+  /** Which operations may run: trusted-document manifests and the mode that applies them. */
+  trustedDocuments: TrustedDocumentsConfig;
   introspection: boolean;
   landingPage: boolean;
   /** Origins browsers may call the gateway from (`*`: any). */
@@ -74,12 +77,17 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
     auth: readCallerAuthConfig(reader),
     limits: readOperationLimits(reader),
+    trustedDocuments: readTrustedDocumentsConfig(reader),
     introspection: reader.bool('INTROSPECTION', reader.mode() !== 'production'),
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
     maxBodyBytes: reader.int('MAX_BODY_BYTES', 262_144, { min: 1_024, max: 10_485_760 }),
     observability: readObservabilityConfig(reader),
   };
+  if (config.trustedDocuments.fromRedis && !config.redis) reader.report('TRUSTED_DOCUMENTS_FROM_REDIS: needs REDIS_URL');
+  if (config.trustedDocuments.mode === 'enforce' && !config.trustedDocuments.manifestPath && !config.trustedDocuments.fromRedis) {
+    reader.report('TRUSTED_DOCUMENTS_MODE=enforce: set TRUSTED_DOCUMENTS_PATH or TRUSTED_DOCUMENTS_FROM_REDIS, or nothing could run');
+  }
   reader.done();
   return config;
 }

@@ -20,6 +20,7 @@ import { GatewayMetrics } from './observability/metrics';
 import { readinessReport } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
 import { operationLimitsPlugin } from './security/operation-limits';
+import { readManifests, TRUSTED_DOCUMENTS_NAMESPACE, TrustedDocumentList, trustedDocumentsPlugin } from './security/trusted-documents';
 import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
 import { SubgraphDataSource } from './subgraph-data-source';
@@ -65,6 +66,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   initSentry(config.observability.sentry, { service: 'gateway', logger });
   const metrics = new GatewayMetrics();
   const links = new Map<string, SubgraphLink>();
+  const trusted = config.trustedDocuments;
+  // Read before anything opens: a broken manifest stops start-up with nothing to clean up.
+  const manifests = trusted.manifestPath ? readManifests(trusted.manifestPath) : new Map<string, Map<string, string>>();
   const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : null;
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
   const store = (namespace: string, maxSize: number): KeyValueCache<string> =>
@@ -72,6 +76,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const versions = new CatalogueVersions(metrics.countLookups('catalogue-version', store('catalogue-version', 1_000_000)), () => redis?.isReady() ?? true);
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
+  const trustedDocuments = new TrustedDocumentList(
+    manifests.values(),
+    trusted.fromRedis && redis ? redis.keyValueCache(TRUSTED_DOCUMENTS_NAMESPACE) : null,
+  );
+  if (trusted.mode !== 'off') {
+    logger.info({ mode: trusted.mode, documents: trustedDocuments.size, fromRedis: trusted.fromRedis }, 'trusted documents on');
+  }
   const apollo = new ApolloServer<GatewayContext>({
     gateway: createGateway(config, logger, links, onCatalogueChanged, metrics.fetchObserver),
     // Automatic persisted queries: in Redis when configured, so every gateway instance (and
@@ -89,6 +100,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     stopOnTerminationSignals: false,
     formatError: maskUnexpectedErrors(logger),
     plugins: [
+      // First: its refusal must be the one a refused request gets (see trusted-documents).
+      trustedDocumentsPlugin<GatewayContext>(trusted.mode, trustedDocuments, logger, metrics.trustedDocumentsObserver),
       tenantRequiredPlugin<GatewayContext>(),
       operationLimitsPlugin<GatewayContext>(config.limits),
       ...landingPagePlugins(config.landingPage),
