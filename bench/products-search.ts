@@ -14,8 +14,8 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createLogger } from '@reservations/platform/logger';
-import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
-import { startCustomerSubgraph } from '@reservations/customer-subgraph/src/server';
+import { readCustomerConfig } from '@reservations/customer-subgraph/config';
+import { startCustomerSubgraph } from '@reservations/customer-subgraph/server';
 import { countQueries } from '@reservations/test-support/query-counter';
 import { graphql } from '@reservations/test-support/graphql';
 import { createTestDatabase } from '@reservations/test-support/postgres';

@@ -8,7 +8,8 @@
  *   npm run bench -- --quick       a second per run, to prove the bench works (CI); writes
  *                                  bench/results/quick.json only. Its numbers mean little.
  *   --seconds S --rounds R         per run and number of interleaved rounds (default 5 and 2)
- *   --only 1,3                     only these scenarios (results go to bench/results/partial.json)
+ *   --only 1,3                     only these scenarios (results go to bench/results/partial.json);
+ *                                  5 is start-up time and memory of the compiled services
  *   --profile                      a V8 CPU profile of every server process, in bench/results/profiles/
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { runLoad, summarise, type LoadRun, type LoadTarget } from './lib/load';
 import { comparePrismaWithPg, type PrismaVersusPg } from './lib/prisma-vs-pg';
 import { renderTable, renderTargets, type Row, type Target } from './lib/report';
 import { statementsPerRequest } from './lib/sql-statements';
-import { startBenchStack, type BenchStack } from './lib/stack';
+import { postgresUp, startBenchStack, type BenchStack } from './lib/stack';
+import { measureStartup, renderStartupTable, type StartupRow } from './lib/startup';
 import { scenarios, type Group } from './scenarios';
 
 function option(name: string, fallback: number): number {
@@ -41,6 +43,8 @@ const ONLY = (() => {
   const index = process.argv.indexOf('--only');
   return index < 0 ? null : (process.argv[index + 1] ?? '').split(',').filter(Boolean);
 })();
+const STARTUP_SAMPLES = QUICK ? 1 : 3;
+const STARTUP_LOAD_SECONDS = QUICK ? 1 : 3;
 const PROFILE_DIR = process.argv.includes('--profile') ? path.join(__dirname, 'results', 'profiles') : null;
 const log = (line: string) => console.log(line);
 
@@ -208,8 +212,29 @@ function updateReadme(section: string): void {
   writeFileSync(file, `${readme.slice(0, start + README_START.length)}\n${section}\n${readme.slice(end)}`);
 }
 
+/** Scenario 5, before anything else runs so the machine is quiet: start-up and memory. */
+async function startupScenario(): Promise<StartupRow[] | null> {
+  if (ONLY !== null && !ONLY.includes('5')) return null;
+  if (!(await postgresUp())) {
+    log('5 start-up: skipped (it needs PostgreSQL)');
+    return null;
+  }
+  log(`5 start-up: each compiled service, ${STARTUP_SAMPLES} sample(s), ${STARTUP_LOAD_SECONDS} s of load`);
+  const rows = await measureStartup({ samples: STARTUP_SAMPLES, loadSeconds: STARTUP_LOAD_SECONDS }, log);
+  log(`\n${renderStartupTable(rows)}\n`);
+  return rows;
+}
+
 async function main(): Promise<void> {
   log(`bench: ${QUICK ? 'quick mode, ' : ''}${ROUNDS} round(s) of ${SECONDS} s per variant after ${WARMUP_SECONDS} s warm-up`);
+  const startup = await startupScenario();
+  if (ONLY !== null && ONLY.every((scenario) => scenario === '5')) {
+    const file = path.join(__dirname, 'results', 'partial.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), mode: QUICK ? 'quick' : 'full', scenarios: ONLY, startup }, null, 2)}\n`);
+    log(`wrote ${path.relative(process.cwd(), file)}`);
+    return;
+  }
   const stack = await startBenchStack(log, { profileDir: PROFILE_DIR });
   try {
     const rows: Row[] = [];
@@ -259,6 +284,7 @@ async function main(): Promise<void> {
         prismaSql: client?.sql ?? null,
       },
       rows,
+      startup,
       prismaVersusPg: client,
       targets,
     };
@@ -268,7 +294,8 @@ async function main(): Promise<void> {
     log(`wrote ${path.relative(process.cwd(), file)}`);
     if (!QUICK && ONLY === null) {
       const when = `${report.date.slice(0, 10)}, ${machine.cores} × ${machine.cpu}, Node ${machine.node}, PostgreSQL ${machine.postgres ?? 'embedded'}, ${machine.redis ? 'Redis' : 'no Redis'}`;
-      updateReadme(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\``);
+      const startupText = startup === null ? '' : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
+      updateReadme(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`);
       log('updated the table in README.md');
     }
   } finally {

@@ -3,7 +3,7 @@ import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/
 import { TENANT_HEADER } from '@reservations/platform/tenancy';
 import type { LoadTarget } from './lib/load';
 import { readFileSync } from 'node:fs';
-import { parseManifest } from '../gateway/src/security/trusted-documents';
+import { parseManifest } from '@reservations/gateway/security/trusted-documents';
 import { WEB_MANIFEST, type BenchStack, type Served } from './lib/stack';
 
 export interface Variant {
@@ -134,7 +134,7 @@ export function scenarios(stack: BenchStack): Group[] {
   let profile = 0;
   const profileVariables = () => ({ id: customerIds[profile++ % customerIds.length] });
   const trustedDocuments: Group = {
-    scenario: '5 trusted documents',
+    scenario: '6 trusted documents',
     setting: 'customer profile (web app), 32 conn',
     connections: 32,
     reference: 'full document',

@@ -13,10 +13,10 @@ import { createLogger } from '@reservations/platform/logger';
 import type { SubgraphConfig } from '@reservations/platform/subgraph/config';
 import type { SubgraphDefinition } from '@reservations/platform/subgraph/start-subgraph';
 import type { TenantContext } from '@reservations/platform/tenancy';
-import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
-import { customerSubgraph } from '@reservations/customer-subgraph/src/server';
-import { readReservationConfig } from '@reservations/reservation-subgraph/src/config';
-import { reservationSubgraph } from '@reservations/reservation-subgraph/src/server';
+import { readCustomerConfig } from '@reservations/customer-subgraph/config';
+import { customerSubgraph } from '@reservations/customer-subgraph/server';
+import { readReservationConfig } from '@reservations/reservation-subgraph/config';
+import { reservationSubgraph } from '@reservations/reservation-subgraph/server';
 
 type Command = 'deploy' | 'status' | 'seed';
 

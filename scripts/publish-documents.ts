@@ -11,7 +11,7 @@ import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { readRedisSettings } from '@reservations/platform/cache/redis-config';
 import { EnvReader } from '@reservations/platform/config';
 import { createLogger } from '@reservations/platform/logger';
-import { readManifests, TRUSTED_DOCUMENTS_NAMESPACE } from '../gateway/src/security/trusted-documents';
+import { readManifests, TRUSTED_DOCUMENTS_NAMESPACE } from '@reservations/gateway/security/trusted-documents';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const manifests = readManifests(path.resolve(target));
-  const connection = connectRedis(redis.url, redis.keyPrefix, createLogger('documents:publish', 'warn'));
+  const connection = connectRedis(redis.url, redis.keyPrefix, createLogger('documents:publish', 'warn'), redis);
   try {
     const started = Date.now();
     while (!connection.isReady()) {

@@ -2,22 +2,15 @@
  * `npm start`: runs the customer subgraph (:4004), the reservation subgraph (:4003) and the
  * gateway (:4000) as three child processes, as they run in production, and stops them all
  * on Ctrl-C or SIGTERM. Children also exit on their own if this runner dies (IPC disconnect).
+ * Run from its source it starts the services' sources through tsx; compiled
+ * (`npm run start:prod`, scripts/dist/start.js) it starts their compiled dist/ with plain node.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { REPO_ROOT as ROOT } from '@reservations/platform/config';
 import { isReadyMessage } from '@reservations/platform/http/run-service';
+import { SERVICES, serviceNodeArgs, type Build } from './lib/services';
 
-interface ServiceSpec {
-  name: string;
-  entry: string;
-}
-
-const SERVICES: ServiceSpec[] = [
-  { name: 'customer', entry: 'subgraphs/customer/src/index.ts' },
-  { name: 'reservation', entry: 'subgraphs/reservation/src/index.ts' },
-  { name: 'gateway', entry: 'gateway/src/index.ts' },
-];
+const build: Build = __filename.endsWith('.js') ? 'compiled' : 'source';
 
 const children = new Map<string, ChildProcess>();
 const urls = new Map<string, string>();
@@ -50,7 +43,7 @@ function announce(): void {
 }
 
 for (const service of SERVICES) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, service.entry)], {
+  const child = spawn(process.execPath, serviceNodeArgs(service, build), {
     cwd: ROOT,
     env: process.env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ConfigError } from '@reservations/platform/config';
-import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
-import { readGatewayConfig } from '@reservations/gateway/src/config';
+import { readCustomerConfig } from '@reservations/customer-subgraph/config';
+import { readGatewayConfig } from '@reservations/gateway/config';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -24,6 +24,13 @@ test('defaults: fixed ports, embedded databases with migrations and demo data', 
   const config = readCustomerConfig({});
   expect(config).toMatchObject({ port: 4004, databaseUrl: null, migrateOnStart: true, seedDemoData: true });
   expect(readGatewayConfig({}).port).toBe(4000);
+});
+
+test('HTTP timeouts: explicit defaults on every service, and a request timeout shorter than the headers one is refused', () => {
+  const defaults = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+  expect(readCustomerConfig({}).httpTimeouts).toEqual(defaults);
+  expect(readGatewayConfig({}).httpTimeouts).toEqual(defaults);
+  expect(() => readGatewayConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/HTTP_REQUEST_TIMEOUT_MS/);
 });
 
 test('a PostgreSQL URL switches off start-up migration and seeding unless asked for', () => {

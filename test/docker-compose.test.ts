@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { load as loadYaml } from 'js-yaml';
+import { load as loadYaml, YAML11_SCHEMA } from 'js-yaml';
 
 const repoRoot = path.resolve(__dirname, '..');
 const composeFile = path.join(repoRoot, 'docker-compose.yml');
@@ -13,7 +13,8 @@ function asRecord(value: unknown, where: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-const document = asRecord(loadYaml(readFileSync(composeFile, 'utf8')), 'docker-compose.yml');
+// YAML 1.1, as compose reads it: the services share settings through `<<:` merge keys.
+const document = asRecord(loadYaml(readFileSync(composeFile, 'utf8'), { schema: YAML11_SCHEMA }), 'docker-compose.yml');
 const services = asRecord(document.services, 'services');
 
 function service(name: string): Record<string, unknown> {
@@ -40,6 +41,8 @@ function healthcheckCommand(name: string): string {
 }
 
 const hasDockerCompose = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).error === undefined;
+const hasHaproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' }).error === undefined;
+const haproxyConfig = path.join(repoRoot, 'docker/haproxy/haproxy.cfg');
 
 describe('docker-compose.yml', () => {
   // Skipped rather than passed when the binary is missing, so the jest summary shows it.
@@ -49,8 +52,13 @@ describe('docker-compose.yml', () => {
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
   });
 
-  it('defines exactly the six services', () => {
-    expect(Object.keys(services).sort()).toEqual(['customer', 'gateway', 'migrate', 'postgres', 'redis', 'reservation']);
+  (hasHaproxy ? it : it.skip)('has a proxy configuration that haproxy accepts', () => {
+    const result = spawnSync('haproxy', ['-c', '-f', haproxyConfig], { encoding: 'utf8' });
+    expect({ status: result.status, output: `${result.stdout}${result.stderr}` }).toEqual({ status: 0, output: expect.any(String) });
+  });
+
+  it('defines exactly the seven services', () => {
+    expect(Object.keys(services).sort()).toEqual(['customer', 'gateway', 'migrate', 'postgres', 'proxy', 'redis', 'reservation']);
   });
 
   it('runs PostgreSQL 15 and Redis 7', () => {
@@ -59,15 +67,36 @@ describe('docker-compose.yml', () => {
   });
 
   it.each([
-    ['customer', 4004, 'CUSTOMER_PORT', 'subgraphs/customer/src/index.ts'],
-    ['reservation', 4003, 'RESERVATION_PORT', 'subgraphs/reservation/src/index.ts'],
-    ['gateway', 4000, 'GATEWAY_PORT', 'gateway/src/index.ts'],
-  ])('%s listens on its fixed port %i and checks its own /health', (name, port, portVariable, entry) => {
-    expect(service(name).ports).toEqual([`${port}:${port}`]);
-    expect(environment(name)).toMatchObject({ [portVariable]: String(port), HOST: '0.0.0.0', NODE_ENV: 'production' });
+    ['customer', 4004, 'CUSTOMER_PORT'],
+    ['reservation', 4003, 'RESERVATION_PORT'],
+    ['gateway', 4000, 'GATEWAY_PORT'],
+  ])('%s runs as the image SERVICE on its fixed port %i, health-checked by the image check', (name, port, portVariable) => {
+    expect(environment(name)).toMatchObject({ SERVICE: name, [portVariable]: String(port), HOST: '0.0.0.0', NODE_ENV: 'production' });
     expect(environment(name)).toHaveProperty('LOG_LEVEL');
-    expect(service(name).command).toEqual(['npx', 'tsx', entry]);
-    expect(healthcheckCommand(name)).toContain(`http://127.0.0.1:${port}/health`);
+    // No command: the image's CMD (scripts/dist/service.js, checked in test/build.test.ts) starts $SERVICE.
+    expect(service(name).command).toBeUndefined();
+    expect(healthcheckCommand(name)).toBe('CMD node scripts/dist/service.js health');
+  });
+
+  it.each(['customer', 'reservation', 'gateway'])('%s runs as several replicas that publish no port and write only /tmp', (name) => {
+    expect(Number(asRecord(service(name).deploy, `${name}.deploy`).replicas)).toBeGreaterThanOrEqual(2);
+    // A fixed container name or host port would make a second replica fail to start.
+    expect(service(name)).not.toHaveProperty('container_name');
+    expect(service(name)).not.toHaveProperty('ports');
+    expect(service(name)).toMatchObject({ read_only: true, tmpfs: ['/tmp'] });
+  });
+
+  it('puts a proxy in front of the gateways that balances over every replica ready to serve', () => {
+    expect(service('proxy').ports).toEqual(['4000:4000']);
+    expect(service('proxy').volumes).toEqual(['./docker/haproxy/haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro']);
+    const config = readFileSync(haproxyConfig, 'utf8');
+    expect(config).toMatch(/^\s*bind :4000$/m);
+    expect(config).toMatch(/^\s*balance roundrobin$/m);
+    expect(config).toMatch(/^\s*option httpchk GET \/ready$/m);
+    // Every replica behind the one service name, followed through compose's DNS.
+    expect(config).toMatch(/^\s*server-template gateway \d+ gateway:4000 check .*resolvers compose/m);
+    expect(config).toMatch(/^\s*nameserver \S+ 127\.0\.0\.11:53$/m);
+    expect(dependsOn('proxy')).toEqual({ gateway: 'service_healthy' });
   });
 
   it('gives each subgraph its own database on the one server, and migrate both', () => {
@@ -110,11 +139,12 @@ describe('docker-compose.yml', () => {
   it('has a healthcheck on every long-running service', () => {
     expect(healthcheckCommand('postgres')).toContain('pg_isready');
     expect(healthcheckCommand('redis')).toContain('redis-cli ping');
-    for (const name of ['customer', 'reservation', 'gateway']) expect(healthcheckCommand(name)).toContain('/health');
+    for (const name of ['customer', 'reservation', 'gateway']) expect(healthcheckCommand(name)).toMatch(/\bhealth$/);
   });
 
   it('starts in order: postgres healthy, migrate done, subgraphs healthy, then the gateway', () => {
-    expect(service('migrate').command).toEqual(['npm', 'run', 'db:deploy']);
+    expect(service('migrate').command).toEqual(['node', 'scripts/dist/db.js', 'deploy']);
+    expect(service('migrate').restart).toBe('no');
     expect(dependsOn('migrate')).toEqual({ postgres: 'service_healthy' });
     expect(dependsOn('customer')).toEqual({ migrate: 'service_completed_successfully' });
     // The reservation subgraph checks customers against the customer subgraph when booking.

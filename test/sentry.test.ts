@@ -3,6 +3,7 @@ import pg from 'pg';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
 import { FakeSentry } from '@reservations/test-support/sentry-ingest';
+import { daysFromNow } from '@reservations/test-support/dates';
 import { startServiceProcess, type ServiceProcess } from '@reservations/test-support/service-process';
 import { waitFor } from '@reservations/test-support/wait';
 
@@ -90,7 +91,7 @@ beforeAll(async () => {
     'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
     {
       tenant: TENANT,
-      variables: { input: { customerId: createCustomer.id, startsAt: '2031-05-04T19:00:00Z', partySize: 2, idempotencyKey: 'sentry-booking' } },
+      variables: { input: { customerId: createCustomer.id, startsAt: daysFromNow(30), partySize: 2, idempotencyKey: 'sentry-booking' } },
       headers: clientHeaders('sentry-booking'),
     },
   );

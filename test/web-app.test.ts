@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { graphqlData } from '@reservations/test-support/graphql';
 import { serveStaticApp, type StaticAppServer } from '@reservations/test-support/static-app-server';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
-import type { StartedGateway } from '@reservations/gateway/src/server';
+import type { StartedGateway } from '@reservations/gateway/server';
 
 /**
  * The example web app (examples/web), built for production, in Debian's headless Chromium

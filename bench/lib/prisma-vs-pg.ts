@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { openDatabase } from '@reservations/platform/database/connection';
-import { createCustomerPrisma } from '@reservations/customer-subgraph/src/database';
+import { createCustomerPrisma } from '@reservations/customer-subgraph/database';
 import { percentile } from './load';
 
 export interface ClientTiming {

@@ -1,7 +1,7 @@
 import { openDatabase, type DatabaseTarget } from '@reservations/platform/database/connection';
 import { applyMigrations } from '@reservations/platform/database/migrations';
-import { createCustomerPrisma, migrationsDir as customerMigrations } from '@reservations/customer-subgraph/src/database';
-import { createReservationPrisma, migrationsDir as reservationMigrations } from '@reservations/reservation-subgraph/src/database';
+import { createCustomerPrisma, migrationsDir as customerMigrations } from '@reservations/customer-subgraph/database';
+import { createReservationPrisma, migrationsDir as reservationMigrations } from '@reservations/reservation-subgraph/database';
 
 /** The size of the data set every scenario runs on. */
 export const DATA_SET = {

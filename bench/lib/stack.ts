@@ -51,7 +51,7 @@ async function reachable(check: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-const postgresUp = () =>
+export const postgresUp = () =>
   reachable(async () => {
     const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 });
     await client.connect();
@@ -200,7 +200,7 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     const cacheOn = await start('gateway-cache-on', 'gateway/src/index.ts', gatewayEnv);
     if (hasRedis) {
       // Redis connects in the background; until it has, the cache-on gateway would only miss.
-      await redisConnected(cacheOn.url);
+      await redisConnected(cacheOn.url, metricsToken);
     }
 
     const hive = await startHiveGateway(await supergraphFor({ customer: customer.url, reservation: reservation.url }, tmp), signingSecret, nodeArgs);

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
+import { readHttpServerTimeouts, type HttpServerTimeouts } from '@reservations/platform/http/graphql-http-server';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '@reservations/platform/config';
 import { readObservabilityConfig, type ObservabilityConfig } from '@reservations/platform/observability/config';
+import { readPersistedQueryLimits, type PersistedQueryLimits } from './cache/persisted-query-limits';
 import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
 import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-auth';
 import { readOperationLimits, type OperationLimits } from './security/operation-limits';
@@ -25,6 +27,8 @@ export interface GatewayConfig {
   redis: RedisSettings | null;
   /** How long a registered persisted query (APQ) is kept. */
   apqTtlSeconds: number;
+  /** Bounds on registering persisted queries, per document and per tenant per APQ_TTL_SECONDS. */
+  apqLimits: PersistedQueryLimits;
   /** Whole-response cache of cacheable queries (catalogue reads). */
   responseCache: { enabled: boolean; maxTtlSeconds: number };
   /** Secret shared with the subgraphs to sign every request sent to them. */
@@ -38,6 +42,10 @@ export interface GatewayConfig {
   /** Origins browsers may call the gateway from (`*`: any). */
   corsOrigins: string[];
   maxBodyBytes: number;
+  /** Header, request and keep-alive timeouts of the HTTP server. */
+  httpTimeouts: HttpServerTimeouts;
+  /** How long one round of subgraph probes answers GET /ready. */
+  readyProbeIntervalMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
 }
@@ -70,6 +78,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
+    apqLimits: readPersistedQueryLimits(reader),
     responseCache: {
       enabled: reader.bool('RESPONSE_CACHE_ENABLED', true),
       maxTtlSeconds: reader.int('REDIS_DEFAULT_TTL', 300, { min: 1, max: 86_400 }),
@@ -82,6 +91,8 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
     maxBodyBytes: reader.int('MAX_BODY_BYTES', 262_144, { min: 1_024, max: 10_485_760 }),
+    httpTimeouts: readHttpServerTimeouts(reader),
+    readyProbeIntervalMs: reader.int('READY_PROBE_INTERVAL_MS', 2_000, { min: 0, max: 60_000 }),
     observability: readObservabilityConfig(reader),
   };
   if (config.trustedDocuments.fromRedis && !config.redis) reader.report('TRUSTED_DOCUMENTS_FROM_REDIS: needs REDIS_URL');

@@ -7,18 +7,22 @@ import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@res
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
-import { metricsRoutes } from '@reservations/platform/observability/metrics';
+import { bearerCheck, metricsRoutes } from '@reservations/platform/observability/metrics';
 import { flushSentry, initSentry } from '@reservations/platform/observability/sentry';
+import { stringInputGuardPlugin } from '@reservations/platform/graphql/string-input-guard';
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
 import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, responseCachePlugins } from './cache/response-cache';
+import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
+import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
-import { readinessReport } from './readiness';
+import { Readiness } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
+import { executableOperationPlugin } from './security/executable-operation';
 import { operationLimitsPlugin } from './security/operation-limits';
 import { readManifests, TRUSTED_DOCUMENTS_NAMESPACE, TrustedDocumentList, trustedDocumentsPlugin } from './security/trusted-documents';
 import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
@@ -69,11 +73,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const trusted = config.trustedDocuments;
   // Read before anything opens: a broken manifest stops start-up with nothing to clean up.
   const manifests = trusted.manifestPath ? readManifests(trusted.manifestPath) : new Map<string, Map<string, string>>();
-  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger) : null;
+  const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis) : null;
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
-  const store = (namespace: string, maxSize: number): KeyValueCache<string> =>
-    redis ? redis.keyValueCache(namespace) : new InMemoryLRUCache<string>({ maxSize });
-  const versions = new CatalogueVersions(metrics.countLookups('catalogue-version', store('catalogue-version', 1_000_000)), () => redis?.isReady() ?? true);
+  const store = (namespace: string, maxSize: number, errorsAreMisses = true): KeyValueCache<string> =>
+    redis ? redis.keyValueCache(namespace, { errorsAreMisses }) : new InMemoryLRUCache<string>({ maxSize });
+  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000, false), redis, (hit) =>
+    metrics.recordCacheLookup('catalogue-version', hit),
+  );
+  if (redis) metrics.service.watchRedis(redis);
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
   const trustedDocuments = new TrustedDocumentList(
@@ -103,7 +110,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       // First: its refusal must be the one a refused request gets (see trusted-documents).
       trustedDocumentsPlugin<GatewayContext>(trusted.mode, trustedDocuments, logger, metrics.trustedDocumentsObserver),
       tenantRequiredPlugin<GatewayContext>(),
+      executableOperationPlugin<GatewayContext>(),
+      stringInputGuardPlugin<GatewayContext>(),
       operationLimitsPlugin<GatewayContext>(config.limits),
+      persistedQueryLimitsPlugin<GatewayContext>(
+        config.apqLimits,
+        redis ? redis.windowCounter('persisted-query-quota', config.apqTtlSeconds) : new InProcessWindowCounter(config.apqTtlSeconds),
+        config.apqTtlSeconds,
+      ),
       ...landingPagePlugins(config.landingPage),
       ...(config.responseCache.enabled
         ? responseCachePlugins(
@@ -126,20 +140,25 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
+  const readiness = new Readiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
+  const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
     metrics: metrics.service,
     maxBodyBytes: config.maxBodyBytes,
+    timeouts: config.httpTimeouts,
     corsOrigins: config.corsOrigins,
     context: (req, observation) => createGatewayContext(req, resolveTenant, observation),
     // The edge: a client's bare traceparent gives the trace id, not the sampling decision.
     observability: { service: 'gateway', edge: true },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
-      '/ready': async (_req, res) => {
-        const report = await readinessReport(links, redis ? () => redis.isReady() : null);
-        sendJson(res, report.status === 'unavailable' ? 503 : 200, report);
+      '/ready': async (req, res) => {
+        const report = await readiness.report();
+        // Subgraph URLs, breaker states and last errors are for operators, not for anyone who reaches the port.
+        const detailed = config.mode !== 'production' || bearsMetricsToken(req.headers.authorization);
+        sendJson(res, report.status === 'unavailable' ? 503 : 200, detailed ? report : { status: report.status });
       },
       ...metricsRoutes(metrics.service, config.observability, config.mode, logger),
     },

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
-import type { CustomerPrisma } from '@reservations/customer-subgraph/src/database';
-import { startCustomerSubgraph } from '@reservations/customer-subgraph/src/server';
-import { readReservationConfig } from '@reservations/reservation-subgraph/src/config';
-import type { ReservationPrisma } from '@reservations/reservation-subgraph/src/database';
-import { startReservationSubgraph } from '@reservations/reservation-subgraph/src/server';
+import { daysFromNow } from '@reservations/test-support/dates';
+import { readCustomerConfig } from '@reservations/customer-subgraph/config';
+import type { CustomerPrisma } from '@reservations/customer-subgraph/database';
+import { startCustomerSubgraph } from '@reservations/customer-subgraph/server';
+import { readReservationConfig } from '@reservations/reservation-subgraph/config';
+import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
+import { startReservationSubgraph } from '@reservations/reservation-subgraph/server';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { capturingLogger, type LogLine } from '@reservations/test-support/logs';
@@ -118,7 +119,7 @@ describe('one trace across the supergraph', () => {
     await graphqlData(
       gateway.url,
       'mutation Book($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
-      { tenant: TENANT, headers: { 'x-request-id': 'trace-booking' }, variables: { input: { customerId, startsAt: '2031-02-03T19:00:00Z', partySize: 4 } } },
+      { tenant: TENANT, headers: { 'x-request-id': 'trace-booking' }, variables: { input: { customerId, startsAt: daysFromNow(30), partySize: 4 } } },
     );
     const [gatewayLine] = requestLines('gateway', 'trace-booking');
     const lookup = requestLines('customer', 'trace-booking');

@@ -4,6 +4,7 @@ import { createLogger } from '@reservations/platform/logger';
 import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations/test-support/redis';
 import { redisConnected } from '@reservations/test-support/wait';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { readGatewayConfig } from '../src/config';
 import { startGateway, type StartedGateway } from '../src/server';
 
@@ -41,6 +42,26 @@ async function persisted(url: string, withQuery: boolean): Promise<{ data?: unkn
   });
   return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
 }
+
+interface ApqAnswer {
+  status: number;
+  retryAfter: string | null;
+  body: { data?: unknown; errors?: { extensions?: { code?: string; limit?: string } }[] };
+}
+
+/** An APQ request for any document, as `tenant`; the document is sent only when registering. */
+async function apq(url: string, query: string, { tenant = 'apq', register = true } = {}): Promise<ApqAnswer> {
+  const sha256Hash = createHash('sha256').update(query).digest('hex');
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant-id': tenant },
+    body: JSON.stringify({ ...(register ? { query } : {}), extensions: { persistedQuery: { version: 1, sha256Hash } } }),
+  });
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as ApqAnswer['body'] };
+}
+
+/** The same operation padded with a comment, so each is a distinct document of about `bytes` bytes. */
+const padded = (label: string, bytes = 0): string => `{ customers { totalCount } } # ${label} ${'x'.repeat(bytes)}`;
 
 async function roundTrip(url: string): Promise<void> {
   expect((await persisted(url, false)).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
@@ -88,4 +109,67 @@ test('with Redis unreachable, persisted queries degrade to re-registration and r
   const { url } = await gateway({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unused:' });
   expect((await persisted(url, false)).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   expect((await persisted(url, true)).data).toEqual({ customers: { totalCount: 0 } });
+});
+
+describe('registration is bounded', () => {
+  test('a document over APQ_MAX_DOCUMENT_BYTES is refused and not stored; the same operation still runs unpersisted', async () => {
+    const { url } = await gateway({ APQ_MAX_DOCUMENT_BYTES: '2048' });
+    const large = padded('large', 3_000);
+    const refused = await apq(url, large);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'PERSISTED_QUERY_LIMIT_EXCEEDED', limit: 'maxDocumentBytes' });
+    expect((await apq(url, large, { register: false })).body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const plain = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'apq' }, body: JSON.stringify({ query: large }) });
+    expect(((await plain.json()) as { data: unknown }).data).toEqual({ customers: { totalCount: 0 } });
+    expect((await apq(url, padded('small', 1_000))).status).toBe(200);
+  });
+
+  test('a tenant past its documents per window gets 429 with Retry-After; other tenants and registered documents are unaffected', async () => {
+    const { url } = await gateway({ APQ_TENANT_MAX_DOCUMENTS: '2', APQ_TTL_SECONDS: '3600' });
+    expect((await apq(url, padded('a1'), { tenant: 'flood' })).status).toBe(200);
+    expect((await apq(url, padded('a2'), { tenant: 'flood' })).status).toBe(200);
+    const third = await apq(url, padded('a3'), { tenant: 'flood' });
+    expect(third.status).toBe(429);
+    expect(third.body.errors?.[0]?.extensions).toMatchObject({ code: 'PERSISTED_QUERY_LIMIT_EXCEEDED', limit: 'maxTenantDocuments' });
+    expect(Number(third.retryAfter)).toBeGreaterThan(0);
+    expect(Number(third.retryAfter)).toBeLessThanOrEqual(3600);
+    expect((await apq(url, padded('a3'), { tenant: 'flood', register: false })).body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    // Documents registered within the quota keep working, for every tenant.
+    expect((await apq(url, padded('a1'), { tenant: 'flood', register: false })).body.data).toEqual({ customers: { totalCount: 0 } });
+    expect((await apq(url, padded('b1'), { tenant: 'quiet' })).status).toBe(200);
+  });
+
+  test('registered bytes per tenant are bounded too', async () => {
+    const { url } = await gateway({ APQ_TENANT_MAX_BYTES: '2048' });
+    expect((await apq(url, padded('c1', 1_200), { tenant: 'bytes' })).status).toBe(200);
+    const second = await apq(url, padded('c2', 1_200), { tenant: 'bytes' });
+    expect(second.status).toBe(429);
+    expect(second.body.errors?.[0]?.extensions).toMatchObject({ code: 'PERSISTED_QUERY_LIMIT_EXCEEDED', limit: 'maxTenantBytes' });
+  });
+
+  test('with Redis, gateways share one quota per tenant', async () => {
+    const prefix = `test-apq-quota-${randomBytes(4).toString('hex')}:`;
+    try {
+      const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, APQ_TENANT_MAX_DOCUMENTS: '2' };
+      const [first, second] = await Promise.all([gateway(env), gateway(env)]);
+      await Promise.all([redisConnected(first.url), redisConnected(second.url)]);
+      expect((await apq(first.url, padded('d1'), { tenant: 'shared' })).status).toBe(200);
+      expect((await apq(second.url, padded('d2'), { tenant: 'shared' })).status).toBe(200);
+      expect((await apq(first.url, padded('d3'), { tenant: 'shared' })).status).toBe(429);
+      expect((await apq(second.url, padded('d4'), { tenant: 'shared' })).status).toBe(429);
+    } finally {
+      await deleteKeysWithPrefix(prefix);
+    }
+  });
+});
+
+test('an in-process window counter starts over in the next window', async () => {
+  let now = Date.UTC(2030, 0, 1, 0, 0, 0);
+  const counter = new InProcessWindowCounter(60, () => now);
+  expect(await counter.add('t', [1, 100])).toEqual([1, 100]);
+  now += 59_999;
+  expect(await counter.add('t', [1, 50])).toEqual([2, 150]);
+  expect(await counter.add('other', [1, 5])).toEqual([1, 5]);
+  now += 1;
+  expect(await counter.add('t', [1, 10])).toEqual([1, 10]);
 });

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import type { ReservationPrisma } from '@reservations/reservation-subgraph/src/database';
+import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
 import {
   startTestGateway,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { findBreakingChanges, findDangerousChanges, parse, validate, type GraphQLSchema } from 'graphql';
-import { readManifests } from '../../gateway/src/security/trusted-documents';
+import { readManifests } from '@reservations/gateway/security/trusted-documents';
 import { loadSupergraphConfig } from './supergraph';
 
 /**

@@ -7,11 +7,11 @@ import { startTestCustomerSubgraph, startTestGateway, silentLogger } from '@rese
 import { TcpFaultProxy } from '@reservations/test-support/tcp-fault-proxy';
 import { waitFor } from '@reservations/test-support/wait';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import type { StartedGateway } from '@reservations/gateway/src/server';
-import type { CustomerPrisma } from '@reservations/customer-subgraph/src/database';
-import { readReservationConfig } from '@reservations/reservation-subgraph/src/config';
-import type { ReservationPrisma } from '@reservations/reservation-subgraph/src/database';
-import { startReservationSubgraph } from '@reservations/reservation-subgraph/src/server';
+import type { StartedGateway } from '@reservations/gateway/server';
+import type { CustomerPrisma } from '@reservations/customer-subgraph/database';
+import { readReservationConfig } from '@reservations/reservation-subgraph/config';
+import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
+import { startReservationSubgraph } from '@reservations/reservation-subgraph/server';
 
 /**
  * A lost, refused, stalled or restarted database, as the reservation subgraph meets it on the

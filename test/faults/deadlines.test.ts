@@ -7,9 +7,9 @@ import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { waitFor } from '@reservations/test-support/wait';
-import type { StartedGateway } from '@reservations/gateway/src/server';
-import { CAPACITY_LOCK_CLASS } from '@reservations/reservation-subgraph/src/data/reservations';
-import { createReservationPrisma } from '@reservations/reservation-subgraph/src/database';
+import type { StartedGateway } from '@reservations/gateway/server';
+import { CAPACITY_LOCK_CLASS } from '@reservations/reservation-subgraph/data/reservations';
+import { createReservationPrisma } from '@reservations/reservation-subgraph/database';
 import { bookingByKey, createBookingCustomer, CREATE } from './bookings';
 
 /**

@@ -2,7 +2,7 @@ import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
 import { freePort } from '@reservations/test-support/net';
 import { startTestGateway, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
-import type { StartedGateway } from '@reservations/gateway/src/server';
+import type { StartedGateway } from '@reservations/gateway/server';
 import { bookingByKey, createBookingCustomer, CREATE } from './bookings';
 
 /**

@@ -16,6 +16,8 @@ export interface ResiliencePolicy {
   breakerThreshold: number;
   /** How long an open circuit fails fast before letting one probe through. */
   breakerResetMs: number;
+  /** The largest response the gateway buffers from the subgraph; a larger one is RESPONSE_TOO_LARGE. */
+  maxResponseBytes: number;
 }
 
 const SETTINGS = [
@@ -26,6 +28,7 @@ const SETTINGS = [
   ['deadlineMs', 'SERVICE_DEADLINE_MS', 15_000, 1, 600_000],
   ['breakerThreshold', 'SERVICE_BREAKER_THRESHOLD', 5, 1, 1_000],
   ['breakerResetMs', 'SERVICE_BREAKER_RESET_MS', 10_000, 1, 600_000],
+  ['maxResponseBytes', 'SERVICE_MAX_RESPONSE_BYTES', 16_777_216, 1_024, 1_073_741_824],
 ] as const satisfies readonly (readonly [keyof ResiliencePolicy, string, number, number, number])[];
 
 /**

@@ -13,7 +13,7 @@ import type { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
 import { isQueryBody, isRetrySafeBody } from './retry-safety';
 import type { SubgraphHealth } from './subgraph-health';
-import { requestWasSent, type SubgraphResponse, type SubgraphTransport } from './subgraph-transport';
+import { requestWasSent, SubgraphResponseTooLargeError, type SubgraphResponse, type SubgraphTransport } from './subgraph-transport';
 
 /** How one attempt ended: answered (any status but the retryable ones), or why not. */
 export type AttemptResult = 'answered' | 'timeout' | 'network' | 'http_429' | 'http_5xx';
@@ -74,6 +74,13 @@ export function deadlineMarginMs(timeoutMs: number): number {
   return Math.min(200, Math.floor(timeoutMs / 10));
 }
 
+/** The client asked for more than the gateway buffers from one subgraph: a narrower query will do. */
+export function responseTooLarge(subgraph: string, maxBytes: number): GraphQLError {
+  return new GraphQLError(`The answer of subgraph "${subgraph}" exceeds ${maxBytes} bytes; ask for fewer items or fields`, {
+    extensions: { code: ErrorCode.ResponseTooLarge, subgraph, max: maxBytes },
+  });
+}
+
 /** Retry-After as milliseconds (delta-seconds or an HTTP date), or null when absent/invalid. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | null {
   if (header === null) return null;
@@ -90,6 +97,7 @@ export function backoffMs(attempt: number, baseMs: number, random: () => number)
 
 type Attempt =
   | { kind: 'answered'; response: SubgraphResponse }
+  | { kind: 'too-large'; maxBytes: number }
   | { kind: 'retryable-status'; response: SubgraphResponse }
   /** `sent`: the request had been written when the attempt failed. */
   | { kind: 'network'; reason: string; sent: boolean };
@@ -101,7 +109,7 @@ type Attempt =
 const STATUS_OUTCOME_UNKNOWN = new Set([502, 504]);
 
 function attemptResult(result: Attempt): AttemptResult {
-  if (result.kind === 'answered') return 'answered';
+  if (result.kind === 'answered' || result.kind === 'too-large') return 'answered';
   if (result.kind === 'network') return result.reason.startsWith('timed out') ? 'timeout' : 'network';
   return result.response.status === 429 ? 'http_429' : 'http_5xx';
 }
@@ -149,6 +157,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
       const response = await transport(url, { method, headers: signed, body, timeoutMs });
       return RETRYABLE_STATUS.has(response.status) ? { kind: 'retryable-status', response } : { kind: 'answered', response };
     } catch (error) {
+      if (error instanceof SubgraphResponseTooLargeError) return { kind: 'too-large', maxBytes: error.maxBytes };
       return { kind: 'network', reason: isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'connection failed', sent: requestWasSent(error) };
     }
   }
@@ -221,6 +230,14 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
         health.succeeded();
         observer?.finished(subgraph, 'answered', secondsSince(started), null);
         return result.response;
+      }
+      if (result.kind === 'too-large') {
+        // The subgraph is healthy and would answer the same again: neither a failure nor worth a retry.
+        breaker.release();
+        health.succeeded();
+        observer?.finished(subgraph, 'answered', secondsSince(started), null);
+        log().info({ maxBytes: result.maxBytes }, 'subgraph response over the size cap; not read');
+        throw responseTooLarge(subgraph, result.maxBytes);
       }
 
       let reason: string;

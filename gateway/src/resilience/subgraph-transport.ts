@@ -18,6 +18,13 @@ export function requestWasSent(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { [REQUEST_SENT]?: boolean })[REQUEST_SENT] === true;
 }
 
+/** A subgraph answered with more than the gateway will buffer; the rest was not read. */
+export class SubgraphResponseTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`subgraph response exceeds ${maxBytes} bytes`);
+  }
+}
+
 /** A subgraph's response headers, read-only: nothing downstream changes what a subgraph said. */
 class ResponseHeaders implements FetcherHeaders {
   constructor(private readonly raw: http.IncomingHttpHeaders) {}
@@ -121,9 +128,11 @@ export type SubgraphTransport = (url: string, request: SubgraphRequest) => Promi
  * gateway's hot path (see README "Benchmarks"); the gateway needs none of its generality.
  * Idle connections close a second before the subgraph's announced keep-alive timeout (Node's
  * agent honours `Keep-Alive: timeout=`), so a request rarely meets a connection the subgraph
- * is closing.
+ * is closing. A response is buffered whole (see SubgraphResponse), so at most `maxResponseBytes`
+ * of it: past that, or when its Content-Length says so, the connection is dropped and the
+ * attempt fails with SubgraphResponseTooLargeError instead of growing the gateway's memory.
  */
-export function createSubgraphTransport(baseUrl: string): SubgraphTransport {
+export function createSubgraphTransport(baseUrl: string, { maxResponseBytes }: { maxResponseBytes: number }): SubgraphTransport {
   const secure = new URL(baseUrl).protocol === 'https:';
   const agent = secure ? new https.Agent({ keepAlive: true, scheduling: 'lifo' }) : new http.Agent({ keepAlive: true, scheduling: 'lifo' });
   const request = secure ? https.request : http.request;
@@ -133,7 +142,18 @@ export function createSubgraphTransport(baseUrl: string): SubgraphTransport {
       const payload = Buffer.from(body, 'utf8');
       const outgoing = request(url, { method, agent, headers: { ...headers, 'content-length': String(payload.length) } }, (incoming) => {
         const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let received = Number(incoming.headers['content-length'] ?? 0);
+        const refuse = (): void => {
+          fail(new SubgraphResponseTooLargeError(maxResponseBytes));
+          outgoing.destroy();
+        };
+        if (received > maxResponseBytes) return refuse();
+        received = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxResponseBytes) return refuse();
+          chunks.push(chunk);
+        });
         incoming.on('end', () => {
           clearTimeout(timer);
           resolve(new SubgraphResponse(url, incoming.statusCode ?? 0, incoming.statusMessage ?? '', incoming.headers, Buffer.concat(chunks)));

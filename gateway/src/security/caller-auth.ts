@@ -17,9 +17,16 @@ export interface CallerAuthConfig {
   audience: string | null;
   /** The claim that names the caller's tenant. */
   tenantClaim: string;
+  /**
+   * The longest a token may be valid, in seconds (`exp - iat`, and `exp - now`); null when the
+   * operator opted out of requiring `exp` at all (JWT_REQUIRE_EXP=false).
+   */
+  maxLifetimeSeconds: number | null;
 }
 
 export function readCallerAuthConfig(reader: EnvReader): CallerAuthConfig {
+  const requireExp = reader.bool('JWT_REQUIRE_EXP', true);
+  const maxLifetimeSeconds = reader.int('JWT_MAX_LIFETIME_SECONDS', 86_400, { min: 60, max: 31_536_000 });
   const config: CallerAuthConfig = {
     required: reader.bool('AUTH_REQUIRED', reader.mode() === 'production'),
     jwtSecret: reader.secret('JWT_SECRET', { minLength: 32, requiredIn: null }),
@@ -27,6 +34,7 @@ export function readCallerAuthConfig(reader: EnvReader): CallerAuthConfig {
     issuer: reader.optionalString('JWT_ISSUER'),
     audience: reader.optionalString('JWT_AUDIENCE'),
     tenantClaim: reader.string('JWT_TENANT_CLAIM', 'tenant'),
+    maxLifetimeSeconds: requireExp ? maxLifetimeSeconds : null,
   };
   if (config.required && !config.jwtSecret && !config.jwksUrl) {
     reader.report('AUTH_REQUIRED: needs JWT_SECRET (HS256) or JWT_JWKS_URL (RS256/ES256) to verify tokens');
@@ -72,6 +80,18 @@ class VerifiedTokens {
   }
 }
 
+/**
+ * A token that never expires (no `exp`) or lives longer than allowed would stay usable forever
+ * once leaked; jose checks `exp` against the clock, this checks that it exists and is near.
+ */
+function withinLifetime(claims: Record<string, unknown>, maxLifetimeSeconds: number | null, nowSeconds: number): boolean {
+  if (maxLifetimeSeconds === null) return true;
+  const { exp, iat } = claims;
+  if (typeof exp !== 'number') return false;
+  if (exp - nowSeconds > maxLifetimeSeconds) return false;
+  return typeof iat !== 'number' || exp - iat <= maxLifetimeSeconds;
+}
+
 export type TenantResolver = (headers: { authorization?: string; tenant?: string | string[] }) => Promise<string | null>;
 
 /**
@@ -109,9 +129,10 @@ export function createTenantResolver(config: CallerAuthConfig): TenantResolver {
           ...(config.audience ? { audience: config.audience } : {}),
         });
         claims = result.payload;
+        if (!withinLifetime(claims, config.maxLifetimeSeconds, Math.floor(Date.now() / 1000))) throw new Error('lifetime');
         verified.remember(token, claims);
       } catch {
-        // Why (expired, bad signature, wrong audience) is not the caller's to learn.
+        // Why (expired, no or too distant `exp`, bad signature, wrong audience) is not the caller's to learn.
         throw unauthenticated('The bearer token is invalid or expired');
       }
     }

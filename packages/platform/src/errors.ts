@@ -33,6 +33,10 @@ export const ErrorCode = {
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   /** The gateway's operation limits (depth, aliases, root fields, cost). */
   OperationLimitExceeded: 'OPERATION_LIMIT_EXCEEDED',
+  /** A persisted query too large to register, or a tenant past its registration quota. */
+  PersistedQueryLimitExceeded: 'PERSISTED_QUERY_LIMIT_EXCEEDED',
+  /** A subgraph's answer to this operation is larger than the gateway buffers. */
+  ResponseTooLarge: 'RESPONSE_TOO_LARGE',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -66,6 +70,8 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'PERSISTED_QUERY_ID_REQUIRED',
   'OPERATION_RESOLUTION_FAILURE',
   ErrorCode.OperationLimitExceeded,
+  ErrorCode.PersistedQueryLimitExceeded,
+  ErrorCode.ResponseTooLarge,
 ]);
 
 export function badUserInput(message: string, field: string): GraphQLError {

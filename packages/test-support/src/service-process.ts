@@ -15,9 +15,10 @@ export interface ServiceProcess {
 }
 
 /**
- * A service run as in production: `node --import tsx <entry>` in its own process, so whatever
- * it initialises per process (Sentry) stays out of the test runner. Resolves when the service
- * reports ready over IPC (see platform http/run-service).
+ * A service run as in production, in its own process so whatever it initialises per process
+ * (Sentry) stays out of the test runner: a `.ts` entry through tsx, a compiled `.js` entry
+ * (dist/, see `npm run build`) with plain node. Resolves when the service reports ready over
+ * IPC (see platform http/run-service).
  */
 export async function startServiceProcess(
   name: string,
@@ -27,7 +28,8 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   // Nothing observability-related leaks in from the environment running the tests.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SENTRY_')));
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, entry)], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...loader, path.resolve(ROOT, entry)], {
     cwd: ROOT,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -1,15 +1,15 @@
 import { createLogger, type Logger } from '@reservations/platform/logger';
 import type { SubgraphConfig } from '@reservations/platform/subgraph/config';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import { readCustomerConfig } from '@reservations/customer-subgraph/src/config';
-import type { CustomerPrisma } from '@reservations/customer-subgraph/src/database';
-import { startCustomerSubgraph } from '@reservations/customer-subgraph/src/server';
-import type { Clock } from '@reservations/reservation-subgraph/src/clock';
-import { readReservationConfig } from '@reservations/reservation-subgraph/src/config';
-import type { ReservationPrisma } from '@reservations/reservation-subgraph/src/database';
-import { startReservationSubgraph } from '@reservations/reservation-subgraph/src/server';
-import { readGatewayConfig } from '@reservations/gateway/src/config';
-import { startGateway, type StartedGateway } from '@reservations/gateway/src/server';
+import { readCustomerConfig } from '@reservations/customer-subgraph/config';
+import type { CustomerPrisma } from '@reservations/customer-subgraph/database';
+import { startCustomerSubgraph } from '@reservations/customer-subgraph/server';
+import type { Clock } from '@reservations/reservation-subgraph/clock';
+import { readReservationConfig } from '@reservations/reservation-subgraph/config';
+import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
+import { startReservationSubgraph } from '@reservations/reservation-subgraph/server';
+import { readGatewayConfig } from '@reservations/gateway/config';
+import { startGateway, type StartedGateway } from '@reservations/gateway/server';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
 export const silentLogger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -40,10 +40,17 @@ export function startTestReservationSubgraph(
   customerUrl: string,
   env: Record<string, string> = {},
   clock?: Clock,
+  logger: Logger = silentLogger,
 ): Promise<StartedSubgraph<ReservationPrisma>> {
   return startReservationSubgraph(
-    subgraphConfig(readReservationConfig, { RESERVATION_DATABASE_URL: databaseUrl, CUSTOMER_SUBGRAPH_URL: customerUrl, ...env }),
-    silentLogger,
+    subgraphConfig(readReservationConfig, {
+      RESERVATION_DATABASE_URL: databaseUrl,
+      CUSTOMER_SUBGRAPH_URL: customerUrl,
+      // Tests book fixed dates years ahead on the real clock; tests of the horizon set their own.
+      BOOKING_HORIZON_DAYS: '3650',
+      ...env,
+    }),
+    logger,
     clock,
   );
 }
@@ -75,6 +82,8 @@ export interface TestSupergraphOptions {
   env?: Record<string, string>;
   /** Extra variables for the reservation subgraph only (applied after `env`). */
   reservationEnv?: Record<string, string>;
+  /** One logger for all three services, e.g. to assert what they log (default: silent). */
+  logger?: Logger;
 }
 
 /**
@@ -97,11 +106,12 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
     databases.push(customerDb, reservationDb);
     // The reservation subgraph needs the customer subgraph's URL, so it starts second.
     const env = options.env ?? {};
-    const customer = await startTestCustomerSubgraph(customerDb.url, env);
+    const logger = options.logger ?? silentLogger;
+    const customer = await startTestCustomerSubgraph(customerDb.url, env, logger);
     stops.push(customer.stop);
-    const reservation = await startTestReservationSubgraph(reservationDb.url, customer.url, { ...env, ...options.reservationEnv });
+    const reservation = await startTestReservationSubgraph(reservationDb.url, customer.url, { ...env, ...options.reservationEnv }, undefined, logger);
     stops.push(reservation.stop);
-    const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env);
+    const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env, logger);
     stops.push(gateway.stop);
     return {
       gatewayUrl: gateway.url,

@@ -2,15 +2,31 @@ import net from 'node:net';
 
 type TcpMode = 'forward' | 'refuse' | 'stall';
 
+/** One client connection, its connection to the target, and what a partition held back. */
+interface Link {
+  client: net.Socket;
+  /** Accepted in `stall` mode: never connected, not even by `heal()`. */
+  stalled: boolean;
+  upstream: net.Socket | null;
+  toUpstream: Buffer[];
+  toClient: Buffer[];
+}
+
 /**
- * A TCP hop in front of a real server (PostgreSQL here) that a test can cut: `forward` pipes
- * bytes both ways; `refuse` closes new connections at once (a database that is down);
- * `stall` accepts them and never answers (a database that hangs); `cut()` drops every open
- * connection (a network partition or a failover). Loopback only.
+ * A TCP hop in front of a real server (PostgreSQL, Redis) that a test can break. For new
+ * connections, `forward` passes bytes both ways; `refuse` closes them at once (a server that
+ * is down); `stall` accepts them and never answers (a server that hangs). `cut()` drops every
+ * open connection (a failover, or a partition TCP gave up on). `partition()` is a network cut
+ * that connections survive: they stay open, nothing passes either way, new connections are
+ * accepted and held; `heal()` then delivers what was sent meanwhile, in order, as TCP would
+ * after retransmitting. Loopback only.
  */
 export class TcpFaultProxy {
   mode: TcpMode = 'forward';
-  private readonly open = new Set<net.Socket>();
+  /** Connections accepted so far. */
+  accepted = 0;
+  private partitioned = false;
+  private readonly links = new Set<Link>();
 
   private constructor(
     private readonly server: net.Server,
@@ -29,7 +45,7 @@ export class TcpFaultProxy {
     return (this.server.address() as net.AddressInfo).port;
   }
 
-  /** `url` (e.g. a PostgreSQL URL) with host and port replaced by this proxy's. */
+  /** `url` (a PostgreSQL or Redis URL) with host and port replaced by this proxy's. */
   rewrite(url: string): string {
     const rewritten = new URL(url);
     rewritten.hostname = '127.0.0.1';
@@ -39,8 +55,20 @@ export class TcpFaultProxy {
 
   /** Drops every connection open now, both sides. */
   cut(): void {
-    for (const socket of this.open) socket.destroy();
-    this.open.clear();
+    for (const link of this.links) this.close(link);
+  }
+
+  partition(): void {
+    this.partitioned = true;
+  }
+
+  heal(): void {
+    this.partitioned = false;
+    for (const link of this.links) {
+      if (link.stalled) continue;
+      if (link.upstream === null) this.connectUpstream(link);
+      else this.flush(link);
+    }
   }
 
   async stop(): Promise<void> {
@@ -48,24 +76,48 @@ export class TcpFaultProxy {
     await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private track(socket: net.Socket): void {
-    this.open.add(socket);
-    socket.on('close', () => this.open.delete(socket));
-    socket.on('error', () => socket.destroy());
-  }
-
   private accept(client: net.Socket): void {
-    this.track(client);
+    this.accepted++;
     if (this.mode === 'refuse') {
       client.destroy();
       return;
     }
-    if (this.mode === 'stall') return;
+    const link: Link = { client, stalled: this.mode === 'stall', upstream: null, toUpstream: [], toClient: [] };
+    this.links.add(link);
+    client.on('error', () => this.close(link));
+    client.on('close', () => this.close(link));
+    if (link.stalled) return;
+    client.on('data', (chunk: Buffer) => {
+      link.toUpstream.push(chunk);
+      this.flush(link);
+    });
+    if (!this.partitioned) this.connectUpstream(link);
+  }
+
+  private connectUpstream(link: Link): void {
     const upstream = net.connect(this.target.port, this.target.host);
-    this.track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    link.upstream = upstream;
+    upstream.on('connect', () => this.flush(link));
+    upstream.on('data', (chunk: Buffer) => {
+      link.toClient.push(chunk);
+      this.flush(link);
+    });
+    upstream.on('error', () => this.close(link));
+    upstream.on('close', () => this.close(link));
+  }
+
+  private flush(link: Link): void {
+    if (this.partitioned) return;
+    const { upstream } = link;
+    if (upstream !== null && !upstream.connecting) {
+      for (const chunk of link.toUpstream.splice(0)) upstream.write(chunk);
+    }
+    for (const chunk of link.toClient.splice(0)) link.client.write(chunk);
+  }
+
+  private close(link: Link): void {
+    if (!this.links.delete(link)) return;
+    link.client.destroy();
+    link.upstream?.destroy();
   }
 }

@@ -7,7 +7,11 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000):
   }
 }
 
-/** A gateway connects to Redis in the background; until then its caches miss by design. */
-export function redisConnected(gatewayUrl: string): Promise<void> {
-  return waitFor(async () => ((await (await fetch(new URL('/ready', gatewayUrl))).json()) as { redis: string }).redis === 'connected');
+/**
+ * A gateway connects to Redis in the background; until then its caches miss by design. In
+ * production /ready shows the Redis state only to bearers of the metrics token.
+ */
+export function redisConnected(gatewayUrl: string, metricsToken?: string): Promise<void> {
+  const headers: Record<string, string> = metricsToken ? { authorization: `Bearer ${metricsToken}` } : {};
+  return waitFor(async () => ((await (await fetch(new URL('/ready', gatewayUrl), { headers })).json()) as { redis?: string }).redis === 'connected');
 }

@@ -12,7 +12,10 @@ import type { CustomerContext } from './context';
  * cache, which may hold catalogue reads for up to CATALOGUE_CACHE_MAX_AGE, drops them for
  * that tenant. Set only when a write succeeded; a failed one changed nothing. With `redis`
  * (the gateways' Redis) it also bumps the tenant's catalogue version there itself, which
- * covers writes that reach this subgraph without a gateway in between.
+ * covers writes that reach this subgraph without a gateway in between. The bump waits at most
+ * REDIS_COMMAND_TIMEOUT_MS, and not at all while Redis is known to be down, so a hung Redis
+ * never holds the answer to a committed write; a bump that could not be made starts a new
+ * cache generation once Redis answers again (see CatalogueVersions).
  */
 export function catalogueChangesPlugin(shared: { redis: RedisSettings; logger: Logger } | null = null): ApolloServerPlugin<CustomerContext> {
   let connection: RedisConnection | null = null;
@@ -20,9 +23,9 @@ export function catalogueChangesPlugin(shared: { redis: RedisSettings; logger: L
   return {
     async serverWillStart() {
       if (shared) {
-        const opened = connectRedis(shared.redis.url, shared.redis.keyPrefix, shared.logger);
+        const opened = connectRedis(shared.redis.url, shared.redis.keyPrefix, shared.logger, shared.redis);
         connection = opened;
-        versions = new CatalogueVersions(opened.keyValueCache('catalogue-version'), () => opened.isReady());
+        versions = new CatalogueVersions(opened.keyValueCache('catalogue-version', { errorsAreMisses: false }), opened);
       }
       return {
         async serverWillStop() {

@@ -1,5 +1,6 @@
 import { EnvReader } from '@reservations/platform/config';
 import { readSubgraphConfig, type SubgraphConfig } from '@reservations/platform/subgraph/config';
+import { DEFAULT_BOOKING_HORIZON_DAYS, SETTINGS_LIMITS } from './rules';
 
 /** Where the customer subgraph answers by default: the same default the gateway routes to. */
 export const DEFAULT_CUSTOMER_SUBGRAPH_URL = 'http://localhost:4004/graphql';
@@ -33,14 +34,17 @@ export interface IdempotencyConfig {
 }
 
 /** What the subgraph's requests depend on, beyond the settings every subgraph shares. */
-export interface BookingConfig extends CustomerLookupConfig, IdempotencyConfig {}
+export interface BookingConfig extends CustomerLookupConfig, IdempotencyConfig {
+  /** How many days ahead a tenant that set no horizon of its own may book. */
+  bookingHorizonDays: number;
+}
 
 export interface ReservationConfig extends SubgraphConfig, BookingConfig {}
 
 /**
  * Reads RESERVATION_PORT (4003), RESERVATION_DATABASE_URL and the shared subgraph settings,
  * plus CUSTOMER_SUBGRAPH_URL (the variable the gateway uses too), CUSTOMER_LOOKUP_TIMEOUT_MS,
- * IDEMPOTENCY_KEY_TTL_HOURS and REQUIRE_IDEMPOTENCY_KEY.
+ * IDEMPOTENCY_KEY_TTL_HOURS, REQUIRE_IDEMPOTENCY_KEY and BOOKING_HORIZON_DAYS.
  */
 export function readReservationConfig(env: Record<string, string | undefined> = process.env): ReservationConfig {
   const reader = new EnvReader(env);
@@ -53,6 +57,7 @@ export function readReservationConfig(env: Record<string, string | undefined> = 
     // At least an hour, so a client retrying after an outage never books twice; at most a year.
     idempotencyKeyTtlHours: reader.int('IDEMPOTENCY_KEY_TTL_HOURS', DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS, { min: 1, max: 8_760 }),
     requireIdempotencyKey: reader.bool('REQUIRE_IDEMPOTENCY_KEY', reader.mode() === 'production'),
+    bookingHorizonDays: reader.int('BOOKING_HORIZON_DAYS', DEFAULT_BOOKING_HORIZON_DAYS, SETTINGS_LIMITS.bookingHorizonDays),
   };
   reader.done();
   return config;

@@ -31,7 +31,7 @@ export function createReservationContext(
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking.idempotencyKeyTtlHours)),
+    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking)),
     customers: new CustomerDirectory(booking, logger, callerHeaders),
     clock,
     requireIdempotencyKey: booking.requireIdempotencyKey,

@@ -43,6 +43,8 @@ export interface BookingSettings {
   opensAtMinute: number;
   /** Minutes after midnight UTC; at or before opensAtMinute means the next day. */
   closesAtMinute: number;
+  /** How many days ahead a reservation may start; null: the service's default (BOOKING_HORIZON_DAYS). */
+  bookingHorizonDays: number | null;
 }
 
 /** What a tenant that never saved settings gets (documented in the README and the schema). */
@@ -52,7 +54,11 @@ export const DEFAULT_SETTINGS: BookingSettings = {
   slotIntervalMinutes: 30,
   opensAtMinute: 11 * 60,
   closesAtMinute: 23 * 60,
+  bookingHorizonDays: null,
 };
+
+/** The service's default horizon when BOOKING_HORIZON_DAYS is unset: a year ahead. */
+export const DEFAULT_BOOKING_HORIZON_DAYS = 365;
 
 /** No reservation lasts longer (a CHECK constraint holds the table to it too). */
 export const MAX_DURATION_MINUTES = 1_440;
@@ -61,6 +67,7 @@ export const SETTINGS_LIMITS = {
   capacity: { min: 1, max: 10_000 },
   defaultDurationMinutes: { min: 5, max: MAX_DURATION_MINUTES },
   slotIntervalMinutes: { min: 5, max: 1_440 },
+  bookingHorizonDays: { min: 1, max: 3_650 },
 } as const;
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -104,6 +111,22 @@ export const LATE_START_TOLERANCE_MS = 5 * 60_000;
 export function checkNotStarted(startsAt: Date, now: Date, field: string): Date {
   if (hasStarted(startsAt, new Date(now.getTime() - LATE_START_TOLERANCE_MS))) {
     throw badUserInput(`${field} has already passed (it is now ${now.toISOString()}); choose a later start`, field);
+  }
+  return startsAt;
+}
+
+/** Whether `startsAt` lies more than `horizonDays` after `now`: too far ahead to book or offer. */
+export function isBeyondHorizon(startsAt: Date, now: Date, horizonDays: number): boolean {
+  return startsAt.getTime() > now.getTime() + horizonDays * 86_400_000;
+}
+
+/**
+ * A booking years ahead (the year 9999, say) is a mistake or an attack on capacity planning,
+ * never a guest: starts past the tenant's horizon are refused.
+ */
+export function checkWithinHorizon(startsAt: Date, now: Date, horizonDays: number, field: string): Date {
+  if (isBeyondHorizon(startsAt, now, horizonDays)) {
+    throw badUserInput(`${field} is more than ${horizonDays} days ahead, beyond this tenant's booking horizon`, field);
   }
   return startsAt;
 }

@@ -12,6 +12,7 @@ import { createReservationContext, type ReservationContext } from './context';
 import { createReservationPrisma, migrationsDir, type ReservationPrisma } from './database';
 import { reservationSchema } from './schema';
 import { seedDemoReservations } from './seed';
+import { DEFAULT_BOOKING_HORIZON_DAYS } from './rules';
 
 /**
  * The reservation subgraph, reaching the customer subgraph and keeping idempotency keys as
@@ -40,6 +41,7 @@ export const reservationSubgraph = createReservationSubgraph({
   gatewaySigningSecret: null,
   idempotencyKeyTtlHours: DEFAULT_IDEMPOTENCY_KEY_TTL_HOURS,
   requireIdempotencyKey: false,
+  bookingHorizonDays: DEFAULT_BOOKING_HORIZON_DAYS,
 });
 
 export function startReservationSubgraph(

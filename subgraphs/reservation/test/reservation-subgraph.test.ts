@@ -268,6 +268,8 @@ describe('settings', () => {
     [{ slotIntervalMinutes: 1_441 }, 'input.slotIntervalMinutes'],
     [{ opensAt: '9:00' }, 'input.opensAt'],
     [{ closesAt: '24:00' }, 'input.closesAt'],
+    [{ bookingHorizonDays: 0 }, 'input.bookingHorizonDays'],
+    [{ bookingHorizonDays: 3_651 }, 'input.bookingHorizonDays'],
   ])('%j is BAD_USER_INPUT naming %s', async (input, field) => {
     const body = await mutate('settings-invalid', 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { capacity } }', { input });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -437,6 +439,38 @@ describe('times that have passed', () => {
     const grown = await update(first.id, { startsAt: '2030-11-20T19:30:00Z', partySize: 3 });
     expect(grown.errors).toBeUndefined();
     expect(grown.data?.updateReservation).toMatchObject({ startsAt: '2030-11-20T19:30:00.000Z', partySize: 3 });
+  });
+});
+
+describe('the booking horizon', () => {
+  test("starts past the tenant's horizon are refused, not offered, and not moved to; the horizon is a setting", async () => {
+    const tenant = 'horizon';
+    const customerId = await customerIn(tenant);
+    clock.set('2030-01-01T12:00:00Z');
+    // Without a setting of its own the tenant follows the service's BOOKING_HORIZON_DAYS (3650 in tests).
+    const horizonOf = async () =>
+      (await graphqlData<{ reservationSettings: { bookingHorizonDays: number } }>(timed.url, '{ reservationSettings { bookingHorizonDays } }', { tenant }))
+        .reservationSettings.bookingHorizonDays;
+    expect(await horizonOf()).toBe(3650);
+    expect(errorCode(await tryBook(timed.url, tenant, { customerId, startsAt: '9999-12-31T19:00:00Z' }))).toBe('BAD_USER_INPUT');
+
+    await setSettings(timed.url, tenant, { bookingHorizonDays: 30, capacity: 20 });
+    expect(await horizonOf()).toBe(30);
+    const edge = await book(timed.url, tenant, { customerId, startsAt: '2030-01-31T12:00:00Z' });
+    const beyond = await tryBook(timed.url, tenant, { customerId, startsAt: '2030-01-31T12:00:00.001Z' });
+    expect(beyond.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
+    expect(beyond.errors?.[0]?.message).toMatch(/30 days ahead/);
+    const moved = await graphql(timed.url, UPDATE, { tenant, variables: { id: edge.id, input: { startsAt: '2030-02-15T19:00:00Z' } } });
+    expect(moved.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
+    const slots = (date: string) =>
+      graphqlData<{ availability: unknown[] }>(timed.url, 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt } }', { tenant, variables: { date } });
+    expect((await slots('2030-01-30')).availability.length).toBeGreaterThan(0);
+    expect((await slots('2030-02-01')).availability).toEqual([]);
+
+    // Another setting saved later leaves the horizon as the tenant set it.
+    await setSettings(timed.url, tenant, { capacity: 25 });
+    expect(await horizonOf()).toBe(30);
+    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
   });
 });
 

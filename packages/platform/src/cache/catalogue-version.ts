@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { RedisConnection } from './redis-connection';
+
+/** Key of the cache generation beside the tenants' versions; a colon is never in a tenant slug. */
+const GENERATION_KEY = ':generation';
+/**
+ * The generation until a process first starts a new one. A fixed value rather than one created
+ * on first use: two first requests racing to create it would each store under their own.
+ */
+const FIRST_GENERATION = '0';
 
 /**
  * Per-tenant catalogue versions, part of every cached response's key. A catalogue write
@@ -7,25 +16,76 @@ import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
  * tenants' entries are untouched and nothing is scanned or deleted (stale entries simply
  * expire). Versions are random tokens rather than counters, so concurrent bumps from several
  * gateways can only produce another new version, never an old one.
+ *
+ * A version is `<generation>.<tenant version>`. When a bump may have been lost (a version write
+ * of this process failed or was skipped, or its connection to Redis was lost with whatever was
+ * in flight), nobody knows which tenants changed meanwhile: when Redis is back, the process
+ * starts a new generation, which retires every tenant's entries at once, before it reads a
+ * version again. A Redis that was merely slow for this process retires nothing.
  */
 export class CatalogueVersions {
+  private generationOwed = false;
+  private newGeneration: Promise<void> | null = null;
+
   constructor(
+    /** Reads and writes that fail must reject (not answer "missing", not drop silently). */
     private readonly store: KeyValueCache<string>,
-    /** False while the shared store is unreachable: then responses are neither read nor written. */
-    private readonly available: () => boolean,
-  ) {}
+    /** The shared store's connection; null when versions live in this process (nothing is ever lost). */
+    private readonly redis: Pick<RedisConnection, 'isReady' | 'onRecovered'> | null,
+    /** Told whether each tenant version lookup found one (generation lookups are not counted). */
+    private readonly countLookup: (hit: boolean) => void = () => undefined,
+  ) {
+    redis?.onRecovered(({ connectionLost }) => {
+      if (!connectionLost && !this.generationOwed) return;
+      this.generationOwed = true;
+      // Set synchronously, so no read of this process can start before it.
+      this.newGeneration = this.write(GENERATION_KEY, randomUUID()).then(() => {
+        this.generationOwed = false;
+      }, () => undefined);
+    });
+  }
 
   /** The tenant's current version, or null when it cannot be known (cache must be bypassed). */
   async current(tenant: string): Promise<string | null> {
-    if (!this.available()) return null;
-    const existing = await this.store.get(tenant);
-    if (existing !== undefined) return existing;
-    const created = randomUUID();
-    await this.store.set(tenant, created);
-    return this.available() ? created : null;
+    if (this.newGeneration !== null) {
+      const pending = this.newGeneration;
+      await pending;
+      if (this.newGeneration === pending) this.newGeneration = null;
+    }
+    if (this.generationOwed || !this.available()) return null;
+    try {
+      const [generation, version] = await Promise.all([this.store.get(GENERATION_KEY), this.read(tenant)]);
+      return `${generation ?? FIRST_GENERATION}.${version}`;
+    } catch {
+      // A read that failed is not a missing key: guessing a version could revive old entries.
+      return null;
+    }
   }
 
+  /** Never rejects: a bump that cannot be made is made up for by a new generation. */
   async bump(tenant: string): Promise<void> {
-    await this.store.set(tenant, randomUUID());
+    await this.write(tenant, randomUUID()).catch(() => undefined);
+  }
+
+  private available(): boolean {
+    return this.redis?.isReady() ?? true;
+  }
+
+  private async write(key: string, value: string): Promise<void> {
+    try {
+      await this.store.set(key, value);
+    } catch (error) {
+      this.generationOwed = true;
+      throw error;
+    }
+  }
+
+  private async read(tenant: string): Promise<string> {
+    const existing = await this.store.get(tenant);
+    this.countLookup(existing !== undefined);
+    if (existing !== undefined) return existing;
+    await this.write(tenant, randomUUID());
+    // Read back: of first requests racing to create it, each then uses the one stored last.
+    return (await this.store.get(tenant)) ?? randomUUID();
   }
 }

@@ -32,6 +32,28 @@ export function decodeCursor(cursor: string): string {
   return id;
 }
 
+/** The largest value of a PostgreSQL `integer` column: a cursor key past it cannot be compared to one. */
+export const MAX_INT_COLUMN = 2_147_483_647;
+
+/**
+ * Cursors of lists ordered by an integer column and then id, such as a display position:
+ * `<prefix><key>:<id>`. Decoding checks what the database would refuse (a key past the
+ * column's range, an id that is no UUID), so a crafted cursor is BAD_USER_INPUT on `after`,
+ * never a database error.
+ */
+export function encodeKeyedCursor(prefix: string, key: number, id: string): string {
+  return Buffer.from(`${prefix}${key}:${id}`, 'utf8').toString('base64url');
+}
+
+export function decodeKeyedCursor(prefix: string, cursor: string): { key: number; id: string } {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = decoded.startsWith(prefix) ? /^(\d{1,10}):([0-9a-f-]{36})$/.exec(decoded.slice(prefix.length)) : null;
+  const key = Number(match?.[1]);
+  const id = match?.[2] ?? '';
+  if (!match || key > MAX_INT_COLUMN || !isUuid(id)) throw badUserInput('after is not a cursor returned by this API', 'after');
+  return { key, id };
+}
+
 export function pageRequest(first: number | null | undefined, after: string | null | undefined): PageRequest {
   const take = first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(take) || take < 0 || take > MAX_PAGE_SIZE) {

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { EnvReader } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
 import type { ServiceMetrics } from '../observability/metrics';
@@ -13,6 +14,33 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * How long a client may take, so slow or stalled clients cannot hold connections (and memory)
+ * open: Node's own defaults are a minute for headers and five for a whole request.
+ */
+export interface HttpServerTimeouts {
+  /** From connecting (or the previous response) to the end of the request headers. */
+  headersTimeoutMs: number;
+  /** To receive the whole request, body included (the response may take longer). */
+  requestTimeoutMs: number;
+  /** How long an idle kept-alive connection stays open for the next request. */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpServerTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+
+export function readHttpServerTimeouts(reader: EnvReader): HttpServerTimeouts {
+  const timeouts: HttpServerTimeouts = {
+    headersTimeoutMs: reader.int('HTTP_HEADERS_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.headersTimeoutMs, { min: 100, max: 300_000 }),
+    requestTimeoutMs: reader.int('HTTP_REQUEST_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.requestTimeoutMs, { min: 100, max: 3_600_000 }),
+    keepAliveTimeoutMs: reader.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', DEFAULT_HTTP_TIMEOUTS.keepAliveTimeoutMs, { min: 100, max: 600_000 }),
+  };
+  if (timeouts.requestTimeoutMs < timeouts.headersTimeoutMs) {
+    reader.report('HTTP_REQUEST_TIMEOUT_MS: must be at least HTTP_HEADERS_TIMEOUT_MS (the headers are part of the request)');
+  }
+  return timeouts;
+}
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -53,6 +81,8 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   corsOrigins?: readonly string[];
   /** Names the service for request logs, traces and Sentry tags (see observability/observe-request). */
   observability?: RequestObservationOptions;
+  /** Default DEFAULT_HTTP_TIMEOUTS. */
+  timeouts?: HttpServerTimeouts;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -201,51 +231,62 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     res.end();
   }
 
-  return http.createServer((req, res) => {
-    const requestId = requestIdOf(req);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    const url = requestTarget(req.url);
-    if (url === null) {
-      // A target no URL parser accepts (`//`, `//:x`): the client's mistake, answered, never thrown.
-      metrics.recordRefused('invalid_target');
-      sendJson(res, 400, { error: 'invalid request target' });
-      return;
-    }
-    applyCors(req, res, corsOrigins);
-    const handle = async (): Promise<void> => {
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204).end();
+  const timeouts = options.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      // Node enforces both timeouts on this tick (default 30 s, which would let short ones overrun).
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(timeouts.headersTimeoutMs / 2)),
+    },
+    (req, res) => {
+      const requestId = requestIdOf(req);
+      res.setHeader(REQUEST_ID_HEADER, requestId);
+      const url = requestTarget(req.url);
+      if (url === null) {
+        // A target no URL parser accepts (`//`, `//:x`): the client's mistake, answered, never thrown.
+        metrics.recordRefused('invalid_target');
+        sendJson(res, 400, { error: 'invalid request target' });
         return;
       }
-      const route = routes[url.pathname];
-      if (route && (req.method === 'GET' || req.method === 'HEAD')) {
-        await route(req, res);
-        return;
-      }
-      if (url.pathname === GRAPHQL_PATH) {
-        if (req.method !== 'GET' && req.method !== 'POST') {
-          metrics.recordRefused('method_not_allowed');
-          res.setHeader('allow', 'GET, POST, OPTIONS');
-          sendGraphQLError(res, 405, ErrorCode.BadRequest, 'Use GET or POST');
+      applyCors(req, res, corsOrigins);
+      const handle = async (): Promise<void> => {
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204).end();
           return;
         }
-        await observeRequest(req, res, { requestId, path: url.pathname, logger, options: observability }, (observation) =>
-          handleGraphQL(req, res, url.search, observation),
-        );
-        return;
-      }
-      metrics.recordRefused('not_found');
-      sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
-    };
-    handle().catch((error: unknown) => {
-      logger.error({ err: error, path: url.pathname, requestId }, 'request failed');
-      // A /graphql failure was already reported by observeRequest with the request's tags; the
-      // SDK sends an Error object only once, so this adds an event only for the other routes.
-      reportUnexpectedError(error, { path: url.pathname });
-      if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, 'Internal server error');
-      else res.destroy();
-    });
-  });
+        const route = routes[url.pathname];
+        if (route && (req.method === 'GET' || req.method === 'HEAD')) {
+          await route(req, res);
+          return;
+        }
+        if (url.pathname === GRAPHQL_PATH) {
+          if (req.method !== 'GET' && req.method !== 'POST') {
+            metrics.recordRefused('method_not_allowed');
+            res.setHeader('allow', 'GET, POST, OPTIONS');
+            sendGraphQLError(res, 405, ErrorCode.BadRequest, 'Use GET or POST');
+            return;
+          }
+          await observeRequest(req, res, { requestId, path: url.pathname, logger, options: observability }, (observation) =>
+            handleGraphQL(req, res, url.search, observation),
+          );
+          return;
+        }
+        metrics.recordRefused('not_found');
+        sendJson(res, 404, { error: 'not found', graphql: GRAPHQL_PATH });
+      };
+      handle().catch((error: unknown) => {
+        logger.error({ err: error, path: url.pathname, requestId }, 'request failed');
+        // A /graphql failure was already reported by observeRequest with the request's tags; the
+        // SDK sends an Error object only once, so this adds an event only for the other routes.
+        reportUnexpectedError(error, { path: url.pathname });
+        if (!res.headersSent) sendGraphQLError(res, 500, ErrorCode.Internal, 'Internal server error');
+        else res.destroy();
+      });
+    },
+  );
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+  return server;
 }
 
 /** The request's path and query, or null when the target cannot be parsed. */

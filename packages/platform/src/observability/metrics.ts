@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { RedisConnection, RedisFailure } from '../cache/redis-connection';
 import type { RuntimeMode } from '../config';
 import { sendJson, type RouteHandler } from '../http/graphql-http-server';
 import type { Logger } from '../logger';
@@ -141,6 +142,29 @@ export class ServiceMetrics {
     this.queries.observe({ statement: statementKind(sql), outcome: ok ? 'ok' : 'error' }, seconds);
   }
 
+  /** Exports whether Redis is used (its breaker is closed) and the commands that got no answer. */
+  watchRedis(redis: Pick<RedisConnection, 'health'>): void {
+    new Gauge({
+      name: 'redis_available',
+      help: '1 while commands go to Redis, 0 while it is skipped (down, hung or too slow) until a probe answers',
+      registers: [this.registry],
+      collect() {
+        this.set(redis.health().available ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'redis_commands_failed_total',
+      help: 'Redis commands without an answer: skipped (Redis known unhealthy), timeout, error',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const failed = redis.health().failedCommands;
+        for (const reason of Object.keys(failed) as RedisFailure[]) this.inc({ reason }, failed[reason]);
+      },
+    });
+  }
+
   /** Prometheus text exposition: process metrics, then this instance's. */
   async render(): Promise<string> {
     const [process, own] = await Promise.all([processMetrics().metrics(), this.registry.metrics()]);
@@ -161,19 +185,24 @@ function sha256(text: string): Buffer {
 }
 
 /**
- * Both sides are hashed first: equally long, so the comparison's time says nothing about the
- * token, not even its length.
+ * Whether an Authorization header bears `token` ("Bearer <token>"); never when there is no
+ * token. Both sides are hashed first: equally long, so the comparison's time says nothing about
+ * the token, not even its length.
  */
-function bearsToken(authorization: string | undefined, expected: Buffer): boolean {
-  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  return token !== undefined && timingSafeEqual(sha256(token), expected);
+export function bearerCheck(token: string | null): (authorization: string | undefined) => boolean {
+  if (token === null) return () => false;
+  const expected = sha256(token);
+  return (authorization) => {
+    const presented = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    return presented !== undefined && timingSafeEqual(sha256(presented), expected);
+  };
 }
 
 /** GET and HEAD /metrics; with a token, only for requests that bear it. */
 function metricsRoute(metrics: ServiceMetrics, token: string | null): RouteHandler {
-  const expected = token === null ? null : sha256(token);
+  const bearsToken = bearerCheck(token);
   return async (req, res) => {
-    if (expected !== null && !bearsToken(req.headers.authorization, expected)) {
+    if (token !== null && !bearsToken(req.headers.authorization)) {
       metrics.recordRefused('metrics_unauthorized');
       res.setHeader('www-authenticate', 'Bearer');
       sendJson(res, 401, { error: 'unauthorized' });

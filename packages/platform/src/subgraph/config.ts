@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../database/timeouts';
+import { readHttpServerTimeouts, type HttpServerTimeouts } from '../http/graphql-http-server';
 import { readObservabilityConfig, type ObservabilityConfig } from '../observability/config';
 
 export interface SubgraphConfig {
@@ -24,6 +25,8 @@ export interface SubgraphConfig {
   signatureWindowMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
+  /** Header, request and keep-alive timeouts of the HTTP server. */
+  httpTimeouts: HttpServerTimeouts;
 }
 
 /**
@@ -61,5 +64,6 @@ export function readSubgraphConfig(
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
     signatureWindowMs: reader.int('SIGNATURE_WINDOW_MS', 30_000, { min: 1_000, max: 300_000 }),
     observability: readObservabilityConfig(reader),
+    httpTimeouts: readHttpServerTimeouts(reader),
   };
 }

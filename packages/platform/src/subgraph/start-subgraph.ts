@@ -11,6 +11,7 @@ import { maskUnexpectedErrors } from '../errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../http/graphql-http-server';
 import type { RunningService } from '../http/run-service';
 import type { Logger } from '../logger';
+import { stringInputGuardPlugin } from '../graphql/string-input-guard';
 import { observeDatabase } from '../observability/database';
 import { observabilityPlugin } from '../observability/graphql-plugin';
 import { createServiceMetrics, metricsRoutes } from '../observability/metrics';
@@ -86,6 +87,8 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       // Inline traces only serve Apollo Studio usage reporting, which this platform does not use.
       plugins: [
         tenantRequiredPlugin<TContext>(),
+        // Also here, not only at the gateway: a subgraph's database is what cannot store NUL.
+        stringInputGuardPlugin<TContext>(),
         ApolloServerPluginInlineTraceDisabled(),
         observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name }),
         ...(definition.plugins ?? []),
@@ -99,6 +102,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       metrics,
       // Subgraph requests carry many entity representations; the gateway bounds client input.
       maxBodyBytes: 5 * 1024 * 1024,
+      timeouts: config.httpTimeouts,
       ...(config.gatewaySigningSecret
         ? { checkCaller: gatewaySignatureCheck(config.gatewaySigningSecret, config.signatureWindowMs) }
         : {}),

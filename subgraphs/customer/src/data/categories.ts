@@ -1,8 +1,6 @@
 import type DataLoader from 'dataloader';
 import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
-import { badUserInput } from '@reservations/platform/errors';
-import { isUuid } from '@reservations/platform/graphql/ids';
-import { rowsToFetch, toConnection, type Connection } from '@reservations/platform/graphql/pagination';
+import { decodeKeyedCursor, encodeKeyedCursor, rowsToFetch, toConnection, type Connection } from '@reservations/platform/graphql/pagination';
 import type { CustomerPrisma } from '../database';
 import type { Category, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
@@ -22,18 +20,12 @@ export interface CategoryPageRequest {
 }
 
 function encodeCategoryCursor(category: Pick<Category, 'position' | 'id'>): string {
-  return Buffer.from(`${CURSOR_PREFIX}${category.position}:${category.id}`, 'utf8').toString('base64url');
+  return encodeKeyedCursor(CURSOR_PREFIX, category.position, category.id);
 }
 
 export function decodeCategoryCursor(cursor: string): { position: number; id: string } {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const match = /^c1:(\d{1,10}):([0-9a-f-]{36})$/.exec(decoded);
-  const position = Number(match?.[1]);
-  const id = match?.[2] ?? '';
-  if (!match || !Number.isSafeInteger(position) || !isUuid(id)) {
-    throw badUserInput('after is not a cursor returned by this API', 'after');
-  }
-  return { position, id };
+  const { key, id } = decodeKeyedCursor(CURSOR_PREFIX, cursor);
+  return { position: key, id };
 }
 
 export interface CategoryData {

@@ -5,13 +5,16 @@ import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
 import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { Clock } from '../clock';
+import type { BookingConfig } from '../config';
 import type { ReservationPrisma } from '../database';
 import type { Prisma, Reservation } from '../generated/prisma/client';
 import {
   addMinutes,
   checkNotStarted,
+  checkWithinHorizon,
   EDITABLE_STATUSES,
   hasStarted,
+  isBeyondHorizon,
   MAX_DURATION_MINUTES,
   OCCUPYING_STATUSES,
   peakOccupancy,
@@ -118,7 +121,7 @@ export class ReservationStore {
     private readonly prisma: ReservationPrisma,
     private readonly tenantId: string,
     private readonly clock: Clock,
-    private readonly idempotencyKeyTtlHours: number,
+    private readonly limits: Pick<BookingConfig, 'idempotencyKeyTtlHours' | 'bookingHorizonDays'>,
   ) {
     this.byId = new DataLoader(async (ids) => {
       // Ids that are not UUIDs cannot match and must not reach a uuid column.
@@ -188,16 +191,29 @@ export class ReservationStore {
     return existing && this.keyIsLive(existing, this.clock()) ? this.remember(replay(existing, idempotency.fingerprint)) : null;
   }
 
-  settings(): Promise<EffectiveSettings> {
-    return readSettings(this.prisma, this.tenantId);
+  /** The tenant's horizon in days: its own, or the service's default. */
+  private horizonDays(settings: BookingSettings): number {
+    return settings.bookingHorizonDays ?? this.limits.bookingHorizonDays;
+  }
+
+  /** Settings as clients see them: the horizon in effect, the service's default included. */
+  private shown(settings: EffectiveSettings): EffectiveSettings {
+    return { ...settings, bookingHorizonDays: this.horizonDays(settings) };
+  }
+
+  async settings(): Promise<EffectiveSettings> {
+    return this.shown(await readSettings(this.prisma, this.tenantId));
   }
 
   async updateSettings(change: (current: BookingSettings) => BookingSettings): Promise<EffectiveSettings> {
     // Under the capacity lock, so a booking never checks against settings being replaced.
-    return this.underCapacityLock(async (tx) => {
-      const { updatedAt: _, ...current } = await readSettings(tx, this.tenantId);
-      return writeSettings(tx, this.tenantId, change(current));
-    });
+    // The stored values are merged (a horizon never set stays null, following the service's default).
+    return this.shown(
+      await this.underCapacityLock(async (tx) => {
+        const { updatedAt: _, ...current } = await readSettings(tx, this.tenantId);
+        return writeSettings(tx, this.tenantId, change(current));
+      }),
+    );
   }
 
   async create(input: NewReservation): Promise<Reservation> {
@@ -222,6 +238,7 @@ export class ReservationStore {
             }
           }
           const settings = await readSettings(tx, this.tenantId);
+          checkWithinHorizon(input.startsAt, now, this.horizonDays(settings), 'input.startsAt');
           const endsAt = addMinutes(input.startsAt, settings.defaultDurationMinutes);
           await this.assertCapacity(tx, settings, input.startsAt, endsAt, input.partySize, null);
           return tx.reservation.create({
@@ -268,6 +285,7 @@ export class ReservationStore {
         if (moved) checkNotStarted(startsAt, this.clock(), 'input.startsAt');
         if (moved || partySize > current.partySize) {
           const settings = await readSettings(tx, this.tenantId);
+          if (moved) checkWithinHorizon(startsAt, this.clock(), this.horizonDays(settings), 'input.startsAt');
           await this.assertCapacity(tx, settings, startsAt, endsAt, partySize, id);
         }
         // Conditional on the status still being editable: transitions do not take the lock.
@@ -302,7 +320,7 @@ export class ReservationStore {
   async availability(day: string, partySize: number): Promise<AvailabilitySlot[]> {
     const settings = await this.settings();
     const now = this.clock();
-    const starts = slotStarts(day, settings).filter((startsAt) => !hasStarted(startsAt, now));
+    const starts = slotStarts(day, settings).filter((startsAt) => !hasStarted(startsAt, now) && !isBeyondHorizon(startsAt, now, this.horizonDays(settings)));
     const first = starts[0];
     const last = starts.at(-1);
     if (first === undefined || last === undefined) return [];
@@ -324,7 +342,7 @@ export class ReservationStore {
    * client may still be retrying it; a key reused later than that is a new booking.
    */
   private keyIsLive(reservation: Reservation, now: Date): boolean {
-    return reservation.createdAt.getTime() > addMinutes(now, -this.idempotencyKeyTtlHours * 60).getTime();
+    return reservation.createdAt.getTime() > addMinutes(now, -this.limits.idempotencyKeyTtlHours * 60).getTime();
   }
 
   /**

@@ -17,6 +17,7 @@ function fromRow(row: ReservationSettings | null): EffectiveSettings {
     slotIntervalMinutes: row.slotIntervalMinutes,
     opensAtMinute: row.opensAtMinute,
     closesAtMinute: row.closesAtMinute,
+    bookingHorizonDays: row.bookingHorizonDays,
     updatedAt: row.updatedAt,
   };
 }

@@ -28,6 +28,7 @@ interface UpdateReservationSettingsInput {
   slotIntervalMinutes?: number | null;
   opensAt?: string | null;
   closesAt?: string | null;
+  bookingHorizonDays?: number | null;
 }
 
 function transition(name: TransitionName) {
@@ -101,6 +102,9 @@ export const MutationResolvers = {
     }
     if (input.opensAt != null) change.opensAtMinute = parseTimeOfDay(input.opensAt, 'input.opensAt');
     if (input.closesAt != null) change.closesAtMinute = parseTimeOfDay(input.closesAt, 'input.closesAt');
+    if (input.bookingHorizonDays != null) {
+      change.bookingHorizonDays = checkInteger(input.bookingHorizonDays, 'input.bookingHorizonDays', SETTINGS_LIMITS.bookingHorizonDays);
+    }
     return context.reservations().updateSettings((current) => ({ ...current, ...change }));
   },
 };
