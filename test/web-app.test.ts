@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { graphqlData } from '@reservations/test-support/graphql';
+import { freePort } from '@reservations/test-support/net';
 import { serveStaticApp, type StaticAppServer } from '@reservations/test-support/static-app-server';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import type { StartedGateway } from '@reservations/gateway/server';
@@ -28,8 +29,11 @@ function chromiumPath(): string {
 let supergraph: TestSupergraph;
 let gateway: StartedGateway;
 let app: StaticAppServer;
+const alsoStop: { stop(): Promise<void> }[] = [];
 let browser: Browser;
 let outDir: string;
+
+const ENFORCING = { TRUSTED_DOCUMENTS_MODE: 'enforce', TRUSTED_DOCUMENTS_PATH: path.join(WEB, 'src/gql/persisted-documents.json') };
 
 const CREATE_CUSTOMER = 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }';
 
@@ -49,11 +53,8 @@ beforeAll(async () => {
     env: { ...process.env, NODE_ENV: 'production' },
   });
   supergraph = await startTestSupergraph('web_e2e');
-  gateway = await startTestGateway(
-    { customer: supergraph.customer.url, reservation: supergraph.reservation.url },
-    { TRUSTED_DOCUMENTS_MODE: 'enforce', TRUSTED_DOCUMENTS_PATH: path.join(WEB, 'src/gql/persisted-documents.json') },
-  );
-  app = await serveStaticApp(outDir, `${gateway.url.replace(/\/$/, '')}/graphql`.replace('/graphql/graphql', '/graphql'));
+  gateway = await startTestGateway({ customer: supergraph.customer.url, reservation: supergraph.reservation.url }, ENFORCING);
+  app = await serveStaticApp(outDir, gateway.url);
   browser = await chromium.launch({
     executablePath,
     headless: true,
@@ -62,6 +63,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const started of alsoStop) await started.stop();
   await browser?.close();
   await app?.close();
   await gateway?.stop();
@@ -151,6 +153,30 @@ test('book a slot, meet a capacity refusal, confirm and cancel, in headless Chro
   } finally {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-app.png'), fullPage: true });
+    await page.close();
+  }
+});
+
+test('with the reservation subgraph unreachable, customers still show, marked as a partial answer', async () => {
+  // A gateway whose reservation subgraph is a closed port, with no retries to wait through.
+  const cutOff = await startTestGateway(
+    { customer: supergraph.customer.url, reservation: `http://127.0.0.1:${await freePort()}/graphql` },
+    { ...ENFORCING, SERVICE_MAX_RETRIES: '0' },
+  );
+  alsoStop.push(cutOff);
+  const cutOffApp = await serveStaticApp(outDir, cutOff.url);
+  alsoStop.push({ stop: () => cutOffApp.close() });
+  const page = await browser.newPage({ viewport: { width: 1100, height: 600 } });
+  try {
+    await page.goto(cutOffApp.url);
+    await page.locator('[role=alert] [data-code=SERVICE_UNAVAILABLE]').waitFor();
+    expect(await page.locator('[role=alert]').textContent()).toMatch(/^Partial answer/);
+    // The customers came from the customer subgraph; only their reservations are missing.
+    await page.getByRole('cell', { name: 'Ada Lovelace' }).waitFor();
+    expect(await page.locator('td em.unavailable').count()).toBeGreaterThanOrEqual(2);
+  } finally {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-app-partial.png'), fullPage: true });
     await page.close();
   }
 });
