@@ -18,12 +18,14 @@ import path from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT } from '@reservations/platform/config';
 import { runLoad, summarise, type LoadRun, type LoadTarget } from './lib/load';
+import { measureAdmission, type AdmissionTiming } from './lib/admission-cost';
 import { comparePrismaWithPg, type PrismaVersusPg } from './lib/prisma-vs-pg';
 import { renderTable, renderTargets, type Row, type Target } from './lib/report';
 import { statementsPerRequest } from './lib/sql-statements';
 import { postgresUp, startBenchStack, type BenchStack } from './lib/stack';
 import { measureStartup, renderStartupTable, type StartupRow } from './lib/startup';
-import { scenarios, type Group } from './scenarios';
+import { measureTenantFlood, type FloodResult } from './lib/tenant-flood';
+import { scenarios, tenantFloodTargets, type Group } from './scenarios';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -39,6 +41,7 @@ const ROUNDS = option('--rounds', QUICK ? 1 : 2);
 const WARMUP_SECONDS = QUICK ? 0.5 : 2;
 const STATEMENT_SAMPLES = QUICK ? 3 : 10;
 const CLIENT_OPERATIONS = QUICK ? 500 : 5_000;
+const ADMISSION_OPERATIONS = QUICK ? 500 : 5_000;
 const ONLY = (() => {
   const index = process.argv.indexOf('--only');
   return index < 0 ? null : (process.argv[index + 1] ?? '').split(',').filter(Boolean);
@@ -158,6 +161,9 @@ function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
     atMost('3: cache hit p50 / miss p50', () => hit().p50Ms / miss().p50Ms, 0.5),
     atLeast('4: Apollo Server alone RPS / bare node:http RPS', () => find(rows, '{ __typename }', 'Apollo Server alone').ratio, 0.3),
     ...(client === null ? [] : [atMost('4: Prisma findUnique - pg, mean ms per call', () => client.overheadMs, 0.3)]),
+    atMost('5: fragment fan-out (32 levels), p50 ms over { __typename }', () => addedP50(rows, 'fragment fan-out, 32 levels (refused)'), 1),
+    atMost('5: honest ~100 KB query, p50 ms over { __typename }', () => addedP50(rows, 'honest query, ~100 KB answer'), 5),
+    atMost('6: quiet tenant p95 under a flood / alone', () => find(rows, 'quiet tenant', 'while another tenant floods').p95Ms / find(rows, 'quiet tenant', 'alone').p95Ms, 3),
   ];
   return candidates.flatMap((evaluate) => {
     try {
@@ -167,6 +173,42 @@ function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
       throw error;
     }
   });
+}
+
+const ADMISSION_SETTING = 'admission analysis per request, in-process';
+
+/** Scenario 5's p50 of `variant` minus that of `{ __typename }`. */
+function addedP50(rows: Row[], variant: string): number {
+  return find(rows, ADMISSION_SETTING, variant).p50Ms - find(rows, ADMISSION_SETTING, '{ __typename }').p50Ms;
+}
+
+/** Admission timings as rows of scenario 5, in the table's terms (analyses are requests). */
+function admissionRows(timings: AdmissionTiming[]): Row[] {
+  const reference = timings[0]!;
+  return timings.map((timing) => ({
+    scenario: '5 admission',
+    setting: ADMISSION_SETTING,
+    variant: timing.name,
+    requests: timing.operations,
+    seconds: timing.seconds,
+    rps: timing.operations / timing.seconds,
+    p50Ms: timing.p50Ms,
+    p95Ms: timing.p95Ms,
+    cpuPer1k: null,
+    ratio: timing.operations / timing.seconds / (reference.operations / reference.seconds),
+    reference: reference.name,
+    statements: null,
+  }));
+}
+
+/** The quiet tenant alone and under the flood as two rows of scenario 6. */
+function floodRows(result: FloodResult, connections: number): Row[] {
+  const alone = summarise([result.alone]);
+  const row = (variant: string, run: LoadRun): Row => {
+    const summary = summarise([run]);
+    return { scenario: '6 tenant isolation', setting: `quiet tenant customer(id:), 1 conn; flood ${connections} conn`, variant, ...summary, ratio: summary.rps / alone.rps, reference: 'alone', statements: null };
+  };
+  return [row('alone', result.alone), row('while another tenant floods', result.flooded)];
 }
 
 /** Prisma against pg as two rows of scenario 4, in the table's terms (operations are requests). */
@@ -212,14 +254,14 @@ function updateReadme(section: string): void {
   writeFileSync(file, `${readme.slice(0, start + README_START.length)}\n${section}\n${readme.slice(end)}`);
 }
 
-/** Scenario 5, before anything else runs so the machine is quiet: start-up and memory. */
+/** Scenario 7, before anything else runs so the machine is quiet: start-up and memory. */
 async function startupScenario(): Promise<StartupRow[] | null> {
-  if (ONLY !== null && !ONLY.includes('5')) return null;
+  if (ONLY !== null && !ONLY.includes('7')) return null;
   if (!(await postgresUp())) {
-    log('5 start-up: skipped (it needs PostgreSQL)');
+    log('7 start-up: skipped (it needs PostgreSQL)');
     return null;
   }
-  log(`5 start-up: each compiled service, ${STARTUP_SAMPLES} sample(s), ${STARTUP_LOAD_SECONDS} s of load`);
+  log(`7 start-up: each compiled service, ${STARTUP_SAMPLES} sample(s), ${STARTUP_LOAD_SECONDS} s of load`);
   const rows = await measureStartup({ samples: STARTUP_SAMPLES, loadSeconds: STARTUP_LOAD_SECONDS }, log);
   log(`\n${renderStartupTable(rows)}\n`);
   return rows;
@@ -228,7 +270,7 @@ async function startupScenario(): Promise<StartupRow[] | null> {
 async function main(): Promise<void> {
   log(`bench: ${QUICK ? 'quick mode, ' : ''}${ROUNDS} round(s) of ${SECONDS} s per variant after ${WARMUP_SECONDS} s warm-up`);
   const startup = await startupScenario();
-  if (ONLY !== null && ONLY.every((scenario) => scenario === '5')) {
+  if (ONLY !== null && ONLY.every((scenario) => scenario === '7')) {
     const file = path.join(__dirname, 'results', 'partial.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), mode: QUICK ? 'quick' : 'full', scenarios: ONLY, startup }, null, 2)}\n`);
@@ -241,6 +283,23 @@ async function main(): Promise<void> {
     for (const group of scenarios(stack).filter((candidate) => ONLY === null || ONLY.some((n) => candidate.scenario.startsWith(n)))) {
       log(`${group.scenario}: ${group.setting}`);
       rows.push(...(await measureGroup(stack, group)));
+    }
+    const wanted = (scenario: string) => ONLY === null || ONLY.includes(scenario);
+    if (wanted('5')) {
+      log('5 admission: analysis per request, in-process');
+      const admission = admissionRows(await measureAdmission(ADMISSION_OPERATIONS));
+      for (const row of admission) log(`  ${row.variant}: p50 ${row.p50Ms.toFixed(3)} ms, p95 ${row.p95Ms.toFixed(3)} ms`);
+      rows.push(...admission);
+    }
+    if (wanted('6')) {
+      const connections = 32;
+      log(`6 tenant isolation: one tenant floods at ${connections} connections over its cost budget`);
+      const { quiet, flooding } = tenantFloodTargets(stack);
+      const result = await measureTenantFlood(quiet, flooding, { connections, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS });
+      const flood = floodRows(result, connections);
+      for (const row of flood) log(`  ${row.variant}: ${row.rps.toFixed(0)} rps, p50 ${row.p50Ms.toFixed(2)} ms, p95 ${row.p95Ms.toFixed(2)} ms`);
+      log(`  the flood: ${result.flood.responses} answers, ${result.flood.refused} refused with 429`);
+      rows.push(...flood);
     }
     let client: PrismaVersusPg | null = null;
     if (ONLY !== null && !ONLY.includes('4')) {

@@ -134,7 +134,7 @@ export function scenarios(stack: BenchStack): Group[] {
   let profile = 0;
   const profileVariables = () => ({ id: customerIds[profile++ % customerIds.length] });
   const trustedDocuments: Group = {
-    scenario: '6 trusted documents',
+    scenario: '8 trusted documents',
     setting: 'customer profile (web app), 32 conn',
     connections: 32,
     reference: 'full document',
@@ -150,4 +150,29 @@ export function scenarios(stack: BenchStack): Group[] {
   };
 
   return [gatewayCost(1), gatewayCost(32), fanOut(5), fanOut(20), fanOut(100), responseCache, ceiling, trustedDocuments];
+}
+
+/**
+ * Scenario 6: the load tenant's `customer(id:)` through the gateway (cache off), and another
+ * tenant's costly fan-out, which its small cost budget soon refuses, on the same gateway.
+ */
+export function tenantFloodTargets(stack: BenchStack): { quiet: LoadTarget; flooding: LoadTarget } {
+  const { tenant, customerIds } = stack.data;
+  const { cacheOff } = stack.gateway;
+  const pids = [cacheOff.pid, stack.customer.pid, stack.reservation.pid];
+  let customer = 0;
+  return {
+    quiet: {
+      url: cacheOff.url,
+      headers: { authorization: `Bearer ${stack.token}`, [TENANT_HEADER]: tenant },
+      body: () => body(CUSTOMER_QUERY, { id: customerIds[customer++ % customerIds.length] }),
+      pids,
+    },
+    flooding: {
+      url: cacheOff.url,
+      headers: { authorization: `Bearer ${stack.flooding.token}`, [TENANT_HEADER]: stack.flooding.tenant },
+      body: fixed(body(fanOutQuery(100))),
+      pids,
+    },
+  };
 }

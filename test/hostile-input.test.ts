@@ -89,6 +89,19 @@ async function withGateway(env: Record<string, string>, use: (url: string) => Pr
   }
 }
 
+/** `levels` fragments, each selecting `selection` and spreading the next one twice: 2^levels copies. */
+function fragmentFanOut(levels: number, selection: string): string {
+  let document = 'query FanOut { customer(id: "0193a5d2-0000-7000-8000-000000000001") { ...F0 } }\n';
+  for (let i = 0; i < levels; i++) document += `fragment F${i} on Customer { ${selection} ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : ''} }\n`;
+  return document;
+}
+
+/** `customer { reservations { customer { ... } } } }`, `levels` fields deep. */
+function deepNesting(levels: number): string {
+  const pairs = Math.floor(levels / 2);
+  return `{ customer(id: "a") { ${'reservations { customer { '.repeat(pairs)}id ${'} } '.repeat(pairs)}} }`;
+}
+
 const rows: Row[] = [
   // Client mistakes that reached the database or the gateway's planner as server faults.
   {
@@ -240,6 +253,51 @@ const rows: Row[] = [
       send(QUERY, { authorization: `Bearer ${await jwt({}, (token) => token.setIssuedAt(nowSeconds() - 2 * 86_400 + 3_600).setExpirationTime(nowSeconds() + 3_600))}` }),
     status: 401,
     code: 'UNAUTHENTICATED',
+  },
+  // Admission: analysis linear in the document, cost from the values execution uses, budgets.
+  {
+    name: 'fragment fan-out, 32 levels of lists (2^32 copies)',
+    request: () => send({ query: fragmentFanOut(32, 'name reservations { id }') }),
+    status: 400,
+    code: 'OPERATION_LIMIT_EXCEEDED',
+  },
+  {
+    name: 'fragment fan-out, 40 levels of scalars (costs 1, answered)',
+    request: () => send({ query: fragmentFanOut(40, 'name') }),
+    status: 200,
+  },
+  {
+    name: 'fragment fan-out, 32 levels of aliases',
+    request: () => send({ query: fragmentFanOut(32, 'alias: name') }),
+    status: 400,
+    code: 'OPERATION_LIMIT_EXCEEDED',
+  },
+  {
+    name: 'cost bypass through a variable default',
+    request: () => send({ query: 'query ($f: Int = 100) { customers(first: $f) { nodes { reservations { customer { reservations { id } } } } } }' }),
+    status: 400,
+    code: 'OPERATION_LIMIT_EXCEEDED',
+  },
+  {
+    name: 'nested connections multiplied by large first values',
+    request: () => send({ query: '{ categories(first: 100) { nodes { products(first: 100) { nodes { category { products(first: 100) { nodes { id } } } } } } } }' }),
+    status: 400,
+    code: 'OPERATION_LIMIT_EXCEEDED',
+  },
+  {
+    name: 'nesting 1000 levels deep',
+    request: () => send({ query: deepNesting(1000) }),
+    status: 400,
+    code: 'OPERATION_LIMIT_EXCEEDED',
+  },
+  {
+    name: 'a tenant over its cost budget',
+    request: () =>
+      withGateway({ TENANT_COST_BUDGETS: JSON.stringify({ [TENANT]: 20 }), REDIS_ENABLED: 'false' }, (url) =>
+        send({ query: '{ customers(first: 50) { nodes { id } } }' }, {}, url),
+      ),
+    status: 429,
+    code: 'RATE_LIMITED',
   },
 ];
 

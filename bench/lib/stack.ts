@@ -19,6 +19,9 @@ import { seedDataSet, type SeededData } from './seed';
 export const WEB_MANIFEST = path.join(REPO_ROOT, 'examples', 'web', 'src', 'gql', 'persisted-documents.json');
 
 
+/** The flooding tenant's cost budget per minute: a few dozen of its fan-out requests. */
+const FLOODING_TENANT_BUDGET = 100_000;
+
 /** A server the bench drives: where it answers and which process to charge its CPU to. */
 export interface Served {
   url: string;
@@ -35,6 +38,8 @@ export interface BenchStack {
   metricsToken: string;
   /** A caller's bearer token for the load tenant, as production clients send it. */
   token: string;
+  /** Another tenant with a small cost budget, and its token: the flood of scenario 6. */
+  flooding: { tenant: string; token: string; budget: number };
   customer: Served;
   reservation: Served;
   gateway: { cacheOff: Served; cacheOn: Served; hive: Served };
@@ -182,6 +187,9 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
       ...databaseEnv('RESERVATION', targets.reservation),
     });
 
+    // Budgets are on in every run, shared in Redis when there is one; the load tenant's is never
+    // reached (the maximum), the flooding tenant's is spent within its first requests.
+    const flooding = { tenant: data.tenants[1]!, budget: FLOODING_TENANT_BUDGET };
     const redisPrefix = `bench-${randomBytes(4).toString('hex')}:`;
     if (hasRedis) stops.push(() => deleteKeysWithPrefix(redisPrefix));
     const gatewayEnv = {
@@ -189,6 +197,8 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
       CUSTOMER_SUBGRAPH_URL: customer.url,
       RESERVATION_SUBGRAPH_URL: reservation.url,
       JWT_SECRET: jwtSecret,
+      TENANT_COST_BUDGET: String(1e12),
+      TENANT_COST_BUDGETS: JSON.stringify({ [flooding.tenant]: flooding.budget }),
       ...(hasRedis ? { REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : { REDIS_ENABLED: 'false' }),
     };
     // The example web app's trusted documents, so scenario 5 can send them by hash (mode off: nothing else changes).
@@ -209,12 +219,14 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     const bareHttp = await start('bare-http', 'bench/servers/bare-http.ts', {});
     const apolloServer = await start('apollo-server', 'bench/servers/trivial-apollo-server.ts', {});
 
-    const token = await new SignJWT({ tenant: data.tenant })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('bench-client')
-      .setIssuedAt()
-      .setExpirationTime('2h')
-      .sign(new TextEncoder().encode(jwtSecret));
+    const tokenFor = (tenant: string) =>
+      new SignJWT({ tenant })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('bench-client')
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(new TextEncoder().encode(jwtSecret));
+    const token = await tokenFor(data.tenant);
 
     return {
       data,
@@ -223,6 +235,7 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
       signingSecret,
       metricsToken,
       token,
+      flooding: { ...flooding, token: await tokenFor(flooding.tenant) },
       customer: served(customer),
       reservation: served(reservation),
       gateway: { cacheOff: served(cacheOff), cacheOn: served(cacheOn), hive: { url: hive.url, pid: hive.pid } },

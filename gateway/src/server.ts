@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
+import type { QueryPlan, QueryPlanCache } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
@@ -23,7 +24,10 @@ import { GatewayMetrics } from './observability/metrics';
 import { Readiness } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
 import { executableOperationPlugin } from './security/executable-operation';
-import { operationLimitsPlugin } from './security/operation-limits';
+import { CostDirectives } from './security/cost-directives';
+import { EntityFetches } from './security/entity-fetches';
+import { demandControlPlugin } from './security/operation-limits';
+import { TenantBudgets } from './security/tenant-budget';
 import { readManifests, TRUSTED_DOCUMENTS_NAMESPACE, TrustedDocumentList, trustedDocumentsPlugin } from './security/trusted-documents';
 import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
@@ -43,11 +47,14 @@ export function createGateway(
   links: Map<string, SubgraphLink>,
   onCatalogueChanged: (tenant: string) => Promise<void>,
   observer: SubgraphFetchObserver,
+  /** Shared with admission, which plans each operation first (see security/entity-fetches.ts). */
+  plans: QueryPlanCache,
 ): ApolloGateway {
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   return new ApolloGateway({
     supergraphSdl,
     logger,
+    queryPlannerConfig: { cache: plans },
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`Subgraph "${name}" has no routing URL`);
@@ -90,8 +97,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (trusted.mode !== 'off') {
     logger.info({ mode: trusted.mode, documents: trustedDocuments.size, fromRedis: trusted.fromRedis }, 'trusted documents on');
   }
+  // The gateway's own default: about 30 MiB of plans.
+  const plans = new InMemoryLRUCache<QueryPlan>({ maxSize: 30 * 1024 * 1024 });
+  const gateway = createGateway(config, logger, links, onCatalogueChanged, metrics.fetchObserver, plans);
+  const budgets = new TenantBudgets(config.tenantBudgets, redis, logger);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: createGateway(config, logger, links, onCatalogueChanged, metrics.fetchObserver),
+    gateway,
     // Automatic persisted queries: in Redis when configured, so every gateway instance (and
     // a restarted one) knows a hash once any has seen it; else an in-process LRU cache.
     // Every hash lookup counts as an `apq` cache hit or miss in /metrics.
@@ -112,7 +123,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       tenantRequiredPlugin<GatewayContext>(),
       executableOperationPlugin<GatewayContext>(),
       stringInputGuardPlugin<GatewayContext>(),
-      operationLimitsPlugin<GatewayContext>(config.limits),
+      demandControlPlugin<GatewayContext>({
+        limits: config.limits,
+        directives: CostDirectives.fromSupergraph(readFileSync(config.supergraphPath, 'utf8')),
+        entityFetches: new EntityFetches(gateway, plans),
+        budgets,
+        recordCost: (estimated, actual) => metrics.recordCost(estimated, actual),
+      }),
       persistedQueryLimitsPlugin<GatewayContext>(
         config.apqLimits,
         redis ? redis.windowCounter('persisted-query-quota', config.apqTtlSeconds) : new InProcessWindowCounter(config.apqTtlSeconds),
@@ -149,7 +166,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     maxBodyBytes: config.maxBodyBytes,
     timeouts: config.httpTimeouts,
     corsOrigins: config.corsOrigins,
-    context: (req, observation) => createGatewayContext(req, resolveTenant, observation),
+    context: async (req, observation) => {
+      const context = await createGatewayContext(req, resolveTenant, observation);
+      if (context.tenantId !== null) budgets.refuseIfSpent(context.tenantId);
+      return context;
+    },
     // The edge: a client's bare traceparent gives the trace id, not the sampling decision.
     observability: { service: 'gateway', edge: true },
     routes: {

@@ -113,7 +113,7 @@ test('two tenants, same query text: each gets its own data', async () => {
   expect(b.data.products.nodes.map((product) => product.name)).toEqual(['Matcha']);
   const bAgain = await read(url, 'shop-b');
   expect(bAgain.cache).toBe('HIT');
-  expect(bAgain.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Matcha' })] } } });
+  expect(bAgain.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Matcha' })] } }, extensions: { cost: expect.anything() } });
 });
 
 test("a product update through the gateway is visible at once; the other tenant's entry stays a hit", async () => {
@@ -129,7 +129,7 @@ test("a product update through the gateway is visible at once; the other tenant'
   });
   const fresh = await read(url, 'shop-c');
   expect(fresh.cache).toBe('MISS');
-  expect(fresh.body).toEqual({ data: { products: { nodes: [{ id, name: 'Flat white', priceCents: 350 }] } } });
+  expect(fresh.body).toEqual({ data: { products: { nodes: [{ id, name: 'Flat white', priceCents: 350 }] } }, extensions: { cost: expect.anything() } });
   expect((await read(url, 'shop-b')).cache).toBe('HIT');
 });
 
@@ -176,7 +176,7 @@ test('Redis stopped mid-run: requests keep succeeding uncached; after restart, h
     for (let i = 0; i < 3; i++) {
       const during = await read(url, 'shop-a');
       expect(during.cache).toBe('BYPASS');
-      expect(during.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Espresso' })] } } });
+      expect(during.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Espresso' })] } }, extensions: { cost: expect.anything() } });
     }
 
     redis = startRedis(port);

@@ -83,7 +83,7 @@ describe('a hung Redis (the process stops answering, its connections stay open)'
       headers: { 'content-type': 'application/json', 'x-tenant-id': 'hung' },
       body: JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash } } }),
     });
-    expect(await persisted.json()).toEqual({ data: { products: { totalCount: 1 } } });
+    expect(await persisted.json()).toEqual({ data: { products: { totalCount: 1 } }, extensions: { cost: expect.anything() } });
 
     // Redis down degrades caching, not readiness.
     expect(await ready(url)).toMatchObject({ status: 'ready', redis: 'unavailable' });
@@ -106,7 +106,8 @@ describe('a hung Redis (the process stops answering, its connections stay open)'
     // Both the customer subgraph and the gateway bump the catalogue version after the commit.
     for (const [url, priceCents] of [[supergraph.gatewayUrl, 510], [supergraph.customer.url, 520], [supergraph.gatewayUrl, 530]] as const) {
       const { body } = await graphql(url, UPDATE, { tenant: 'hung', variables: { input: { id, priceCents } } });
-      expect(body).toEqual({ data: { updateProduct: { id, priceCents } } });
+      // The gateway adds its cost extension; the subgraph answers data alone.
+      expect({ data: body.data, errors: body.errors }).toEqual({ data: { updateProduct: { id, priceCents } }, errors: undefined });
     }
     const created = await graphql(supergraph.gatewayUrl, CREATE, { tenant: 'hung', variables: { input: { name: 'Lungo', priceCents: 300 } } });
     expect(created.body.errors).toBeUndefined();
@@ -135,7 +136,7 @@ describe('a partition between the services and Redis (Redis keeps its data)', ()
 
     proxy.partition();
     const { body } = await graphql(writer, UPDATE, { tenant: 'cut', variables: { input: { id, priceCents: 700 } } });
-    expect(body).toEqual({ data: { updateProduct: { id, priceCents: 700 } } });
+    expect(body).toEqual({ data: { updateProduct: { id, priceCents: 700 } }, extensions: { cost: expect.anything() } });
     // The writer cannot reach Redis: it serves the new price uncached.
     expect(await price(writer, 'cut', id)).toEqual({ priceCents: 700, cache: 'BYPASS' });
     if (reset) proxy.cut();

@@ -9,6 +9,8 @@ import type { TrustedDocumentsObserver } from '../security/trusted-documents';
 
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open'];
 const FETCH_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+/** Operation costs span orders of magnitude (a lookup costs 1, a full page of joins thousands). */
+const COST_BUCKETS = [0, 1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
 /** One Sentry event per subgraph per this interval: enough to know within a minute, not a flood. */
 const UNAVAILABLE_REPORT_INTERVAL_MS = 60_000;
@@ -26,6 +28,8 @@ export class GatewayMetrics {
   private readonly deduplicated: Counter<'subgraph'>;
   private readonly cacheLookups: Counter<'cache' | 'result'>;
   private readonly trustedDocuments: Counter<'result'>;
+  private readonly estimatedCost: Histogram;
+  private readonly actualCost: Histogram;
   private readonly links = new Map<string, SubgraphLink>();
   private readonly lastReported = new Map<string, number>();
 
@@ -74,6 +78,18 @@ export class GatewayMetrics {
       labelNames: ['result'],
       registers,
     });
+    this.estimatedCost = new Histogram({
+      name: 'gateway_operation_cost_estimated',
+      help: 'Estimated cost (@cost/@listSize rules plus entity fetches) of each admitted operation',
+      buckets: COST_BUCKETS,
+      registers,
+    });
+    this.actualCost = new Histogram({
+      name: 'gateway_operation_cost_actual',
+      help: 'Cost of each executed operation counted from its response data',
+      buckets: COST_BUCKETS,
+      registers,
+    });
     const links = this.links;
     new Gauge({
       name: 'gateway_circuit_breaker_state',
@@ -93,6 +109,11 @@ export class GatewayMetrics {
   /** For caches in front of anything: the response cache calls this for every lookup. */
   recordCacheLookup(cache: string, hit: boolean): void {
     this.cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
+  }
+
+  recordCost(estimated: number, actual: number): void {
+    this.estimatedCost.observe(estimated);
+    this.actualCost.observe(actual);
   }
 
   /** `cache` with every `get` counted as a hit or miss of `name`. */

@@ -1,21 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  GraphQLError,
-  Kind,
-  getNamedType,
-  getNullableType,
-  isCompositeType,
-  isListType,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLCompositeType,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { EnvReader } from '@reservations/platform/config';
 import { ErrorCode } from '@reservations/platform/errors';
+import type { TenantContext } from '@reservations/platform/tenancy';
+import { actualCost } from './actual-cost';
+import type { CostDirectives } from './cost-directives';
+import type { EntityFetches } from './entity-fetches';
+import { OperationAnalysis, SlicingArgumentError, effectiveVariables } from './operation-analysis';
+import { overBudget, rateLimitHeaders, type BudgetState, type TenantBudgets } from './tenant-budget';
 
 export interface OperationLimits {
   maxDepth: number;
@@ -33,130 +25,117 @@ export function readOperationLimits(reader: EnvReader): OperationLimits {
   };
 }
 
-/** A list field without a `first` argument is assumed to hold this many items. */
-const ASSUMED_LIST_SIZE = 10;
-
-interface Measure {
-  depth: number;
-  aliases: number;
-  cost: number;
-}
-
-class Analyzer {
-  private readonly fragments = new Map<string, FragmentDefinitionNode>();
-
-  constructor(
-    private readonly schema: GraphQLSchema,
-    document: DocumentNode,
-    private readonly variables: Record<string, unknown>,
-  ) {
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
-    }
-  }
-
-  private firstArgument(field: FieldNode): number | null {
-    const argument = field.arguments?.find((candidate) => candidate.name.value === 'first');
-    if (!argument) return null;
-    if (argument.value.kind === Kind.INT) return Number(argument.value.value);
-    if (argument.value.kind === Kind.VARIABLE) {
-      const value = this.variables[argument.value.name.value];
-      return typeof value === 'number' ? value : null;
-    }
-    return null;
-  }
-
-  /**
-   * Depth, aliases and cost of a selection set. Cost counts one per field; a field's subtree
-   * is multiplied by its `first` argument, or by ASSUMED_LIST_SIZE when it returns a list
-   * that no enclosing `first` already bounded (a connection's `nodes`).
-   */
-  measure(selectionSet: SelectionSetNode, parent: GraphQLCompositeType | null, bounded: boolean, visiting: Set<string>): Measure {
-    const total: Measure = { depth: 0, aliases: 0, cost: 0 };
-    for (const selection of selectionSet.selections) {
-      let inner: Measure;
-      if (selection.kind === Kind.FIELD) {
-        const fieldDef = parent && 'getFields' in parent ? parent.getFields()[selection.name.value] : undefined;
-        const type = fieldDef?.type;
-        const first = this.firstArgument(selection);
-        const isList = type !== undefined && isListType(getNullableType(type));
-        const multiplier = first ?? (isList && !bounded ? ASSUMED_LIST_SIZE : 1);
-        const named = type ? getNamedType(type) : undefined;
-        const child = selection.selectionSet
-          ? this.measure(selection.selectionSet, named && isCompositeType(named) ? named : null, first !== null, visiting)
-          : { depth: 0, aliases: 0, cost: 0 };
-        inner = {
-          depth: child.depth + 1,
-          aliases: child.aliases + (selection.alias ? 1 : 0),
-          cost: 1 + Math.max(multiplier, 1) * child.cost,
-        };
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const typed = selection.typeCondition ? this.schema.getType(selection.typeCondition.name.value) : parent;
-        inner = this.measure(selection.selectionSet, typed && isCompositeType(typed) ? typed : parent, bounded, visiting);
-      } else {
-        const name = selection.name.value;
-        const fragment = this.fragments.get(name);
-        // A fragment cycle is invalid GraphQL; validation reports it, the analyzer just stops.
-        if (!fragment || visiting.has(name)) continue;
-        const typed = this.schema.getType(fragment.typeCondition.name.value);
-        inner = this.measure(fragment.selectionSet, typed && isCompositeType(typed) ? typed : parent, bounded, new Set(visiting).add(name));
-      }
-      total.depth = Math.max(total.depth, inner.depth);
-      total.aliases += inner.aliases;
-      total.cost += inner.cost;
-    }
-    return total;
-  }
-
-  rootFieldCount(selectionSet: SelectionSetNode, visiting = new Set<string>()): number {
-    let count = 0;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) count++;
-      else if (selection.kind === Kind.INLINE_FRAGMENT) count += this.rootFieldCount(selection.selectionSet, visiting);
-      else {
-        const fragment = this.fragments.get(selection.name.value);
-        if (fragment && !visiting.has(fragment.name.value)) {
-          count += this.rootFieldCount(fragment.selectionSet, new Set(visiting).add(fragment.name.value));
-        }
-      }
-    }
-    return count;
-  }
+/** What the estimate is made of: the fields' cost and the plan's entity fetches. */
+export interface CostEstimate {
+  fields: number;
+  entityFetches: number;
+  total: number;
 }
 
 function tooComplex(limit: keyof OperationLimits, max: number, actual: number): GraphQLError {
   return new GraphQLError(`Operation exceeds ${limit} (${actual} > ${max})`, {
-    extensions: { code: ErrorCode.OperationLimitExceeded, limit, max, actual, http: { status: 400 } },
+    extensions: {
+      code: ErrorCode.OperationLimitExceeded,
+      limit,
+      max,
+      actual,
+      // Apollo Router's name for the same refusal, for clients that know it.
+      ...(limit === 'maxCost' ? { costResult: 'COST_ESTIMATED_TOO_EXPENSIVE' } : {}),
+      http: { status: 400 },
+    },
   });
 }
 
-export function checkOperation(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  variables: Record<string, unknown>,
-  limits: OperationLimits,
-): GraphQLError | null {
-  const analyzer = new Analyzer(schema, document, variables);
-  const rootType = schema.getRootType(operation.operation);
-  const rootFields = analyzer.rootFieldCount(operation.selectionSet);
-  if (rootFields > limits.maxRootFields) return tooComplex('maxRootFields', limits.maxRootFields, rootFields);
-  const measure = analyzer.measure(operation.selectionSet, rootType ?? null, false, new Set());
-  if (measure.depth > limits.maxDepth) return tooComplex('maxDepth', limits.maxDepth, measure.depth);
-  if (measure.aliases > limits.maxAliases) return tooComplex('maxAliases', limits.maxAliases, measure.aliases);
-  if (measure.cost > limits.maxCost) return tooComplex('maxCost', limits.maxCost, measure.cost);
-  return null;
+export interface Admission {
+  analysis: OperationAnalysis;
+  variables: Record<string, unknown>;
+  estimate: CostEstimate;
 }
 
-/** Refuses, before planning or any subgraph call, operations deeper, wider or costlier than allowed. */
-export function operationLimitsPlugin<TContext extends object>(limits: OperationLimits): ApolloServerPlugin<TContext> {
+/**
+ * Depth, aliases, root fields and estimated cost, each in time linear in the document
+ * (fragments included), refused before anything is planned or sent. The plan's entity fetches
+ * are added to the fields' cost only when the fields alone fit.
+ */
+export async function admitOperation(
+  schema: GraphQLSchema,
+  directives: CostDirectives,
+  entityFetches: EntityFetches | null,
+  request: {
+    document: DocumentNode;
+    operation: OperationDefinitionNode;
+    variables: Readonly<Record<string, unknown>>;
+    queryHash: string;
+    /** As the client sent it (it keys the plan). */
+    operationName: string | null;
+  },
+  limits: OperationLimits,
+): Promise<Admission> {
+  const variables = effectiveVariables(request.operation, request.variables);
+  const analysis = new OperationAnalysis(schema, directives, request.document, request.operation, variables);
+  let measure;
+  try {
+    measure = analysis.measure();
+  } catch (error) {
+    if (error instanceof SlicingArgumentError) {
+      throw new GraphQLError(error.message, { extensions: { code: ErrorCode.BadUserInput, field: error.coordinate, http: { status: 400 } } });
+    }
+    // Only nesting deeper than the stack gets here, far beyond any depth limit.
+    if (error instanceof RangeError) throw tooComplex('maxDepth', limits.maxDepth, Number.POSITIVE_INFINITY);
+    throw error;
+  }
+  if (measure.rootFields > limits.maxRootFields) throw tooComplex('maxRootFields', limits.maxRootFields, measure.rootFields);
+  if (measure.depth > limits.maxDepth) throw tooComplex('maxDepth', limits.maxDepth, measure.depth);
+  if (measure.aliases > limits.maxAliases) throw tooComplex('maxAliases', limits.maxAliases, measure.aliases);
+  if (measure.cost > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, measure.cost);
+  let entityCost = 0;
+  for (const path of (await entityFetches?.paths(request)) ?? []) entityCost += analysis.instancesAt(path);
+  const total = measure.cost + entityCost;
+  if (total > limits.maxCost) throw tooComplex('maxCost', limits.maxCost, total);
+  return { analysis, variables, estimate: { fields: measure.cost, entityFetches: entityCost, total } };
+}
+
+export interface DemandControlOptions {
+  limits: OperationLimits;
+  directives: CostDirectives;
+  entityFetches: EntityFetches | null;
+  budgets: TenantBudgets;
+  /** Called once per admitted operation with its estimated and actual cost. */
+  recordCost(estimated: number, actual: number): void;
+}
+
+/**
+ * Admission: the operation limits and cost estimate (refused with 400 OPERATION_LIMIT_EXCEEDED),
+ * then the tenant's cost budget (refused with 429 RATE_LIMITED). Every response to a charged
+ * request carries the RateLimit fields, and every executed one `extensions.cost`.
+ */
+export function demandControlPlugin<TContext extends TenantContext>(options: DemandControlOptions): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
+      let admission: Admission | null = null;
+      let budget: BudgetState | null = null;
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, queryHash, contextValue }) {
           if (!operation) return;
-          const error = checkOperation(schema, document, operation, request.variables ?? {}, limits);
-          if (error) throw error;
+          admission = await admitOperation(
+            schema,
+            options.directives,
+            options.entityFetches,
+            { document, operation, variables: request.variables ?? {}, queryHash, operationName: request.operationName ?? null },
+            options.limits,
+          );
+          if (contextValue.tenantId === null) return;
+          budget = await options.budgets.charge(contextValue.tenantId, admission.estimate.total);
+          if (budget && !budget.admitted) throw overBudget(budget);
+        },
+        async willSendResponse({ response, schema, document, operation }) {
+          if (budget) for (const [name, value] of Object.entries(rateLimitHeaders(budget))) response.http.headers.set(name, value);
+          if (!admission || !document || !operation || response.body.kind !== 'single' || budget?.admitted === false) return;
+          const result = response.body.singleResult;
+          const actual = actualCost(schema, document, operation, admission.variables, admission.analysis, result.data);
+          const estimated = admission.estimate.total;
+          options.recordCost(estimated, actual);
+          result.extensions = { ...result.extensions, cost: { estimated, actual } };
         },
       };
     },

@@ -37,6 +37,8 @@ export const ErrorCode = {
   PersistedQueryLimitExceeded: 'PERSISTED_QUERY_LIMIT_EXCEEDED',
   /** A subgraph's answer to this operation is larger than the gateway buffers. */
   ResponseTooLarge: 'RESPONSE_TOO_LARGE',
+  /** The tenant spent its cost budget for the current window (HTTP 429, Retry-After). */
+  RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -72,6 +74,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   ErrorCode.OperationLimitExceeded,
   ErrorCode.PersistedQueryLimitExceeded,
   ErrorCode.ResponseTooLarge,
+  ErrorCode.RateLimited,
 ]);
 
 export function badUserInput(message: string, field: string): GraphQLError {

@@ -67,6 +67,8 @@ export interface RedisConnection {
   key(namespace: string, key: string): string;
   /** Counters per key and fixed window under `<REDIS_KEY_PREFIX><namespace>::`, per process while Redis is down. */
   windowCounter(namespace: string, windowSeconds: number): WindowCounter;
+  /** Runs a Lua script atomically on keys under `<REDIS_KEY_PREFIX><namespace>::`, through the breaker (rejects with RedisUnavailableError). */
+  evalScript(namespace: string, script: string, keys: string[], args: string[]): Promise<unknown>;
   /** True while commands go to Redis. */
   isReady(): boolean;
   health(): RedisHealth;
@@ -247,6 +249,8 @@ export function connectRedis(
         logger.warn({ err: error instanceof Error ? error.message : String(error), namespace }, 'redis counter failed: counting in this process'),
       );
     },
+    evalScript: (namespace, script, keys, args) =>
+      guarded(() => client.eval(script, { keys: keys.map((key) => `${keyPrefix}${namespace}::${key}`), arguments: args }), true),
     run: (command) => guarded(() => command(client), false),
     key: (namespace, key) => `${keyPrefix}${namespace}::${key}`,
     isReady: () => breaker.allows(),

@@ -46,6 +46,7 @@ const CONTEXT_REFUSALS: Record<string, RefusalReason> = {
   [ErrorCode.Unauthenticated]: 'unauthenticated',
   [ErrorCode.Forbidden]: 'forbidden',
   [ErrorCode.InvalidTenant]: 'invalid_tenant',
+  [ErrorCode.RateLimited]: 'rate_limited',
 };
 
 export function observabilityPlugin<TContext extends TenantContext>(

@@ -26,6 +26,7 @@ const REFUSAL_REASONS = [
   'unauthenticated', // 401: no, a malformed or an invalid bearer token
   'forbidden', // 403: a token for another tenant than the header names
   'invalid_tenant', // 400: a malformed x-tenant-id
+  'rate_limited', // 429: a tenant that spent its cost budget, until its window ends
   'context_refused', // any other refusal while building the context
 ] as const;
 

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import type { ApolloGateway } from '@apollo/gateway';
+import { Schema, operationFromDocument } from '@apollo/federation-internals';
+import { QueryPlanner, type PlanNode, type QueryPlan, type QueryPlanCache, type ResponsePath } from '@apollo/query-planner';
+import type { DocumentNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+
+/** Operations whose plans' entity fetches are remembered (plans do not depend on variables). */
+const REMEMBERED_OPERATIONS = 2_000;
+
+/**
+ * The entity fetches (`_entities` calls: a Fetch under a Flatten) of the query plan the
+ * gateway will execute, as the response paths they fill. @apollo/gateway offers no awaitable
+ * hook between planning and execution, so admission plans first, with the gateway's own
+ * planner (not public, hence the lookup below), and files the plan in the plan cache the
+ * gateway was given (`queryPlannerConfig.cache`) under the gateway's key: each operation is
+ * still planned once, and executed by the very plan that was costed.
+ */
+export class EntityFetches {
+  private planner: QueryPlanner | null = null;
+  private readonly remembered = new LRUCache<string, readonly ResponsePath[]>({ max: REMEMBERED_OPERATIONS });
+
+  constructor(
+    private readonly gateway: ApolloGateway,
+    private readonly plans: QueryPlanCache,
+  ) {}
+
+  /** Null while the gateway has no planner (not loaded yet). */
+  async paths(request: { queryHash: string; operationName: string | null; document: DocumentNode }): Promise<readonly ResponsePath[] | null> {
+    const loaded = this.loadedPlanner();
+    if (!loaded) return null;
+    if (loaded.planner !== this.planner) {
+      // A new supergraph: plans made for the old one no longer hold.
+      this.planner = loaded.planner;
+      this.remembered.clear();
+    }
+    const key = planKey(request.queryHash, request.operationName);
+    const known = this.remembered.get(key);
+    if (known) return known;
+    let plan: QueryPlan | undefined = await this.plans.get(key);
+    if (!plan) {
+      try {
+        plan = loaded.planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, request.document, { operationName: request.operationName ?? undefined }));
+      } catch {
+        // The gateway plans the same operation next and reports the same failure to the client.
+        return [];
+      }
+      await this.plans.set(key, plan);
+    }
+    const paths: ResponsePath[] = [];
+    if (plan.node && plan.node.kind !== 'Subscription') collectEntityFetches(plan.node, paths);
+    this.remembered.set(key, paths);
+    return paths;
+  }
+
+  private loadedPlanner(): { planner: QueryPlanner; apiSchema: Schema } | null {
+    const internals = this.gateway as unknown as { queryPlanner?: unknown; apiSchema?: unknown };
+    const { queryPlanner, apiSchema } = internals;
+    return queryPlanner instanceof QueryPlanner && apiSchema instanceof Schema ? { planner: queryPlanner, apiSchema } : null;
+  }
+}
+
+/** The key @apollo/gateway 2.14's executor looks a plan up by (a miss only costs it a second planning). */
+function planKey(queryHash: string, operationName: string | null): string {
+  return operationName ? createHash('sha256').update(queryHash).update(operationName).digest('hex') : queryHash;
+}
+
+/** Every branch counts: a Condition's unchosen branch is an upper bound, like Apollo's. */
+function collectEntityFetches(node: PlanNode, into: ResponsePath[]): void {
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) collectEntityFetches(child, into);
+      return;
+    case 'Flatten':
+      if (node.node.kind === 'Fetch') into.push(node.path);
+      else collectEntityFetches(node.node, into);
+      return;
+    case 'Condition':
+      if (node.ifClause) collectEntityFetches(node.ifClause, into);
+      if (node.elseClause) collectEntityFetches(node.elseClause, into);
+      return;
+    case 'Defer':
+      if (node.primary.node) collectEntityFetches(node.primary.node, into);
+      for (const deferred of node.deferred) if (deferred.node) collectEntityFetches(deferred.node, into);
+      return;
+    case 'Fetch':
+      return;
+  }
+}

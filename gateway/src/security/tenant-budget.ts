@@ -1,0 +1,193 @@
+import { HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
+import type { EnvReader } from '@reservations/platform/config';
+import { ErrorCode } from '@reservations/platform/errors';
+import type { Logger } from '@reservations/platform/logger';
+
+export interface TenantBudgetConfig {
+  /** Cost each tenant may spend per window; 0 turns budgets off. */
+  defaultBudget: number;
+  windowSeconds: number;
+  /** Per-tenant budgets replacing the default (0: that tenant is not limited). */
+  overrides: Record<string, number>;
+}
+
+const TENANT_SLUG = /^[a-z0-9-]{1,64}$/;
+
+export function readTenantBudgetConfig(reader: EnvReader): TenantBudgetConfig {
+  const config: TenantBudgetConfig = {
+    defaultBudget: reader.int('TENANT_COST_BUDGET', 1_000_000, { min: 0, max: 1e12 }),
+    windowSeconds: reader.int('TENANT_COST_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
+    overrides: {},
+  };
+  const raw = reader.optionalString('TENANT_COST_BUDGETS');
+  if (raw === null) return config;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  const entries = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.entries(parsed) : null;
+  const valid = entries?.every(([tenant, budget]) => TENANT_SLUG.test(tenant) && Number.isSafeInteger(budget) && (budget as number) >= 0);
+  if (!entries || !valid) {
+    reader.report('TENANT_COST_BUDGETS must be a JSON object of tenant slug to whole budget >= 0, e.g. {"big-venue": 5000000}');
+    return config;
+  }
+  config.overrides = Object.fromEntries(entries as [string, number][]);
+  return config;
+}
+
+/** The state of a tenant's budget after a request was admitted or refused. */
+export interface BudgetState {
+  budget: number;
+  windowSeconds: number;
+  remaining: number;
+  /** Seconds until the window ends and the budget is whole again. */
+  resetSeconds: number;
+  admitted: boolean;
+}
+
+/**
+ * Admits `cost` when it fits the tenant's remaining budget and charges it, atomically.
+ * Returns [used after, milliseconds left in the window, 1 admitted / 0 refused]. The window
+ * starts with a tenant's first charge and ends with the key's expiry.
+ */
+const CHARGE_SCRIPT = `
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+local cost = tonumber(ARGV[1])
+if used + cost > tonumber(ARGV[2]) then
+  return {used, redis.call('PTTL', KEYS[1]), 0}
+end
+used = redis.call('INCRBY', KEYS[1], cost)
+if used == cost then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return {used, redis.call('PTTL', KEYS[1]), 1}
+`;
+
+const NAMESPACE = 'cost-budget';
+/** Per-process windows are pruned of ended ones beyond this many tenants. */
+const LOCAL_TENANTS_BEFORE_PRUNING = 10_000;
+
+/**
+ * Per-tenant cost budgets per fixed window, counted in Redis so every gateway replica draws
+ * on one budget. While Redis is unreachable each replica counts on its own (a warning says
+ * so, once per outage): a tenant may then spend up to one budget per replica.
+ */
+export class TenantBudgets {
+  private readonly local = new Map<string, { used: number; endsAt: number }>();
+  /** Tenants refused in their current window, until it ends: refused again without asking Redis. */
+  private readonly spent = new Map<string, { budget: number; endsAt: number }>();
+  private usingLocal = false;
+
+  constructor(
+    private readonly config: TenantBudgetConfig,
+    private readonly redis: RedisConnection | null,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Null when the tenant has no budget (budgets off, or an override of 0). */
+  async charge(tenant: string, cost: number): Promise<BudgetState | null> {
+    const budget = this.config.overrides[tenant] ?? this.config.defaultBudget;
+    if (budget === 0) return null;
+    const charge = Math.ceil(cost);
+    let state = this.redis && this.redis.isReady() ? await this.chargeShared(tenant, charge, budget) : null;
+    if (!state) {
+      if (this.redis && !this.usingLocal) {
+        this.usingLocal = true;
+        this.logger.warn('tenant cost budgets counted per gateway process until Redis is back: each replica admits up to a whole budget');
+      }
+      state = this.chargeLocal(tenant, charge, budget);
+    }
+    if (!state.admitted) this.noteSpent(tenant, state);
+    return state;
+  }
+
+  /**
+   * A tenant this replica refused earlier in the same window is refused again at once, before
+   * its request is parsed or analysed: its Retry-After said to wait until the window ends.
+   */
+  refuseIfSpent(tenant: string): void {
+    const spent = this.spent.get(tenant);
+    if (!spent) return;
+    const leftMs = spent.endsAt - this.now();
+    if (leftMs <= 0) {
+      this.spent.delete(tenant);
+      return;
+    }
+    throw overBudget(this.state(spent.budget, spent.budget, leftMs, false));
+  }
+
+  private noteSpent(tenant: string, state: BudgetState): void {
+    if (this.spent.size >= LOCAL_TENANTS_BEFORE_PRUNING) {
+      const now = this.now();
+      for (const [name, entry] of this.spent) if (entry.endsAt <= now) this.spent.delete(name);
+    }
+    this.spent.set(tenant, { budget: state.budget, endsAt: this.now() + state.resetSeconds * 1000 });
+  }
+
+  private async chargeShared(tenant: string, cost: number, budget: number): Promise<BudgetState | null> {
+    const windowMs = this.config.windowSeconds * 1000;
+    let reply: unknown;
+    try {
+      reply = await this.redis!.evalScript(NAMESPACE, CHARGE_SCRIPT, [tenant], [String(cost), String(budget), String(windowMs)]);
+    } catch {
+      return null;
+    }
+    if (!Array.isArray(reply) || reply.length !== 3) return null;
+    if (this.usingLocal) {
+      this.usingLocal = false;
+      this.local.clear();
+      this.logger.info('tenant cost budgets shared in Redis again');
+    }
+    const [used, ttlMs, admitted] = reply.map(Number) as [number, number, number];
+    return this.state(budget, used, ttlMs > 0 ? ttlMs : windowMs, admitted === 1);
+  }
+
+  private chargeLocal(tenant: string, cost: number, budget: number): BudgetState {
+    const now = this.now();
+    let window = this.local.get(tenant);
+    if (!window || window.endsAt <= now) {
+      if (this.local.size >= LOCAL_TENANTS_BEFORE_PRUNING) this.pruneLocal(now);
+      window = { used: 0, endsAt: now + this.config.windowSeconds * 1000 };
+      this.local.set(tenant, window);
+    }
+    const admitted = window.used + cost <= budget;
+    if (admitted) window.used += cost;
+    return this.state(budget, window.used, window.endsAt - now, admitted);
+  }
+
+  private pruneLocal(now: number): void {
+    for (const [tenant, window] of this.local) if (window.endsAt <= now) this.local.delete(tenant);
+  }
+
+  private state(budget: number, used: number, leftMs: number, admitted: boolean): BudgetState {
+    return {
+      budget,
+      windowSeconds: this.config.windowSeconds,
+      remaining: Math.max(0, budget - used),
+      resetSeconds: Math.max(1, Math.ceil(leftMs / 1000)),
+      admitted,
+    };
+  }
+}
+
+/**
+ * The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers-09): the policy ("cost": quota
+ * `q` per window `w` seconds) and what is left of it (`r`) until the window ends (`t` seconds).
+ */
+export function rateLimitHeaders(state: BudgetState): Record<string, string> {
+  return {
+    'ratelimit-policy': `"cost";q=${state.budget};w=${state.windowSeconds}`,
+    ratelimit: `"cost";r=${state.remaining};t=${state.resetSeconds}`,
+  };
+}
+
+/** 429 RATE_LIMITED with Retry-After and the RateLimit fields, for a refused tenant. */
+export function overBudget(state: BudgetState): GraphQLError {
+  const headers = new HeaderMap([['retry-after', String(state.resetSeconds)], ...Object.entries(rateLimitHeaders(state))]);
+  return new GraphQLError(`The tenant's cost budget for this window is spent; retry after ${state.resetSeconds} s`, {
+    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: state.resetSeconds, http: { status: 429, headers } },
+  });
+}
