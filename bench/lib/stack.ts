@@ -15,6 +15,9 @@ import { startServiceProcess, type ServiceProcess } from '@reservations/test-sup
 import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { seedDataSet, type SeededData } from './seed';
 
+/** The example web app's trusted-documents manifest (hash -> document). */
+export const WEB_MANIFEST = path.join(REPO_ROOT, 'examples', 'web', 'src', 'gql', 'persisted-documents.json');
+
 
 /** The flooding tenant's cost budget per minute: a few dozen of its fan-out requests. */
 const FLOODING_TENANT_BUDGET = 100_000;
@@ -203,7 +206,12 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
       TENANT_COST_BUDGETS: JSON.stringify({ [flooding.tenant]: flooding.budget }),
       ...(hasRedis ? { REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : { REDIS_ENABLED: 'false' }),
     };
-    const cacheOff = await start('gateway-cache-off', 'gateway/src/index.ts', { ...gatewayEnv, RESPONSE_CACHE_ENABLED: 'false' });
+    // The example web app's trusted documents, so scenario 5 can send them by hash (mode off: nothing else changes).
+    const cacheOff = await start('gateway-cache-off', 'gateway/src/index.ts', {
+      ...gatewayEnv,
+      RESPONSE_CACHE_ENABLED: 'false',
+      TRUSTED_DOCUMENTS_PATH: WEB_MANIFEST,
+    });
     const cacheOn = await start('gateway-cache-on', 'gateway/src/index.ts', gatewayEnv);
     if (hasRedis) {
       // Redis connects in the background; until it has, the cache-on gateway would only miss.
