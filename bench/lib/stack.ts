@@ -144,8 +144,9 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     const [hasPostgres, hasRedis] = await Promise.all([postgresUp(), redisUp()]);
 
     let targets: { customer: DatabaseTarget; reservation: DatabaseTarget };
+    let databases: TestDatabase[] = [];
     if (hasPostgres) {
-      const databases: TestDatabase[] = await Promise.all([createTestDatabase('bench_customer'), createTestDatabase('bench_reservation')]);
+      databases = await Promise.all([createTestDatabase('bench_customer'), createTestDatabase('bench_reservation')]);
       for (const database of databases) stops.push(() => database.drop());
       targets = {
         customer: { url: databases[0]!.url, embeddedDir: '' },
@@ -168,8 +169,12 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     const jwtSecret = randomBytes(32).toString('hex');
     const metricsToken = randomBytes(16).toString('hex');
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret, METRICS_TOKEN: metricsToken };
-    const databaseEnv = (prefix: string, target: DatabaseTarget): Record<string, string> =>
-      target.url !== null ? { [`${prefix}_DATABASE_URL`]: target.url } : { DATA_DIR: tmp };
+    // The seed applied the migrations as the owner; the services connect as their runtime role,
+    // and MIGRATE_ON_START (nothing pending) grants that role its access.
+    const databaseEnv = (prefix: string, target: DatabaseTarget): Record<string, string> => {
+      const database = databases.find((candidate) => candidate.url === target.url);
+      return database ? { ...database.env(prefix), MIGRATE_ON_START: 'true' } : { DATA_DIR: tmp };
+    };
     // A V8 CPU profile per server process, written when it stops: where its time went.
     const nodeArgs = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     const start = async (name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> => {
