@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const database = await createTestDatabase('bench_products');
   const logger = createLogger('bench', 'silent');
   const subgraph = await startCustomerSubgraph(
-    readCustomerConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', CUSTOMER_PORT: '0', CUSTOMER_DATABASE_URL: database.url, MIGRATE_ON_START: 'true' }),
+    readCustomerConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', CUSTOMER_PORT: '0', ...database.env('CUSTOMER'), MIGRATE_ON_START: 'true' }),
     logger,
   );
   const sql = new pg.Client({ connectionString: database.url });

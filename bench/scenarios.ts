@@ -2,7 +2,9 @@ import { encodeCursor } from '@reservations/platform/graphql/pagination';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { TENANT_HEADER } from '@reservations/platform/tenancy';
 import type { LoadTarget } from './lib/load';
-import type { BenchStack, Served } from './lib/stack';
+import { readFileSync } from 'node:fs';
+import { parseManifest } from '@reservations/gateway/security/trusted-documents';
+import { WEB_MANIFEST, type BenchStack, type Served } from './lib/stack';
 
 export interface Variant {
   name: string;
@@ -125,7 +127,29 @@ export function scenarios(stack: BenchStack): Group[] {
     ],
   };
 
-  return [gatewayCost(1), gatewayCost(32), fanOut(5), fanOut(20), fanOut(100), responseCache, ceiling];
+  // The web app's customer profile as it ships: its full text, or only its hash (trusted documents).
+  const [profileHash, profileDocument] = [...parseManifest(readFileSync(WEB_MANIFEST, 'utf8'), WEB_MANIFEST)].find(([, document]) =>
+    document.startsWith('query CustomerProfilePage'),
+  )!;
+  let profile = 0;
+  const profileVariables = () => ({ id: customerIds[profile++ % customerIds.length] });
+  const trustedDocuments: Group = {
+    scenario: '8 trusted documents',
+    setting: 'customer profile (web app), 32 conn',
+    connections: 32,
+    reference: 'full document',
+    variants: [
+      { name: 'full document', target: viaGateway(cacheOff, () => body(profileDocument, profileVariables())) },
+      {
+        name: 'hash only',
+        target: viaGateway(cacheOff, () =>
+          JSON.stringify({ variables: profileVariables(), extensions: { persistedQuery: { version: 1, sha256Hash: profileHash } } }),
+        ),
+      },
+    ],
+  };
+
+  return [gatewayCost(1), gatewayCost(32), fanOut(5), fanOut(20), fanOut(100), responseCache, ceiling, trustedDocuments];
 }
 
 /**

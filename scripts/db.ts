@@ -1,14 +1,17 @@
 /**
  * Database commands for both subgraphs, each on its own database as configured by
- * CUSTOMER_DATABASE_URL / RESERVATION_DATABASE_URL (embedded folders under DATA_DIR when
- * unset):
- *   npm run db:deploy   apply pending migrations (what `prisma migrate deploy` does)
+ * CUSTOMER_DATABASE_URL / RESERVATION_DATABASE_URL, the services' role, and
+ * CUSTOMER_MIGRATION_DATABASE_URL / RESERVATION_MIGRATION_DATABASE_URL, the owner (embedded
+ * folders under DATA_DIR when unset):
+ *   npm run db:deploy   apply pending migrations as the owner (what `prisma migrate deploy` does),
+ *                       then grant the services' role its row access
  *   npm run db:status   list applied and pending migrations
- *   npm run db:seed     add the demo tenant's data (idempotent)
+ *   npm run db:seed     add the demo tenant's data (idempotent), as the services' role
  */
 import { ConfigError } from '@reservations/platform/config';
 import { openDatabase } from '@reservations/platform/database/connection';
-import { applyMigrations, migrationStatus } from '@reservations/platform/database/migrations';
+import { migrationStatus } from '@reservations/platform/database/migrations';
+import { deployMigrations, enterRuntimeRole } from '@reservations/platform/database/roles';
 import { createLogger } from '@reservations/platform/logger';
 import type { SubgraphConfig } from '@reservations/platform/subgraph/config';
 import type { SubgraphDefinition } from '@reservations/platform/subgraph/start-subgraph';
@@ -31,12 +34,13 @@ async function run<TClient, TContext extends TenantContext>(
   const label = `${definition.name} (${database.location})`;
   try {
     if (command === 'deploy') {
-      const { applied } = await applyMigrations(database.executor, definition.migrationsDir);
+      const { applied } = await deployMigrations(database, config.migrationDatabaseUrl, definition.migrationsDir);
       console.log(`${label}: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
     } else if (command === 'status') {
       const status = await migrationStatus(database.executor, definition.migrationsDir);
       console.log(`${label}: applied ${status.applied.length}, pending ${status.pending.length ? status.pending.join(', ') : 'none'}`);
     } else {
+      await enterRuntimeRole(database);
       const client = definition.connect(database, logger);
       try {
         await definition.seedDemoTenant(client, logger);

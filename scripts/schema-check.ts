@@ -4,9 +4,14 @@
  *                        changed types, arguments or input fields made required, ...)
  * npm run schema:accept  acknowledges the current schemas: copies them into schema-baseline/
  *
- * Flags: --config PATH (supergraph.yaml), --supergraph PATH, --baseline DIR, so tests can
- * work on temporary copies.
+ *                        It also validates the operations in every trusted-document manifest a
+ *                        client ships (examples/<app>/src/gql/persisted-documents.json) against the
+ *                        new supergraph.
+ *
+ * Flags: --config PATH (supergraph.yaml), --supergraph PATH, --baseline DIR, --manifests PATH
+ * (repeatable; replaces the default manifests), so tests can work on temporary copies.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { acceptSchemas, checkSchemas, formatReport, type SchemaCheckInputs } from './lib/schema-check';
 
@@ -18,12 +23,26 @@ function option(args: string[], flag: string, fallback: string): string {
   return value ? path.resolve(value) : fallback;
 }
 
+/** The manifests the example clients' builds wrote (GraphQL Code Generator's client preset). */
+function shippedManifests(): string[] {
+  const examples = path.join(ROOT, 'examples');
+  return readdirSync(examples)
+    .map((name) => path.join(examples, name, 'src', 'gql', 'persisted-documents.json'))
+    .filter((file) => existsSync(file));
+}
+
+function manifestOptions(args: string[]): string[] | null {
+  const paths = args.flatMap((arg, index) => (arg === '--manifests' && args[index + 1] ? [path.resolve(args[index + 1]!)] : []));
+  return paths.length > 0 ? paths : null;
+}
+
 function main(): number {
   const args = process.argv.slice(2);
   const inputs: SchemaCheckInputs = {
     configPath: option(args, '--config', path.join(ROOT, 'supergraph.yaml')),
     supergraphPath: option(args, '--supergraph', path.join(ROOT, 'supergraph.graphql')),
     baselineDir: option(args, '--baseline', path.join(ROOT, 'schema-baseline')),
+    manifestPaths: manifestOptions(args) ?? shippedManifests(),
   };
   if (args.includes('--accept')) {
     for (const file of acceptSchemas(inputs)) console.log(`baseline updated: ${path.relative(process.cwd(), file)}`);

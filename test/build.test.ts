@@ -51,7 +51,8 @@ describe(`the compiled services under plain node, from ${RUNTIME_ROOT === ROOT ?
   test('migrate, seed, start all three and answer a federated query', async () => {
     databases.customer = await createTestDatabase('build_customer');
     databases.reservation = await createTestDatabase('build_reservation');
-    const databaseEnv = { CUSTOMER_DATABASE_URL: databases.customer.url, RESERVATION_DATABASE_URL: databases.reservation.url };
+    // Both roles of each database: the migration job migrates as the owner and grants the app role.
+    const databaseEnv = { ...databases.customer.env('CUSTOMER'), ...databases.reservation.env('RESERVATION') };
 
     // What the deployment's migration job runs before any new pod starts.
     const deploy = runCompiled(['scripts/dist/db.js', 'deploy'], databaseEnv);
@@ -67,12 +68,12 @@ describe(`the compiled services under plain node, from ${RUNTIME_ROOT === ROOT ?
         ...PLAIN_NODE_ENV,
         SERVICE: 'customer',
         CUSTOMER_PORT: String(ports.customer),
-        CUSTOMER_DATABASE_URL: databases.customer.url,
+        CUSTOMER_DATABASE_URL: databases.customer.runtimeUrl,
       }),
       await startServiceProcess('reservation', path.join(RUNTIME_ROOT, 'subgraphs/reservation/dist/index.js'), {
         ...PLAIN_NODE_ENV,
         RESERVATION_PORT: String(ports.reservation),
-        RESERVATION_DATABASE_URL: databases.reservation.url,
+        RESERVATION_DATABASE_URL: databases.reservation.runtimeUrl,
         CUSTOMER_SUBGRAPH_URL: customerUrl,
       }),
     );

@@ -38,6 +38,18 @@ test('a PostgreSQL URL switches off start-up migration and seeding unless asked 
   expect(config).toMatchObject({ migrateOnStart: false, seedDemoData: false });
 });
 
+test('migrating at start-up with a PostgreSQL URL needs the owner URL, which the embedded database has no use for', () => {
+  const runtime = 'postgresql://customer_app@127.0.0.1:5432/customer';
+  const owner = 'postgresql://customer_owner@127.0.0.1:5432/customer';
+  expect(() => readCustomerConfig({ CUSTOMER_DATABASE_URL: runtime, MIGRATE_ON_START: 'true' })).toThrow(/CUSTOMER_MIGRATION_DATABASE_URL/);
+  expect(readCustomerConfig({ CUSTOMER_DATABASE_URL: runtime, CUSTOMER_MIGRATION_DATABASE_URL: owner, MIGRATE_ON_START: 'true' })).toMatchObject({
+    databaseUrl: runtime,
+    migrationDatabaseUrl: owner,
+    migrateOnStart: true,
+  });
+  expect(() => readCustomerConfig({ CUSTOMER_MIGRATION_DATABASE_URL: owner })).toThrow(/CUSTOMER_MIGRATION_DATABASE_URL: set CUSTOMER_DATABASE_URL too/);
+});
+
 test.each([
   ['gateway/src/index.ts', { GATEWAY_PORT: '99999' }, 'GATEWAY_PORT'],
   ['subgraphs/reservation/src/index.ts', { RESERVATION_DATABASE_URL: 'not a url' }, 'RESERVATION_DATABASE_URL'],

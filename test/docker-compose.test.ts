@@ -99,11 +99,18 @@ describe('docker-compose.yml', () => {
     expect(dependsOn('proxy')).toEqual({ gateway: 'service_healthy' });
   });
 
-  it('gives each subgraph its own database on the one server, and migrate both', () => {
+  it('gives each subgraph its own database on the one server, as a role that owns nothing, and migrate both as their owners', () => {
     const customerUrl = environment('customer').CUSTOMER_DATABASE_URL;
     const reservationUrl = environment('reservation').RESERVATION_DATABASE_URL;
-    expect(customerUrl).toBe('postgresql://postgres:postgres@postgres:5432/customer');
-    expect(reservationUrl).toBe('postgresql://postgres:postgres@postgres:5432/reservation');
+    expect(customerUrl).toBe('postgresql://customer_app:customer_app@postgres:5432/customer');
+    expect(reservationUrl).toBe('postgresql://reservation_app:reservation_app@postgres:5432/reservation');
+    // Only the migration job holds the owners' credentials.
+    expect(environment('customer')).not.toHaveProperty('CUSTOMER_MIGRATION_DATABASE_URL');
+    expect(environment('reservation')).not.toHaveProperty('RESERVATION_MIGRATION_DATABASE_URL');
+    expect(environment('migrate')).toMatchObject({
+      CUSTOMER_MIGRATION_DATABASE_URL: 'postgresql://customer_owner:customer_owner@postgres:5432/customer',
+      RESERVATION_MIGRATION_DATABASE_URL: 'postgresql://reservation_owner:reservation_owner@postgres:5432/reservation',
+    });
     expect(customerUrl).not.toBe(reservationUrl);
     // A subgraph that could see the other's URL could be tempted to read its tables.
     expect(environment('customer')).not.toHaveProperty('RESERVATION_DATABASE_URL');
@@ -114,8 +121,10 @@ describe('docker-compose.yml', () => {
   it('creates both databases when PostgreSQL first starts', () => {
     const initDir = path.join(repoRoot, 'docker', 'postgres-init');
     const scripts = readdirSync(initDir).map((file) => readFileSync(path.join(initDir, file), 'utf8')).join('\n');
-    expect(scripts).toMatch(/CREATE DATABASE customer\b/i);
-    expect(scripts).toMatch(/CREATE DATABASE reservation\b/i);
+    expect(scripts).toMatch(/CREATE DATABASE customer OWNER customer_owner\b/i);
+    expect(scripts).toMatch(/CREATE DATABASE reservation OWNER reservation_owner\b/i);
+    expect(scripts).toMatch(/CREATE ROLE customer_app LOGIN .*NOSUPERUSER NOBYPASSRLS/i);
+    expect(scripts).toMatch(/CREATE ROLE reservation_app LOGIN .*NOSUPERUSER NOBYPASSRLS/i);
     expect(service('postgres').volumes).toContain('./docker/postgres-init:/docker-entrypoint-initdb.d:ro');
   });
 

@@ -95,8 +95,11 @@ describeWithKubectl('deploy/kubernetes', () => {
       const container = podSpec(job).containers[0]!;
       expect(container.command).toEqual(['node', 'scripts/dist/db.js', 'deploy']);
       const secretOf = (variable: string): string | undefined => container.env?.find((env) => env.name === variable)?.valueFrom?.secretKeyRef?.name;
-      expect(secretOf('CUSTOMER_DATABASE_URL')).toBe('customer-database-owner');
-      expect(secretOf('RESERVATION_DATABASE_URL')).toBe('reservation-database-owner');
+      expect(secretOf('CUSTOMER_MIGRATION_DATABASE_URL')).toBe('customer-database-owner');
+      expect(secretOf('RESERVATION_MIGRATION_DATABASE_URL')).toBe('reservation-database-owner');
+      // The runtime URLs only name the roles the deploy grants row access to.
+      expect(secretOf('CUSTOMER_DATABASE_URL')).toBe('customer-database');
+      expect(secretOf('RESERVATION_DATABASE_URL')).toBe('reservation-database');
     });
   });
 

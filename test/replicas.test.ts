@@ -23,7 +23,7 @@ let secondCustomer: StartedSubgraph<CustomerPrisma>;
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('replicas', { env: signed });
-  secondCustomer = await startTestCustomerSubgraph(supergraph.databaseUrls.customer, signed);
+  secondCustomer = await startTestCustomerSubgraph(supergraph.databases.customer, signed);
   // Ready once each replica's shared replay guard has connected.
   for (const url of [supergraph.customer.url, supergraph.reservation.url, secondCustomer.url]) await subgraphReady(url);
 });
@@ -95,7 +95,7 @@ describe('with Redis configured but unreachable', () => {
   let unreachable: StartedSubgraph<CustomerPrisma>;
   beforeAll(async () => {
     const deadRedis = `redis://127.0.0.1:${await freePort()}`;
-    unreachable = await startTestCustomerSubgraph(supergraph.databaseUrls.customer, { ...signed, REDIS_URL: deadRedis });
+    unreachable = await startTestCustomerSubgraph(supergraph.databases.customer, { ...signed, REDIS_URL: deadRedis });
   });
   afterAll(() => unreachable?.stop());
 
@@ -117,7 +117,7 @@ describe('with Redis configured but unreachable', () => {
 test('in production, a replica without Redis says at start-up that it cannot share its nonces', async () => {
   const { logger, lines } = capturingLogger('customer');
   const alone = await startTestCustomerSubgraph(
-    supergraph.databaseUrls.customer,
+    supergraph.databases.customer,
     { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: SIGNING_SECRET, METRICS_TOKEN: 'replicas-metrics-token-0123' },
     logger,
   );
@@ -132,7 +132,7 @@ test('in production, a replica without Redis says at start-up that it cannot sha
 });
 
 test("a subgraph replica's shutdown: /ready fails at once while it keeps serving, asking clients to close", async () => {
-  const replica = await startTestCustomerSubgraph(supergraph.databaseUrls.customer, signed);
+  const replica = await startTestCustomerSubgraph(supergraph.databases.customer, signed);
   try {
     await subgraphReady(replica.url);
     replica.drain();

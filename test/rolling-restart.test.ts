@@ -67,7 +67,8 @@ beforeAll(async () => {
   if (BUILD === 'compiled') await buildOnce();
   const [customerDb, reservationDb] = await Promise.all([createTestDatabase('rolling_customer'), createTestDatabase('rolling_reservation')]);
   databases = [customerDb!, reservationDb!];
-  const databaseEnv = { CUSTOMER_DATABASE_URL: customerDb!.url, RESERVATION_DATABASE_URL: reservationDb!.url };
+  // Both roles of each database: migrations run as the owner and grant the services' role.
+  const databaseEnv = { ...customerDb!.env('CUSTOMER'), ...reservationDb!.env('RESERVATION') };
   // What the deployment's migration job does before any instance starts.
   runScript('db', ['deploy'], databaseEnv);
 
@@ -92,11 +93,11 @@ beforeAll(async () => {
     // A busy shared machine answers slower than production Redis; 50 ms would count it as down.
     REDIS_COMMAND_TIMEOUT_MS: '500',
   };
-  const customerEnv = (port: number) => ({ ...common, CUSTOMER_PORT: String(port), CUSTOMER_DATABASE_URL: customerDb!.url });
+  const customerEnv = (port: number) => ({ ...common, CUSTOMER_PORT: String(port), CUSTOMER_DATABASE_URL: customerDb!.runtimeUrl });
   const reservationEnv = (port: number) => ({
     ...common,
     RESERVATION_PORT: String(port),
-    RESERVATION_DATABASE_URL: reservationDb!.url,
+    RESERVATION_DATABASE_URL: reservationDb!.runtimeUrl,
     CUSTOMER_SUBGRAPH_URL: lb.customer.url(),
   });
   const gatewayEnv = (port: number) => ({

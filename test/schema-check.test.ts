@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,4 +87,35 @@ test('a breaking change in the composed supergraph is caught in the API schema',
   edit(inputs.supergraphPath, /(type CustomerConnection[^}]*?)\n {2}totalCount: Int!/, '$1');
   const supergraph = checkSchemas(inputs).find((comparison) => comparison.name === 'supergraph');
   expect(supergraph?.breaking.join('\n')).toMatch(/CustomerConnection\.totalCount was removed/);
+});
+
+describe("a shipped client's trusted-document manifest", () => {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const USES_TOTAL = 'query CustomerCount { customers { totalCount } }';
+
+  function withManifest(): SchemaCheckInputs {
+    const inputs = workspace();
+    const manifest = path.join(path.dirname(inputs.configPath), 'persisted-documents.json');
+    writeFileSync(manifest, JSON.stringify({ [sha256(USES_TOTAL)]: USES_TOTAL }));
+    return { ...inputs, manifestPaths: [manifest] };
+  }
+
+  test('passes while its operations stay valid', () => {
+    const comparisons = checkSchemas(withManifest());
+    expect(comparisons.find((comparison) => comparison.name.startsWith('operations in'))?.breaking).toEqual([]);
+  });
+
+  test('fails when the new supergraph breaks an operation it ships, even with the baseline accepted', () => {
+    const inputs = withManifest();
+    edit(inputs.supergraphPath, /(type CustomerConnection[^}]*?)\n {2}totalCount: Int!/, '$1');
+    acceptSchemas(inputs);
+    const manifest = checkSchemas(inputs).find((comparison) => comparison.name.startsWith('operations in'));
+    expect(manifest?.breaking).toEqual([expect.stringMatching(/^OPERATION_BROKEN: CustomerCount: Cannot query field "totalCount"/)]);
+  });
+
+  test('the committed example app manifest is checked by the CLI', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/schema-check.ts')], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stdout).toMatch(/operations in examples\/web\/src\/gql\/persisted-documents\.json: no breaking changes/);
+    expect(run.status).toBe(0);
+  });
 });

@@ -53,7 +53,7 @@ beforeAll(async () => {
   customer = await startServiceProcess('customer', 'subgraphs/customer/src/index.ts', {
     ...env,
     CUSTOMER_PORT: '0',
-    CUSTOMER_DATABASE_URL: customerDb.url,
+    ...customerDb.env('CUSTOMER'),
     MIGRATE_ON_START: 'true',
     SEED_DEMO_DATA: 'false',
     // The profiler's native module loads on this machine: one service profiles.
@@ -63,7 +63,7 @@ beforeAll(async () => {
   reservation = await startServiceProcess('reservation', 'subgraphs/reservation/src/index.ts', {
     ...env,
     RESERVATION_PORT: '0',
-    RESERVATION_DATABASE_URL: reservationDb.url,
+    ...reservationDb.env('RESERVATION'),
     CUSTOMER_SUBGRAPH_URL: customer.url,
     MIGRATE_ON_START: 'true',
     SEED_DEMO_DATA: 'false',

@@ -15,6 +15,9 @@ import { startServiceProcess, type ServiceProcess } from '@reservations/test-sup
 import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { seedDataSet, type SeededData } from './seed';
 
+/** The example web app's trusted-documents manifest (hash -> document). */
+export const WEB_MANIFEST = path.join(REPO_ROOT, 'examples', 'web', 'src', 'gql', 'persisted-documents.json');
+
 
 /** The flooding tenant's cost budget per minute: a few dozen of its fan-out requests. */
 const FLOODING_TENANT_BUDGET = 100_000;
@@ -141,8 +144,9 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     const [hasPostgres, hasRedis] = await Promise.all([postgresUp(), redisUp()]);
 
     let targets: { customer: DatabaseTarget; reservation: DatabaseTarget };
+    let databases: TestDatabase[] = [];
     if (hasPostgres) {
-      const databases: TestDatabase[] = await Promise.all([createTestDatabase('bench_customer'), createTestDatabase('bench_reservation')]);
+      databases = await Promise.all([createTestDatabase('bench_customer'), createTestDatabase('bench_reservation')]);
       for (const database of databases) stops.push(() => database.drop());
       targets = {
         customer: { url: databases[0]!.url, embeddedDir: '' },
@@ -165,8 +169,12 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     const jwtSecret = randomBytes(32).toString('hex');
     const metricsToken = randomBytes(16).toString('hex');
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret, METRICS_TOKEN: metricsToken };
-    const databaseEnv = (prefix: string, target: DatabaseTarget): Record<string, string> =>
-      target.url !== null ? { [`${prefix}_DATABASE_URL`]: target.url } : { DATA_DIR: tmp };
+    // The seed applied the migrations as the owner; the services connect as their runtime role,
+    // and MIGRATE_ON_START (nothing pending) grants that role its access.
+    const databaseEnv = (prefix: string, target: DatabaseTarget): Record<string, string> => {
+      const database = databases.find((candidate) => candidate.url === target.url);
+      return database ? { ...database.env(prefix), MIGRATE_ON_START: 'true' } : { DATA_DIR: tmp };
+    };
     // A V8 CPU profile per server process, written when it stops: where its time went.
     const nodeArgs = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     const start = async (name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> => {
@@ -198,7 +206,12 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
       TENANT_COST_BUDGETS: JSON.stringify({ [flooding.tenant]: flooding.budget }),
       ...(hasRedis ? { REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : { REDIS_ENABLED: 'false' }),
     };
-    const cacheOff = await start('gateway-cache-off', 'gateway/src/index.ts', { ...gatewayEnv, RESPONSE_CACHE_ENABLED: 'false' });
+    // The example web app's trusted documents, so scenario 5 can send them by hash (mode off: nothing else changes).
+    const cacheOff = await start('gateway-cache-off', 'gateway/src/index.ts', {
+      ...gatewayEnv,
+      RESPONSE_CACHE_ENABLED: 'false',
+      TRUSTED_DOCUMENTS_PATH: WEB_MANIFEST,
+    });
     const cacheOn = await start('gateway-cache-on', 'gateway/src/index.ts', gatewayEnv);
     if (hasRedis) {
       // Redis connects in the background; until it has, the cache-on gateway would only miss.

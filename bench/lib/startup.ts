@@ -71,7 +71,8 @@ export async function measureStartup(
   const signingSecret = randomBytes(32).toString('hex');
   const jwtSecret = randomBytes(32).toString('hex');
   const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret, NODE_OPTIONS: '' };
-  const databaseEnv = { CUSTOMER_DATABASE_URL: databases[0]!.url, RESERVATION_DATABASE_URL: databases[1]!.url };
+  // Runtime and owner URLs: the migration command migrates as the owner and grants the app role.
+  const databaseEnv = { ...databases[0]!.env('CUSTOMER'), ...databases[1]!.env('RESERVATION') };
   const measured = new Map<ServiceName, { ready: number[]; firstReady: (number | null)[]; rssStart: number[]; rssLoaded: number[]; requests: number[] }>(
     SERVICES.map((service) => [service.name, { ready: [], firstReady: [], rssStart: [], rssLoaded: [], requests: [] }]),
   );

@@ -8,6 +8,7 @@ import { readPersistedQueryLimits, type PersistedQueryLimits } from './cache/per
 import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
 import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-auth';
 import { readOperationLimits, type OperationLimits } from './security/operation-limits';
+import { readTrustedDocumentsConfig, type TrustedDocumentsConfig } from './security/trusted-documents';
 import { readTenantBudgetConfig, type TenantBudgetConfig } from './security/tenant-budget';
 
 export interface GatewayConfig {
@@ -36,6 +37,8 @@ export interface GatewayConfig {
   gatewaySigningSecret: string | null;
   auth: CallerAuthConfig;
   limits: OperationLimits;
+  /** Which operations may run: trusted-document manifests and the mode that applies them. */
+  trustedDocuments: TrustedDocumentsConfig;
   /** Per-tenant cost budgets per window, shared in Redis when configured. */
   tenantBudgets: TenantBudgetConfig;
   introspection: boolean;
@@ -89,6 +92,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
     auth: readCallerAuthConfig(reader),
     limits: readOperationLimits(reader),
+    trustedDocuments: readTrustedDocumentsConfig(reader),
     tenantBudgets: readTenantBudgetConfig(reader),
     introspection: reader.bool('INTROSPECTION', reader.mode() !== 'production'),
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
@@ -99,6 +103,10 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     observability: readObservabilityConfig(reader),
     shutdownDrainMs: readShutdownDrainMs(reader),
   };
+  if (config.trustedDocuments.fromRedis && !config.redis) reader.report('TRUSTED_DOCUMENTS_FROM_REDIS: needs REDIS_URL');
+  if (config.trustedDocuments.mode === 'enforce' && !config.trustedDocuments.manifestPath && !config.trustedDocuments.fromRedis) {
+    reader.report('TRUSTED_DOCUMENTS_MODE=enforce: set TRUSTED_DOCUMENTS_PATH or TRUSTED_DOCUMENTS_FROM_REDIS, or nothing could run');
+  }
   const { defaultBudget } = config.tenantBudgets;
   if (defaultBudget > 0 && defaultBudget < config.limits.maxCost) {
     reader.report(`TENANT_COST_BUDGET (${defaultBudget}) must be 0 (off) or at least MAX_QUERY_COST (${config.limits.maxCost}), or no costly operation could ever run`);

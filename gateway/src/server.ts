@@ -29,6 +29,7 @@ import { CostDirectives } from './security/cost-directives';
 import { EntityFetches } from './security/entity-fetches';
 import { demandControlPlugin } from './security/operation-limits';
 import { TenantBudgets } from './security/tenant-budget';
+import { readManifests, TRUSTED_DOCUMENTS_NAMESPACE, TrustedDocumentList, trustedDocumentsPlugin } from './security/trusted-documents';
 import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
 import { SubgraphDataSource } from './subgraph-data-source';
@@ -77,6 +78,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   initSentry(config.observability.sentry, { service: 'gateway', logger });
   const metrics = new GatewayMetrics();
   const links = new Map<string, SubgraphLink>();
+  const trusted = config.trustedDocuments;
+  // Read before anything opens: a broken manifest stops start-up with nothing to clean up.
+  const manifests = trusted.manifestPath ? readManifests(trusted.manifestPath) : new Map<string, Map<string, string>>();
   const redis = config.redis ? connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis) : null;
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
   const store = (namespace: string, maxSize: number, errorsAreMisses = true): KeyValueCache<string> =>
@@ -87,6 +91,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (redis) metrics.service.watchRedis(redis);
   // Only the response cache reads catalogue versions: without it, a write has nothing to refresh.
   const onCatalogueChanged = config.responseCache.enabled ? (tenant: string) => versions.bump(tenant) : async () => undefined;
+  const trustedDocuments = new TrustedDocumentList(
+    manifests.values(),
+    trusted.fromRedis && redis ? redis.keyValueCache(TRUSTED_DOCUMENTS_NAMESPACE) : null,
+  );
+  if (trusted.mode !== 'off') {
+    logger.info({ mode: trusted.mode, documents: trustedDocuments.size, fromRedis: trusted.fromRedis }, 'trusted documents on');
+  }
   // The gateway's own default: about 30 MiB of plans.
   const plans = new InMemoryLRUCache<QueryPlan>({ maxSize: 30 * 1024 * 1024 });
   const gateway = createGateway(config, logger, links, onCatalogueChanged, metrics.fetchObserver, plans);
@@ -108,6 +119,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     stopOnTerminationSignals: false,
     formatError: maskUnexpectedErrors(logger),
     plugins: [
+      // First: its refusal must be the one a refused request gets (see trusted-documents).
+      trustedDocumentsPlugin<GatewayContext>(trusted.mode, trustedDocuments, logger, metrics.trustedDocumentsObserver),
       tenantRequiredPlugin<GatewayContext>(),
       executableOperationPlugin<GatewayContext>(),
       stringInputGuardPlugin<GatewayContext>(),

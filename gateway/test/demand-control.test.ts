@@ -7,15 +7,16 @@ import { QueryPlanner } from '@apollo/query-planner';
 import { HEAVY_QUERY } from '@reservations/test-support/heavy-query';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { bindCustomerTenant } from '@reservations/customer-subgraph/database';
+import { bindReservationTenant } from '@reservations/reservation-subgraph/database';
 
 const TENANT = 'heavy';
 let supergraph: TestSupergraph;
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('demand');
-  const customers = await supergraph.customer.client.customer.createManyAndReturn({
+  const customers = await bindCustomerTenant(supergraph.customer.client, TENANT).customer.createManyAndReturn({
     data: Array.from({ length: 100 }, (_, i) => ({
-      tenantId: TENANT,
       name: `Guest number ${i + 1}`,
       email: `guest${i + 1}@venue.example.com`,
       phoneE164: '+31611234567',
@@ -24,10 +25,9 @@ beforeAll(async () => {
     select: { id: true },
   });
   const start = Date.UTC(2027, 0, 1, 18);
-  await supergraph.reservation.client.reservation.createMany({
+  await bindReservationTenant(supergraph.reservation.client, TENANT).reservation.createMany({
     data: customers.flatMap(({ id }, c) =>
       Array.from({ length: 3 }, (_, r) => ({
-        tenantId: TENANT,
         customerId: id,
         startsAt: new Date(start + (c * 3 + r) * 3_600_000),
         endsAt: new Date(start + (c * 3 + r + 2) * 3_600_000),

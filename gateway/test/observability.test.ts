@@ -36,14 +36,14 @@ beforeAll(async () => {
   databases = await Promise.all([createTestDatabase('obs_customer'), createTestDatabase('obs_reservation')]);
   const [customerDb, reservationDb] = databases as [TestDatabase, TestDatabase];
   customer = await startCustomerSubgraph(
-    readCustomerConfig({ ...testEnv, CUSTOMER_PORT: '0', CUSTOMER_DATABASE_URL: customerDb.url, MIGRATE_ON_START: 'true', SEED_DEMO_DATA: 'false' }),
+    readCustomerConfig({ ...testEnv, CUSTOMER_PORT: '0', ...customerDb.env('CUSTOMER'), MIGRATE_ON_START: 'true', SEED_DEMO_DATA: 'false' }),
     logs.customer.logger,
   );
   reservation = await startReservationSubgraph(
     readReservationConfig({
       ...testEnv,
       RESERVATION_PORT: '0',
-      RESERVATION_DATABASE_URL: reservationDb.url,
+      ...reservationDb.env('RESERVATION'),
       CUSTOMER_SUBGRAPH_URL: customer.url,
       MIGRATE_ON_START: 'true',
       SEED_DEMO_DATA: 'false',

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
+import { bindCustomerTenant } from '@reservations/customer-subgraph/database';
+import { bindReservationTenant, type ReservationPrisma } from '@reservations/reservation-subgraph/database';
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
 import {
   startTestGateway,
@@ -194,7 +195,7 @@ describe('error codes through the gateway', () => {
       await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
       const { port } = probe.address() as net.AddressInfo;
       await new Promise((resolve) => probe.close(resolve));
-      isolated = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, `http://127.0.0.1:${port}/graphql`);
+      isolated = await startTestReservationSubgraph(supergraph.databases.reservation, `http://127.0.0.1:${port}/graphql`);
       gateway = await startTestGateway({ customer: supergraph.customer.url, reservation: isolated.url });
     });
 
@@ -208,7 +209,7 @@ describe('error codes through the gateway', () => {
       const guest = await newCustomer(tenant, 'Patient Pat');
       const body = await call(CREATE, { input: { customerId: guest, startsAt: '2032-05-01T19:00:00Z', partySize: 2 } }, tenant, gateway.url);
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
-      expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(0);
+      expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(0);
     });
   });
 });
@@ -218,7 +219,7 @@ describe('reservations of a customer deleted in the customer subgraph', () => {
     const tenant = 'gw-deleted';
     const gone = await newCustomer(tenant, 'Gone Gary');
     const id = await pending(tenant, gone);
-    await supergraph.customer.client.customer.deleteMany({ where: { id: gone } });
+    expect(await bindCustomerTenant(supergraph.customer.client, tenant).customer.deleteMany({ where: { id: gone } })).toEqual({ count: 1 });
 
     // The reference needs no customer subgraph call: the id is the reservation subgraph's own data.
     const byId = await call('query ($id: ID!) { reservation(id: $id) { id status customer { id } } }', { id }, tenant);

@@ -68,6 +68,17 @@ it('two gateways sharing one Redis enforce one budget per tenant, and leave othe
   expect(other.headers.get('ratelimit')).toMatch(new RegExp(`^"cost";r=${BUDGET - 10};t=`));
 });
 
+it('answers that charge nothing (an invalid document) still carry the RateLimit fields', async () => {
+  const response = await fetch(second.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant-id': 'invalid-documents' },
+    body: JSON.stringify({ query: '{ noSuchField }' }),
+  });
+  expect(response.status).toBe(400);
+  expect(response.headers.get('ratelimit-policy')).toBe(`"cost";q=${BUDGET};w=60`);
+  expect(response.headers.get('ratelimit')).toMatch(new RegExp(`^"cost";r=${BUDGET};t=\\d+$`));
+});
+
 describe('without Redis', () => {
   it('counts per process, warns once, and starts a new window when the old one ends', async () => {
     const { logger, lines } = capturingLogger('gateway');

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { findBreakingChanges, findDangerousChanges, parse, type GraphQLSchema } from 'graphql';
+import { findBreakingChanges, findDangerousChanges, parse, validate, type GraphQLSchema } from 'graphql';
+import { readManifests } from '@reservations/gateway/security/trusted-documents';
 import { loadSupergraphConfig } from './supergraph';
 
 /**
@@ -25,6 +26,8 @@ export interface SchemaCheckInputs {
   configPath: string;
   supergraphPath: string;
   baselineDir: string;
+  /** Trusted-document manifests of shipped clients (files or directories); their operations must stay valid. */
+  manifestPaths?: string[];
 }
 
 interface SchemaSource {
@@ -61,7 +64,31 @@ function sources(inputs: SchemaCheckInputs): SchemaSource[] {
   ];
 }
 
+/**
+ * Each manifest's operations validated against the new API schema: a change that breaks an
+ * operation a shipped client sends fails here even if the baseline was accepted.
+ */
+function checkManifests(inputs: SchemaCheckInputs): SchemaComparison[] {
+  if (!inputs.manifestPaths?.length) return [];
+  const schema = apiSchema(readFileSync(inputs.supergraphPath, 'utf8'));
+  return inputs.manifestPaths.flatMap((manifestPath) =>
+    [...readManifests(manifestPath)].map(([file, documents]) => ({
+      name: `operations in ${path.relative(process.cwd(), file)}`,
+      breaking: [...documents].flatMap(([hash, document]) => {
+        const operation = /\b(?:query|mutation|subscription)\s+(\w+)/.exec(document)?.[1] ?? hash.slice(0, 12);
+        return validate(schema, parse(document)).map((error) => `OPERATION_BROKEN: ${operation}: ${error.message}`);
+      }),
+      dangerous: [],
+      newSchema: false,
+    })),
+  );
+}
+
 export function checkSchemas(inputs: SchemaCheckInputs): SchemaComparison[] {
+  return [...compareWithBaseline(inputs), ...checkManifests(inputs)];
+}
+
+function compareWithBaseline(inputs: SchemaCheckInputs): SchemaComparison[] {
   return sources(inputs).map((source) => {
     if (!existsSync(source.baselineFile)) return { name: source.name, breaking: [], dangerous: [], newSchema: true };
     const before = source.build(readFileSync(source.baselineFile, 'utf8'));

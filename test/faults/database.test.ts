@@ -51,7 +51,7 @@ describe('terminated connections (a restart, a failover, an idle-connection reap
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       RESERVATION_PORT: '0',
-      RESERVATION_DATABASE_URL: database.url,
+      ...database.env('RESERVATION'),
       MIGRATE_ON_START: 'true',
       SEED_DEMO_DATA: 'false',
       LOG_LEVEL: 'warn',
@@ -114,13 +114,15 @@ describe('a database behind a connection the test cuts', () => {
     [customerDb, reservationDb] = await Promise.all([createTestDatabase('faults_cut_customer'), createTestDatabase('faults_cut_reservation')]);
     const target = new URL(reservationDb.url);
     proxy = await TcpFaultProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
-    customer = await startTestCustomerSubgraph(customerDb.url);
+    customer = await startTestCustomerSubgraph(customerDb);
     reservation = await startReservationSubgraph(
       readReservationConfig({
         NODE_ENV: 'test',
         HOST: '127.0.0.1',
         RESERVATION_PORT: '0',
-        RESERVATION_DATABASE_URL: proxy.rewrite(reservationDb.url),
+        // The services' connections go through the proxy; migrations straight to the owner.
+        RESERVATION_DATABASE_URL: proxy.rewrite(reservationDb.runtimeUrl),
+        RESERVATION_MIGRATION_DATABASE_URL: reservationDb.url,
         CUSTOMER_SUBGRAPH_URL: customer.url,
         MIGRATE_ON_START: 'true',
         DATABASE_CONNECT_TIMEOUT_MS: '500',

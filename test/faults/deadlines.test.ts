@@ -9,7 +9,7 @@ import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@res
 import { waitFor } from '@reservations/test-support/wait';
 import type { StartedGateway } from '@reservations/gateway/server';
 import { CAPACITY_LOCK_CLASS } from '@reservations/reservation-subgraph/data/reservations';
-import { createReservationPrisma } from '@reservations/reservation-subgraph/database';
+import { bindReservationTenant, createReservationPrisma } from '@reservations/reservation-subgraph/database';
 import { bookingByKey, createBookingCustomer, CREATE } from './bookings';
 
 /**
@@ -57,7 +57,8 @@ describe('the database guard, with a clock the test moves', () => {
   let prisma: ReturnType<typeof createReservationPrisma>;
 
   beforeAll(async () => {
-    database = await openDatabase({ url: supergraph.databaseUrls.reservation, embeddedDir: '' });
+    // As the owner: these tests are about deadlines, and row-level security does not bind it.
+    database = await openDatabase({ url: supergraph.databases.reservation.url, embeddedDir: '' });
     prisma = createReservationPrisma(guardDeadlines(database, () => now));
   });
 
@@ -122,7 +123,7 @@ test('a request that reaches the subgraph after its deadline is refused before i
   });
   expect(response.status).toBe(503);
   expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('SERVICE_UNAVAILABLE');
-  expect(await supergraph.reservation.client.reservationSettings.findUnique({ where: { tenantId: 'late-settings' } })).toBeNull();
+  expect(await bindReservationTenant(supergraph.reservation.client, 'late-settings').reservationSettings.findUnique({ where: { tenantId: 'late-settings' } })).toBeNull();
 });
 
 test('a booking held back past its deadline (the subgraph paused before reading it) stores nothing once it arrives', async () => {
@@ -135,7 +136,7 @@ test('a booking held back past its deadline (the subgraph paused before reading 
 });
 
 test('a booking paused inside its transaction past its deadline (behind the capacity lock) is rolled back once it resumes', async () => {
-  const holder = new pg.Client({ connectionString: supergraph.databaseUrls.reservation });
+  const holder = new pg.Client({ connectionString: supergraph.databases.reservation.url });
   await holder.connect();
   try {
     await holder.query('SELECT pg_advisory_lock($1::int4, hashtext($2))', [CAPACITY_LOCK_CLASS, TENANT]);

@@ -2,6 +2,7 @@ import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
 import { freePort } from '@reservations/test-support/net';
 import { startTestGateway, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { bindReservationTenant } from '@reservations/reservation-subgraph/database';
 import type { StartedGateway } from '@reservations/gateway/server';
 import { bookingByKey, createBookingCustomer, CREATE } from './bookings';
 
@@ -46,7 +47,7 @@ function newBooking(mark: string, key: string | null) {
 }
 
 async function storedIds(mark: string): Promise<string[]> {
-  const rows = await supergraph.reservation.client.reservation.findMany({ where: { tenantId: TENANT, notes: mark }, select: { id: true } });
+  const rows = await bindReservationTenant(supergraph.reservation.client, TENANT).reservation.findMany({ where: { notes: mark }, select: { id: true } });
   return rows.map((row) => row.id);
 }
 
@@ -117,7 +118,7 @@ test('failures before the booking reached the subgraph stay SERVICE_UNAVAILABLE:
 });
 
 test('with REQUIRE_IDEMPOTENCY_KEY a booking without a key is BAD_USER_INPUT and stores nothing; with one it is booked', async () => {
-  const strict = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, supergraph.customer.url, { REQUIRE_IDEMPOTENCY_KEY: 'true' });
+  const strict = await startTestReservationSubgraph(supergraph.databases.reservation, supergraph.customer.url, { REQUIRE_IDEMPOTENCY_KEY: 'true' });
   try {
     const { body } = await graphql(strict.url, CREATE, { tenant: TENANT, variables: { input: newBooking('keyless', null) } });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.idempotencyKey' });

@@ -5,6 +5,7 @@ import { reportProblem } from '@reservations/platform/observability/sentry';
 import type { BreakerState } from '../resilience/circuit-breaker';
 import type { AttemptResult, FetchOutcome, SubgraphFetchObserver } from '../resilience/resilient-fetcher';
 import type { SubgraphLink } from '../resilience/subgraph-link';
+import type { TrustedDocumentsObserver } from '../security/trusted-documents';
 
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open'];
 const FETCH_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
@@ -26,6 +27,7 @@ export class GatewayMetrics {
   private readonly failures: Counter<'subgraph' | 'reason'>;
   private readonly deduplicated: Counter<'subgraph'>;
   private readonly cacheLookups: Counter<'cache' | 'result'>;
+  private readonly trustedDocuments: Counter<'result'>;
   private readonly estimatedCost: Histogram;
   private readonly actualCost: Histogram;
   private readonly links = new Map<string, SubgraphLink>();
@@ -68,6 +70,12 @@ export class GatewayMetrics {
       name: 'gateway_cache_lookups_total',
       help: 'Cache lookups by cache (apq, response, ...) and result (hit, miss)',
       labelNames: ['cache', 'result'],
+      registers,
+    });
+    this.trustedDocuments = new Counter({
+      name: 'gateway_trusted_documents_total',
+      help: 'Operations by trusted-documents verdict: listed, unlisted (ran in allow-and-log mode), refused (enforce)',
+      labelNames: ['result'],
       registers,
     });
     this.estimatedCost = new Histogram({
@@ -120,6 +128,10 @@ export class GatewayMetrics {
       delete: (key: string) => cache.delete(key),
     };
   }
+
+  readonly trustedDocumentsObserver: TrustedDocumentsObserver = {
+    document: (result) => this.trustedDocuments.inc({ result }),
+  };
 
   /** Exposes a subgraph's breaker state (its fetches report to `fetchObserver`). */
   watchSubgraph(link: SubgraphLink): void {

@@ -106,8 +106,8 @@ export interface DemandControlOptions {
 
 /**
  * Admission: the operation limits and cost estimate (refused with 400 OPERATION_LIMIT_EXCEEDED),
- * then the tenant's cost budget (refused with 429 RATE_LIMITED). Every response to a charged
- * request carries the RateLimit fields, and every executed one `extensions.cost`.
+ * then the tenant's cost budget (refused with 429 RATE_LIMITED). Every response to a request
+ * with a tenant carries the RateLimit fields, and every executed one `extensions.cost`.
  */
 export function demandControlPlugin<TContext extends TenantContext>(options: DemandControlOptions): ApolloServerPlugin<TContext> {
   return {
@@ -128,7 +128,10 @@ export function demandControlPlugin<TContext extends TenantContext>(options: Dem
           budget = await options.budgets.charge(contextValue.tenantId, admission.estimate.total);
           if (budget && !budget.admitted) throw overBudget(budget);
         },
-        async willSendResponse({ response, schema, document, operation }) {
+        async willSendResponse({ response, schema, document, operation, contextValue }) {
+          // A request refused before its operation was resolved (unparsable, invalid) is charged
+          // nothing, but its answer still tells the tenant where its budget stands.
+          if (!budget && contextValue.tenantId !== null) budget = await options.budgets.charge(contextValue.tenantId, 0);
           if (budget) for (const [name, value] of Object.entries(rateLimitHeaders(budget))) response.http.headers.set(name, value);
           if (!admission || !document || !operation || response.body.kind !== 'single' || budget?.admitted === false) return;
           const result = response.body.singleResult;

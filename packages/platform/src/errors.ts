@@ -67,6 +67,9 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  // The gateway's trusted documents (gateway/src/security/trusted-documents.ts).
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'PERSISTED_QUERY_ID_REQUIRED',
   'OPERATION_RESOLUTION_FAILURE',
   ErrorCode.OperationLimitExceeded,
   ErrorCode.PersistedQueryLimitExceeded,

@@ -23,11 +23,11 @@ function subgraphConfig<T extends SubgraphConfig>(read: (env: Record<string, str
 
 /** The customer subgraph on an existing database, in-process on a free port; `env` adds or overrides variables. */
 export function startTestCustomerSubgraph(
-  databaseUrl: string,
+  database: TestDatabase,
   env: Record<string, string> = {},
   logger: Logger = silentLogger,
 ): Promise<StartedSubgraph<CustomerPrisma>> {
-  return startCustomerSubgraph(subgraphConfig(readCustomerConfig, { CUSTOMER_DATABASE_URL: databaseUrl, ...env }), logger);
+  return startCustomerSubgraph(subgraphConfig(readCustomerConfig, { ...database.env('CUSTOMER'), ...env }), logger);
 }
 
 /**
@@ -36,7 +36,7 @@ export function startTestCustomerSubgraph(
  * replaces the system clock.
  */
 export function startTestReservationSubgraph(
-  databaseUrl: string,
+  database: TestDatabase,
   customerUrl: string,
   env: Record<string, string> = {},
   clock?: Clock,
@@ -44,7 +44,7 @@ export function startTestReservationSubgraph(
 ): Promise<StartedSubgraph<ReservationPrisma>> {
   return startReservationSubgraph(
     subgraphConfig(readReservationConfig, {
-      RESERVATION_DATABASE_URL: databaseUrl,
+      ...database.env('RESERVATION'),
       CUSTOMER_SUBGRAPH_URL: customerUrl,
       // Tests book fixed dates years ahead on the real clock; tests of the horizon set their own.
       BOOKING_HORIZON_DAYS: '3650',
@@ -73,7 +73,7 @@ export interface TestSupergraph {
   reservation: StartedSubgraph<ReservationPrisma>;
   gateway: StartedGateway;
   /** The subgraphs' databases, e.g. to start a second instance of a subgraph on the same data. */
-  databaseUrls: { customer: string; reservation: string };
+  databases: { customer: TestDatabase; reservation: TestDatabase };
   stop(): Promise<void>;
 }
 
@@ -107,9 +107,9 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
     // The reservation subgraph needs the customer subgraph's URL, so it starts second.
     const env = options.env ?? {};
     const logger = options.logger ?? silentLogger;
-    const customer = await startTestCustomerSubgraph(customerDb.url, env, logger);
+    const customer = await startTestCustomerSubgraph(customerDb, env, logger);
     stops.push(customer.stop);
-    const reservation = await startTestReservationSubgraph(reservationDb.url, customer.url, { ...env, ...options.reservationEnv }, undefined, logger);
+    const reservation = await startTestReservationSubgraph(reservationDb, customer.url, { ...env, ...options.reservationEnv }, undefined, logger);
     stops.push(reservation.stop);
     const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env, logger);
     stops.push(gateway.stop);
@@ -118,7 +118,7 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
       customer,
       reservation,
       gateway,
-      databaseUrls: { customer: customerDb.url, reservation: reservationDb.url },
+      databases: { customer: customerDb, reservation: reservationDb },
       stop,
     };
   } catch (error) {

@@ -3,7 +3,7 @@ import { requireTenant, type TenantContext } from '@reservations/platform/tenanc
 import { CategoryStore } from './data/categories';
 import { CustomerStore } from './data/customers';
 import { ProductStore } from './data/products';
-import type { CustomerPrisma } from './database';
+import { bindCustomerTenant, type CustomerDb, type CustomerPrisma } from './database';
 
 export interface CustomerContext extends TenantContext {
   logger: Logger;
@@ -29,12 +29,15 @@ export function createCustomerContext(tenantId: string | null, prisma: CustomerP
   const changed = () => {
     catalogue.changed = true;
   };
+  let db: CustomerDb | undefined;
+  // The request's one tenant-bound client, made on first use; every store reads through it.
+  const tenantDb = () => (db ??= bindCustomerTenant(prisma, requireTenant(context)));
   const context: CustomerContext = {
     tenantId,
     logger,
-    customers: () => (customers ??= new CustomerStore(prisma, requireTenant(context))),
-    categories: () => (categories ??= new CategoryStore(prisma, requireTenant(context), changed)),
-    products: () => (products ??= new ProductStore(prisma, requireTenant(context), changed)),
+    customers: () => (customers ??= new CustomerStore(tenantDb())),
+    categories: () => (categories ??= new CategoryStore(tenantDb(), changed)),
+    products: () => (products ??= new ProductStore(tenantDb(), changed)),
     catalogue,
   };
   return context;

@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '@reservations/test-suppor
 import { readCustomerConfig } from '../src/config';
 import { seedDemoTenant } from '../src/seed';
 import { startCustomerSubgraph } from '../src/server';
+import { bindCustomerTenant } from '../src/database';
 
 type Started = Awaited<ReturnType<typeof startCustomerSubgraph>>;
 
@@ -26,7 +27,7 @@ function start(env: Record<string, string> = {}): Promise<Started> {
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       CUSTOMER_PORT: '0',
-      CUSTOMER_DATABASE_URL: database.url,
+      ...database.env('CUSTOMER'),
       MIGRATE_ON_START: 'true',
       ...env,
     }),
@@ -179,10 +180,10 @@ describe('demo seed', () => {
   test('seeds customers, categories and products of tenant demo, and a second run changes nothing', async () => {
     await seedDemoTenant(subgraph.client, logger);
     const count = async () => ({
-      customers: await subgraph.client.customer.count({ where: { tenantId: demoTenant } }),
-      categories: await subgraph.client.category.count({ where: { tenantId: demoTenant } }),
-      products: await subgraph.client.product.count({ where: { tenantId: demoTenant } }),
-      inactive: await subgraph.client.product.count({ where: { tenantId: demoTenant, isActive: false } }),
+      customers: await bindCustomerTenant(subgraph.client, demoTenant).customer.count(),
+      categories: await bindCustomerTenant(subgraph.client, demoTenant).category.count(),
+      products: await bindCustomerTenant(subgraph.client, demoTenant).product.count(),
+      inactive: await bindCustomerTenant(subgraph.client, demoTenant).product.count({ where: { isActive: false } }),
     });
     const first = await count();
     expect(first).toEqual({ customers: 4, categories: demoCategories.length, products: demoProducts.length, inactive: 3 });
@@ -231,12 +232,12 @@ describe('search indexes', () => {
 });
 
 test('a database failure on catalogue reads reaches the client as INTERNAL_SERVER_ERROR without SQL', async () => {
-  await subgraph.client.$executeRawUnsafe('ALTER TABLE products RENAME TO products_away');
+  await database.asOwner('ALTER TABLE products RENAME TO products_away');
   try {
     const { body } = await graphql(url, '{ products { nodes { id } } }', { tenant: 'broken' });
     expect(body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(JSON.stringify(body)).not.toMatch(/products_away|relation|prisma|SELECT/i);
   } finally {
-    await subgraph.client.$executeRawUnsafe('ALTER TABLE products_away RENAME TO products');
+    await database.asOwner('ALTER TABLE products_away RENAME TO products');
   }
 });

@@ -25,7 +25,7 @@ async function createCustomer(tenant: string, name: string, email: string): Prom
 beforeAll(async () => {
   database = await createTestDatabase('customer_subgraph');
   subgraph = await startCustomerSubgraph(
-    readCustomerConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', CUSTOMER_PORT: '0', CUSTOMER_DATABASE_URL: database.url, MIGRATE_ON_START: 'true' }),
+    readCustomerConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', CUSTOMER_PORT: '0', ...database.env('CUSTOMER'), MIGRATE_ON_START: 'true' }),
     createLogger('customer-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
   );
   url = subgraph.url;
@@ -149,7 +149,7 @@ describe('entity references', () => {
     const representations = [...ids].reverse().map((id) => ({ __typename: 'Customer', id }));
     representations.push({ __typename: 'Customer', id: 'not-a-uuid' });
 
-    const { result, queries } = await countQueries(subgraph.client, () =>
+    const { result, queries, statements } = await countQueries(subgraph.client, () =>
       graphqlData<{ _entities: ({ id: string } | null)[] }>(
         url,
         `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id name } } }`,
@@ -158,19 +158,21 @@ describe('entity references', () => {
     );
     expect(result._entities.map((entity) => entity?.id ?? null)).toEqual([...[...ids].reverse(), null]);
     expect(queries).toHaveLength(1);
+    // One transaction: the tenant bound first, then the query, then COMMIT (BEGIN is the driver's).
+    expect(statements).toEqual([expect.stringMatching(/^SELECT set_config\('app\.tenant_id'/), queries[0], 'COMMIT']);
   });
 });
 
 describe('unexpected failures', () => {
   test('a database failure reaches the client as INTERNAL_SERVER_ERROR without SQL or Prisma text', async () => {
     const tenant = 'broken';
-    await subgraph.client.$executeRawUnsafe('ALTER TABLE customers RENAME TO customers_away');
+    await database.asOwner('ALTER TABLE customers RENAME TO customers_away');
     try {
       const { body } = await graphql(url, '{ customers { nodes { id } } }', { tenant });
       expect(body.errors?.[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       expect(JSON.stringify(body)).not.toMatch(/customers_away|relation|prisma|SELECT/i);
     } finally {
-      await subgraph.client.$executeRawUnsafe('ALTER TABLE customers_away RENAME TO customers');
+      await database.asOwner('ALTER TABLE customers_away RENAME TO customers');
     }
   });
 });

@@ -5,7 +5,7 @@ import type { Clock } from './clock';
 import type { BookingConfig } from './config';
 import { CustomerDirectory } from './customer-directory';
 import { ReservationStore } from './data/reservations';
-import type { ReservationPrisma } from './database';
+import { bindReservationTenant, type ReservationPrisma } from './database';
 
 export interface ReservationContext extends TenantContext {
   logger: Logger;
@@ -31,7 +31,7 @@ export function createReservationContext(
   const context: ReservationContext = {
     tenantId,
     logger,
-    reservations: () => (store ??= new ReservationStore(prisma, requireTenant(context), clock, booking)),
+    reservations: () => (store ??= new ReservationStore(bindReservationTenant(prisma, requireTenant(context)), clock, booking)),
     customers: new CustomerDirectory(booking, logger, callerHeaders),
     clock,
     requireIdempotencyKey: booking.requireIdempotencyKey,

@@ -1,17 +1,29 @@
 import path from 'node:path';
 import type { OpenDatabase } from '@reservations/platform/database/connection';
-import { PrismaClient } from './generated/prisma/client';
+import { tenantBinder, type TenantClient, type TenantTransactionClient } from '@reservations/platform/database/tenant-client';
+import { PrismaClient, type Prisma } from './generated/prisma/client';
 
 export const migrationsDir = path.join(__dirname, '..', 'prisma', 'migrations');
 
 /** Query events stay on: they feed query counting in tests and, later, duration metrics. */
 export function createReservationPrisma(database: OpenDatabase) {
-  return new PrismaClient({
+  const prisma = new PrismaClient({
     adapter: database.adapter,
     log: [{ emit: 'event', level: 'query' }],
     // Bounded like single statements (DATABASE_* timeouts), so a transaction cannot outlast the gateway's attempt.
     transactionOptions: database.transactionOptions,
   });
+  bindReservationTenant.check(prisma);
+  return prisma;
 }
 
 export type ReservationPrisma = ReturnType<typeof createReservationPrisma>;
+
+/** The client the stores use: one tenant's rows only, every statement in a transaction bound to it. */
+export type ReservationDb = TenantClient<ReservationPrisma, Prisma.TransactionClient>;
+export type ReservationTx = TenantTransactionClient<Prisma.TransactionClient>;
+
+/** Every model of schema.prisma, by whom its rows belong to; an unclassified model stops start-up. */
+export const reservationTenantModels = { owned: ['Reservation', 'ReservationSettings'], global: [] };
+
+export const bindReservationTenant = tenantBinder<ReservationPrisma, Prisma.TransactionClient>(reservationTenantModels);

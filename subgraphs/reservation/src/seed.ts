@@ -1,6 +1,6 @@
 import { demoCustomers, demoTenant } from '@reservations/platform/demo-tenant';
 import type { Logger } from '@reservations/platform/logger';
-import type { ReservationPrisma } from './database';
+import { bindReservationTenant, type ReservationPrisma } from './database';
 import type { ReservationStatus } from './rules';
 import { addMinutes } from './rules';
 
@@ -65,10 +65,11 @@ export function demoStartsAt(reservation: DemoReservation, now: Date): Date {
  * Idempotent: fixed ids and skipDuplicates make a second run a no-op, and settings a tenant
  * already changed are kept. The demo plan stays far below capacity, so it needs no check.
  */
-export async function seedDemoReservations(prisma: ReservationPrisma, logger: Logger): Promise<void> {
+export async function seedDemoReservations(client: ReservationPrisma, logger: Logger): Promise<void> {
+  const prisma = bindReservationTenant(client, demoTenant);
   const now = new Date();
   const settings = await prisma.reservationSettings.createMany({
-    data: [{ tenantId: demoTenant, ...demoSettings }],
+    data: [demoSettings],
     skipDuplicates: true,
   });
   const { count } = await prisma.reservation.createMany({
@@ -76,7 +77,6 @@ export async function seedDemoReservations(prisma: ReservationPrisma, logger: Lo
       const startsAt = demoStartsAt(reservation, now);
       return {
         id: reservation.id,
-        tenantId: demoTenant,
         customerId: reservation.customerId,
         partySize: reservation.partySize,
         status: reservation.status,

@@ -8,6 +8,7 @@ import { CAPACITY_LOCK_CLASS } from '../src/data/reservations';
 import type { ReservationPrisma } from '../src/database';
 import { peakOccupancy } from '../src/rules';
 import { book, createCustomer, errorCode, setSettings, TestClock, tryBook } from './support';
+import { bindReservationTenant } from '../src/database';
 
 /**
  * Races against the machine's PostgreSQL, straight at the reservation subgraph: many requests
@@ -22,7 +23,7 @@ const clock = new TestClock();
 beforeAll(async () => {
   supergraph = await startTestSupergraph('reservation_races');
   url = supergraph.reservation.url;
-  timed = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, supergraph.customer.url, { IDEMPOTENCY_KEY_TTL_HOURS: '2' }, clock.now);
+  timed = await startTestReservationSubgraph(supergraph.databases.reservation, supergraph.customer.url, { IDEMPOTENCY_KEY_TTL_HOURS: '2' }, clock.now);
 });
 
 afterAll(async () => {
@@ -31,8 +32,8 @@ afterAll(async () => {
 });
 
 async function occupying(tenant: string) {
-  return supergraph.reservation.client.reservation.findMany({
-    where: { tenantId: tenant, status: { in: ['PENDING', 'CONFIRMED', 'SEATED'] } },
+  return bindReservationTenant(supergraph.reservation.client, tenant).reservation.findMany({
+    where: { status: { in: ['PENDING', 'CONFIRMED', 'SEATED'] } },
     select: { startsAt: true, endsAt: true, partySize: true },
   });
 }
@@ -88,7 +89,7 @@ test('20 racing requests with the same idempotency key create one reservation an
   for (const body of results) expect(body.errors).toBeUndefined();
   const ids = new Set(results.map((body) => body.data?.createReservation.id));
   expect(ids.size).toBe(1);
-  expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+  expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
 
   // The key is per tenant: another tenant may use the same one.
   const otherCustomer = await createCustomer(supergraph.customer.url, 'dupes-2');
@@ -109,7 +110,7 @@ test('the same key with a different payload is CONFLICT and books nothing, even 
   for (const body of results.filter((result) => result.errors)) {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
   }
-  expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+  expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
 });
 
 test('20 racing bookings reusing an expired key make exactly one new reservation; the other payload is CONFLICT', async () => {
@@ -129,7 +130,7 @@ test('20 racing bookings reusing an expired key make exactly one new reservation
   for (const body of results.filter((result) => result.errors)) {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
   }
-  const rows = await supergraph.reservation.client.reservation.findMany({ where: { tenantId: tenant }, orderBy: { id: 'asc' } });
+  const rows = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findMany({ orderBy: { id: 'asc' } });
   expect(rows.map((row) => [row.id, row.idempotencyKey])).toEqual([
     [old.id, null],
     [[...ids][0], 'k-reused'],
@@ -155,7 +156,7 @@ test('racing transitions: of 10 simultaneous confirms one wins; of seat versus n
   const mixed = await Promise.all(Array.from({ length: 10 }, (_, index) => call(index % 2 ? 'seatReservation' : 'markNoShow')));
   const winners = mixed.filter((body) => !body.errors);
   expect(winners).toHaveLength(1);
-  const final = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: reservation.id } });
+  const final = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: reservation.id } });
   expect(Object.values(winners[0]!.data!)[0]!.status).toBe(final.status);
 });
 
@@ -166,7 +167,7 @@ describe('a database too busy to finish a write in time', () => {
     const startsAt = '2030-12-28T19:00:00Z';
     // Another session holds the tenant's capacity lock: bookings queue on it as a burst would,
     // each holding one of the subgraph's 10 pooled connections.
-    const holder = new pg.Client({ connectionString: supergraph.databaseUrls.reservation });
+    const holder = new pg.Client({ connectionString: supergraph.databases.reservation.url });
     await holder.connect();
     let bookedNotes: (string | null)[] = [];
     try {
@@ -197,19 +198,18 @@ describe('a database too busy to finish a write in time', () => {
     } finally {
       await holder.end();
     }
-    const rows = await supergraph.reservation.client.reservation.findMany({ where: { tenantId: tenant }, select: { notes: true } });
+    const rows = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findMany({ select: { notes: true } });
     expect(rows.map((row) => row.notes).sort()).toEqual(bookedNotes);
     expect(rows.map((row) => row.notes)).not.toContain('no connection left');
   }, 20_000);
 
   test('a transaction past its timeout is rolled back, and that too is SERVICE_UNAVAILABLE', async () => {
     const tenant = 'slow-transaction';
-    const prisma = supergraph.reservation.client;
-    const slowWrite = prisma.$transaction(
+    const prisma = bindReservationTenant(supergraph.reservation.client, tenant);
+    const slowWrite = prisma.$tenantTransaction(
       async (tx) => {
         await tx.reservation.create({
           data: {
-            tenantId: tenant,
             customerId: '0193a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b',
             startsAt: new Date('2030-12-27T19:00:00Z'),
             endsAt: new Date('2030-12-27T21:00:00Z'),
@@ -217,11 +217,11 @@ describe('a database too busy to finish a write in time', () => {
           },
         });
         await new Promise((resolve) => setTimeout(resolve, 300));
-        return tx.reservation.count({ where: { tenantId: tenant } });
+        return tx.reservation.count();
       },
       { timeout: 100 },
     );
     await expect(unavailableIfTimedOut(slowWrite)).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
-    expect(await prisma.reservation.count({ where: { tenantId: tenant } })).toBe(0);
+    expect(await prisma.reservation.count()).toBe(0);
   });
 });

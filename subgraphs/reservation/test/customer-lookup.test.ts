@@ -7,6 +7,7 @@ import { silentLogger, startTestReservationSubgraph, startTestSupergraph, type T
 import { CustomerDirectory } from '../src/customer-directory';
 import type { ReservationPrisma } from '../src/database';
 import { book, createCustomer, tryBook } from './support';
+import { bindReservationTenant } from '../src/database';
 
 /**
  * createReservation asks the real customer subgraph (through `_entities` over HTTP) whether
@@ -29,15 +30,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const rows = (tenant: string): Promise<number> => supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } });
+const rows = (tenant: string): Promise<number> => bindReservationTenant(supergraph.reservation.client, tenant).reservation.count();
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('customer_lookup');
   proxy = await FaultProxy.start(supergraph.customer.url);
-  viaProxy = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, proxy.url, {
+  viaProxy = await startTestReservationSubgraph(supergraph.databases.reservation, proxy.url, {
     CUSTOMER_LOOKUP_TIMEOUT_MS: String(LOOKUP_TIMEOUT_MS),
   });
-  toClosedPort = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, `http://127.0.0.1:${await closedPort()}/graphql`);
+  toClosedPort = await startTestReservationSubgraph(supergraph.databases.reservation, `http://127.0.0.1:${await closedPort()}/graphql`);
 });
 
 beforeEach(() => proxy.reset());

@@ -7,6 +7,7 @@ import type { ReservationPrisma } from '../src/database';
 import { peakOccupancy } from '../src/rules';
 import { seedDemoReservations } from '../src/seed';
 import { book, createCustomer, errorCode, RESERVATION_FIELDS, setSettings, TestClock, tryBook, type ReservationView } from './support';
+import { bindReservationTenant } from '../src/database';
 
 /**
  * The reservation subgraph's operations over HTTP, on a fresh PostgreSQL database, with the
@@ -29,7 +30,7 @@ const UPDATE = `mutation ($id: ID!, $input: UpdateReservationInput!) { updateRes
 beforeAll(async () => {
   supergraph = await startTestSupergraph('reservation_subgraph');
   url = supergraph.reservation.url;
-  timed = await startTestReservationSubgraph(supergraph.databaseUrls.reservation, supergraph.customer.url, {}, clock.now);
+  timed = await startTestReservationSubgraph(supergraph.databases.reservation, supergraph.customer.url, {}, clock.now);
 });
 
 afterAll(async () => {
@@ -136,7 +137,7 @@ describe('creating and reading reservations', () => {
       variables: { input },
     });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: 'invalid' } })).toBe(0);
+    expect(await bindReservationTenant(supergraph.reservation.client, 'invalid').reservation.count()).toBe(0);
   });
 
   test('a customer of another tenant is unknown here', async () => {
@@ -194,7 +195,7 @@ describe('capacity', () => {
     // 18:30-19:30 overlaps 6 guests until 19:00 and 8 after: only 2 seats free throughout.
     const refused = await tryBook(url, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 3 });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', capacity: 10, remainingCapacity: 2 });
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(2);
+    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(2);
     // Back-to-back is fine: [18:00, 19:00) and [19:00, 20:00) do not overlap.
     await book(url, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 2 });
     await book(url, tenant, { customerId, startsAt: '2030-09-01T17:00:00Z', partySize: 10 });
@@ -232,7 +233,7 @@ describe('capacity', () => {
     expect((await mutate(tenant, UPDATE, { id: own.id, input: { partySize: 8 } })).errors).toBeUndefined();
     const moved = await mutate(tenant, UPDATE, { id: own.id, input: { startsAt: '2030-09-03T20:00:00Z' } });
     expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', remainingCapacity: 2 });
-    const stored = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: own.id } });
+    const stored = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: own.id } });
     expect(stored.startsAt.toISOString()).toBe('2030-09-03T19:00:00.000Z');
   });
 });
@@ -280,7 +281,7 @@ describe('settings', () => {
     const customerId = await customerIn(tenant);
     await book(url, tenant, { customerId, startsAt: '2030-10-01T19:00:00Z', partySize: 10 });
     await setSettings(url, tenant, { capacity: 6 });
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
     expect(errorCode(await tryBook(url, tenant, { customerId, startsAt: '2030-10-01T20:00:00Z', partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
     const slots = await graphqlData<{ availability: { startsAt: string; remainingCapacity: number }[] }>(
       url,
@@ -401,7 +402,7 @@ describe('times that have passed', () => {
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
       expect(refused.errors?.[0]?.message).toMatch(/already passed/);
     }
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(0);
+    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(0);
     for (const startsAt of offered) await book(timed.url, tenant, { customerId, startsAt });
   });
 
@@ -431,7 +432,7 @@ describe('times that have passed', () => {
       graphql<{ updateReservation: ReservationView }>(timed.url, UPDATE, { tenant, variables: { id, input: change } }).then(({ body }) => body);
     const moved = await update(later.id, { startsAt: '2030-11-20T19:30:00Z' });
     expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
-    expect((await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString()).toBe(
+    expect((await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString()).toBe(
       '2030-11-20T21:00:00.000Z',
     );
     expect((await update(later.id, { startsAt: '2030-11-20T20:00:00Z' })).data?.updateReservation.startsAt).toBe('2030-11-20T20:00:00.000Z');
@@ -470,7 +471,7 @@ describe('the booking horizon', () => {
     // Another setting saved later leaves the horizon as the tenant set it.
     await setSettings(timed.url, tenant, { capacity: 25 });
     expect(await horizonOf()).toBe(30);
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
   });
 });
 
@@ -489,7 +490,7 @@ describe('idempotency keys are kept for 24 hours', () => {
     expect(await book(timed.url, tenant, first)).toEqual(original);
     const conflicting = await tryBook(timed.url, tenant, { ...first, partySize: 3 });
     expect(conflicting.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
+    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
 
     // Exactly 24 hours later the key no longer answers with the old booking.
     clock.set('2030-06-02T12:00:00Z');
@@ -508,7 +509,7 @@ describe('idempotency keys are kept for 24 hours', () => {
     clock.set('2030-11-01T12:00:00Z');
     const third = await book(timed.url, tenant, first);
     expect([original.id, rebooked.id]).not.toContain(third.id);
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(3);
+    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(3);
   });
 
   test('a booking with an expired key that is refused leaves the key with its first booking', async () => {
@@ -521,8 +522,8 @@ describe('idempotency keys are kept for 24 hours', () => {
 
     clock.set('2030-06-02T13:00:00Z');
     expect(errorCode(await tryBook(timed.url, tenant, { ...first, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
-    expect(await supergraph.reservation.client.reservation.count({ where: { tenantId: tenant } })).toBe(1);
-    const stored = await supergraph.reservation.client.reservation.findUniqueOrThrow({ where: { id: original.id } });
+    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
+    const stored = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: original.id } });
     expect(stored).toMatchObject({ idempotencyKey: 'full-room', idempotencyFingerprint: expect.any(String) });
     // Seen from inside the window again, the key still answers with the first booking.
     clock.set('2030-06-01T13:00:00Z');
@@ -579,9 +580,9 @@ describe('Customer.reservations contributed to the customer entity', () => {
 test('the demo seed gives tenant demo settings and reservations in every status, within capacity, and is idempotent', async () => {
   const prisma = supergraph.reservation.client;
   await seedDemoReservations(prisma, silentLogger);
-  const first = await prisma.reservation.findMany({ where: { tenantId: 'demo' }, orderBy: { id: 'asc' } });
+  const first = await bindReservationTenant(prisma, 'demo').reservation.findMany({ orderBy: { id: 'asc' } });
   await seedDemoReservations(prisma, silentLogger);
-  expect(await prisma.reservation.findMany({ where: { tenantId: 'demo' }, orderBy: { id: 'asc' } })).toEqual(first);
+  expect(await bindReservationTenant(prisma, 'demo').reservation.findMany({ orderBy: { id: 'asc' } })).toEqual(first);
 
   expect(new Set(first.map((row) => row.status))).toEqual(new Set(['PENDING', 'CONFIRMED', 'SEATED', 'COMPLETED', 'CANCELLED', 'NO_SHOW']));
   const demoIds: string[] = demoCustomers.map((customer) => customer.id);

@@ -56,6 +56,8 @@ function processMetrics(): Registry {
 
 /** SQL statement kind from its first keyword: a label with a handful of values. */
 function statementKind(sql: string): string {
+  // The statement that opens every tenant transaction (database/tenant-client), counted apart.
+  if (sql.startsWith(`SELECT set_config('app.tenant_id'`)) return 'tenant';
   const keyword = /^\s*([A-Za-z]+)/.exec(sql)?.[1]?.toLowerCase();
   switch (keyword) {
     case 'select':

@@ -12,8 +12,13 @@ export interface SubgraphConfig {
   logLevel: string;
   host: string;
   port: number;
-  /** PostgreSQL URL, or null for the embedded database in `embeddedDir`. */
+  /**
+   * PostgreSQL URL the service connects with, as a role that owns nothing and cannot bypass
+   * row-level security; null for the embedded database in `embeddedDir`.
+   */
   databaseUrl: string | null;
+  /** PostgreSQL URL of the owner role, for migrations (`db:deploy`, MIGRATE_ON_START); null when unset. */
+  migrationDatabaseUrl: string | null;
   embeddedDir: string;
   /** Connection, statement and idle-transaction bounds of the PostgreSQL pool. */
   databaseTimeouts: DatabaseTimeouts;
@@ -47,9 +52,17 @@ export function readSubgraphConfig(
   { name, prefix, defaultPort }: { name: string; prefix: string; defaultPort: number },
 ): SubgraphConfig {
   const databaseUrl = reader.optionalUrl(`${prefix}_DATABASE_URL`, ['postgres', 'postgresql']);
+  const migrationDatabaseUrl = reader.optionalUrl(`${prefix}_MIGRATION_DATABASE_URL`, ['postgres', 'postgresql']);
   const configuredDataDir = reader.optionalString('DATA_DIR');
   const dataDir = configuredDataDir ? path.resolve(configuredDataDir) : path.join(REPO_ROOT, '.data');
   const embedded = databaseUrl === null;
+  const migrateOnStart = reader.bool('MIGRATE_ON_START', embedded);
+  if (migrateOnStart && !embedded && migrationDatabaseUrl === null) {
+    reader.report(`MIGRATE_ON_START: with ${prefix}_DATABASE_URL, migrations run as the owner role: set ${prefix}_MIGRATION_DATABASE_URL`);
+  }
+  if (embedded && migrationDatabaseUrl !== null) {
+    reader.report(`${prefix}_MIGRATION_DATABASE_URL: set ${prefix}_DATABASE_URL too (the embedded database needs neither)`);
+  }
   return {
     name,
     mode: reader.mode(),
@@ -57,6 +70,7 @@ export function readSubgraphConfig(
     host: reader.string('HOST', '0.0.0.0'),
     port: reader.port(`${prefix}_PORT`, defaultPort),
     databaseUrl,
+    migrationDatabaseUrl,
     embeddedDir: path.join(dataDir, name),
     // Defaults fit the gateway's per-attempt timeout (SERVICE_TIMEOUT, 5 s): a stalled database
     // answers SERVICE_UNAVAILABLE before the gateway gives up on the attempt.
@@ -68,7 +82,7 @@ export function readSubgraphConfig(
         max: 600_000,
       }),
     },
-    migrateOnStart: reader.bool('MIGRATE_ON_START', embedded),
+    migrateOnStart,
     seedDemoData: reader.bool('SEED_DEMO_DATA', embedded),
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
     signatureWindowMs: reader.int('SIGNATURE_WINDOW_MS', 30_000, { min: 1_000, max: 300_000 }),

@@ -6,7 +6,8 @@ import { flagUnknownCommits } from '../database/commit-outcome';
 import { openDatabase, type OpenDatabase } from '../database/connection';
 import { guardDeadlines } from '../database/deadline-guard';
 import { databaseHealth } from '../database/health';
-import { applyMigrations, pendingMigrations } from '../database/migrations';
+import { pendingMigrations } from '../database/migrations';
+import { deployMigrations, enterRuntimeRole } from '../database/roles';
 import { maskUnexpectedErrors } from '../errors';
 import { connectRedis, type RedisConnection } from '../cache/redis-connection';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../http/graphql-http-server';
@@ -45,7 +46,7 @@ export interface StartedSubgraph<TClient> extends Required<RunningService> {
 
 async function prepareSchema(database: OpenDatabase, config: SubgraphConfig, migrationsDir: string, logger: Logger): Promise<void> {
   if (config.migrateOnStart) {
-    const { applied } = await applyMigrations(database.executor, migrationsDir);
+    const { applied } = await deployMigrations(database, config.migrationDatabaseUrl, migrationsDir);
     if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} migration(s)`);
     return;
   }
@@ -91,6 +92,9 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   let redis: RedisConnection | null = null;
   try {
     await prepareSchema(database, config, definition.migrationsDir, logger);
+    // From here on every statement runs as a role that row-level security binds.
+    const role = await enterRuntimeRole(database);
+    logger.info({ role }, 'database role checked: row-level security applies');
     const connected = definition.connect(database, logger);
     client = connected;
     if (config.seedDemoData) await definition.seedDemoTenant(connected, logger);

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { isForeignKeyViolation, isRecordNotFound, nullIfRecordNotFound, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { decodeKeyedCursor, encodeKeyedCursor, rowsToFetch, toConnection, type Connection } from '@reservations/platform/graphql/pagination';
-import type { CustomerPrisma } from '../database';
+import type { CustomerDb } from '../database';
 import type { Category, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
 
@@ -40,22 +40,21 @@ export type DeleteCategoryResult =
   /** `count` is null when a product arrived between the check and the delete. */
   | { kind: 'has-products'; count: number | null };
 
-/** Every read and write of categories, always filtered by tenant. */
+/** Every read and write of categories, on the request's tenant-bound client. */
 export class CategoryStore {
   /** One query per batch of ids: Product.category and Category references. */
   readonly byId: DataLoader<string, Category | null>;
 
   constructor(
-    private readonly prisma: CustomerPrisma,
-    private readonly tenantId: string,
+    private readonly prisma: CustomerDb,
     /** Called after every write that changed the tenant's catalogue. */
     private readonly changed: () => void = () => undefined,
   ) {
-    this.byId = byIdLoader((ids) => this.prisma.category.findMany({ where: { tenantId: this.tenantId, id: { in: ids } } }));
+    this.byId = byIdLoader((ids) => this.prisma.category.findMany({ where: { id: { in: ids } } }));
   }
 
   async page(page: CategoryPageRequest): Promise<Connection<Category>> {
-    const where: Prisma.CategoryWhereInput = { tenantId: this.tenantId };
+    const where: Prisma.CategoryWhereInput = {};
     const after = page.after;
     const rows = await this.prisma.category.findMany({
       where: after
@@ -73,7 +72,7 @@ export class CategoryStore {
 
   /** Unique violations (the name, ignoring case) propagate. */
   async create(data: CategoryData): Promise<Category> {
-    const category = await this.prisma.category.create({ data: { tenantId: this.tenantId, ...data } });
+    const category = await this.prisma.category.create({ data });
     this.byId.prime(category.id, category);
     this.changed();
     return category;
@@ -81,7 +80,7 @@ export class CategoryStore {
 
   /** Null when the tenant has no such category. Unique violations propagate. */
   async update(id: string, data: Partial<CategoryData>): Promise<Category | null> {
-    const category = await nullIfRecordNotFound(this.prisma.category.update({ where: { id, tenantId: this.tenantId }, data }));
+    const category = await nullIfRecordNotFound(this.prisma.category.update({ where: { id }, data }));
     if (category) {
       this.byId.clear(id).prime(id, category);
       this.changed();
@@ -96,22 +95,21 @@ export class CategoryStore {
    * a product added concurrently.
    */
   async delete(id: string, moveProductsTo: string | null): Promise<DeleteCategoryResult> {
-    const tenantId = this.tenantId;
     try {
       const result = await unavailableIfTimedOut(
-        this.prisma.$transaction(async (tx): Promise<DeleteCategoryResult> => {
-          const category = await tx.category.findFirst({ where: { tenantId, id }, select: { id: true } });
+        this.prisma.$tenantTransaction(async (tx): Promise<DeleteCategoryResult> => {
+          const category = await tx.category.findFirst({ where: { id }, select: { id: true } });
           if (!category) return { kind: 'not-found' };
           let movedProductCount = 0;
           if (moveProductsTo !== null) {
-            const target = await tx.category.findFirst({ where: { tenantId, id: moveProductsTo }, select: { id: true } });
+            const target = await tx.category.findFirst({ where: { id: moveProductsTo }, select: { id: true } });
             if (!target) return { kind: 'target-not-found' };
             ({ count: movedProductCount } = await tx.product.updateMany({
-              where: { tenantId, categoryId: id },
+              where: { categoryId: id },
               data: { categoryId: moveProductsTo },
             }));
           } else {
-            const count = await tx.product.count({ where: { tenantId, categoryId: id } });
+            const count = await tx.product.count({ where: { categoryId: id } });
             if (count > 0) return { kind: 'has-products', count };
           }
           await tx.category.delete({ where: { id } });

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import { nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
 import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
-import type { CustomerPrisma } from '../database';
+import type { CustomerDb } from '../database';
 import type { Customer, Prisma } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
 import { literalLikeTerm } from './search';
@@ -21,22 +21,19 @@ export interface CustomerData {
 }
 
 /**
- * Every read and write of customers goes through here, always filtered by tenant, so no
- * resolver can forget the tenant condition.
+ * Every read and write of customers goes through here, on the request's tenant-bound client:
+ * the tenant condition is added by that client and enforced again by the database.
  */
 export class CustomerStore {
   /** One query per batch of ids however many references or fields ask for customers. */
   readonly byId: DataLoader<string, Customer | null>;
 
-  constructor(
-    private readonly prisma: CustomerPrisma,
-    private readonly tenantId: string,
-  ) {
-    this.byId = byIdLoader((ids) => this.prisma.customer.findMany({ where: { tenantId: this.tenantId, id: { in: ids } } }));
+  constructor(private readonly prisma: CustomerDb) {
+    this.byId = byIdLoader((ids) => this.prisma.customer.findMany({ where: { id: { in: ids } } }));
   }
 
   private where(filter: CustomerFilter): Prisma.CustomerWhereInput {
-    const where: Prisma.CustomerWhereInput = { tenantId: this.tenantId };
+    const where: Prisma.CustomerWhereInput = {};
     // ILIKE '%term%' on name and email, each backed by a trigram index (see the catalogue migration).
     if (filter.search !== null) {
       const term = literalLikeTerm(filter.search);
@@ -53,21 +50,21 @@ export class CustomerStore {
   }
 
   async create(data: CustomerData): Promise<Customer> {
-    const customer = await this.prisma.customer.create({ data: { tenantId: this.tenantId, ...data } });
+    const customer = await this.prisma.customer.create({ data });
     this.byId.prime(customer.id, customer);
     return customer;
   }
 
   /** Null when the tenant has no such customer. Unique violations (email) propagate. */
   async update(id: string, data: Partial<CustomerData>): Promise<Customer | null> {
-    const customer = await nullIfRecordNotFound(this.prisma.customer.update({ where: { id, tenantId: this.tenantId }, data }));
+    const customer = await nullIfRecordNotFound(this.prisma.customer.update({ where: { id }, data }));
     if (customer) this.byId.clear(id).prime(id, customer);
     return customer;
   }
 
   /** False when the tenant has no such customer. */
   async delete(id: string): Promise<boolean> {
-    const { count } = await this.prisma.customer.deleteMany({ where: { id, tenantId: this.tenantId } });
+    const { count } = await this.prisma.customer.deleteMany({ where: { id } });
     this.byId.clear(id);
     return count > 0;
   }

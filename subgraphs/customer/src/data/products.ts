@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { nullIfRecordNotFound } from '@reservations/platform/database/prisma-errors';
 import { idOrderedPage, rowsToFetch, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
-import type { CustomerPrisma } from '../database';
+import type { CustomerDb } from '../database';
 import { Prisma, type Product } from '../generated/prisma/client';
 import { byIdLoader } from './by-id-loader';
 import { literalLikeTerm } from './search';
@@ -37,7 +37,7 @@ const PRODUCT_COLUMNS = Prisma.sql`p.id, p.tenant_id AS "tenantId", p.category_i
   p.description, p.price_cents AS "priceCents", p.currency, p.is_active AS "isActive",
   p.created_at AS "createdAt", p.updated_at AS "updatedAt"`;
 
-/** Every read and write of products, always filtered by tenant. */
+/** Every read and write of products, on the request's tenant-bound client. */
 export class ProductStore {
   /** One query per batch of ids: Product references and reads by id. */
   readonly byId: DataLoader<string, Product | null>;
@@ -51,12 +51,11 @@ export class ProductStore {
   readonly countInCategory: DataLoader<{ categoryId: string; isActive: boolean | null }, number, string>;
 
   constructor(
-    private readonly prisma: CustomerPrisma,
-    private readonly tenantId: string,
+    private readonly prisma: CustomerDb,
     /** Called after every write that changed the tenant's catalogue. */
     private readonly changed: () => void = () => undefined,
   ) {
-    this.byId = byIdLoader((ids) => this.prisma.product.findMany({ where: { tenantId: this.tenantId, id: { in: ids } } }));
+    this.byId = byIdLoader((ids) => this.prisma.product.findMany({ where: { id: { in: ids } } }));
 
     this.inCategory = new DataLoader(
       async (keys) => {
@@ -86,7 +85,6 @@ export class ProductStore {
             const rows = await this.prisma.product.groupBy({
               by: ['categoryId'],
               where: {
-                tenantId: this.tenantId,
                 categoryId: { in: group.map((key) => key.categoryId) },
                 ...(isActive === null ? {} : { isActive }),
               },
@@ -104,20 +102,22 @@ export class ProductStore {
   private categoryPages(categoryIds: string[], isActive: boolean | null, page: PageRequest): Promise<Product[]> {
     const active = isActive === null ? Prisma.empty : Prisma.sql`AND is_active = ${isActive}`;
     const after = page.afterId === null ? Prisma.empty : Prisma.sql`AND id > ${page.afterId}::uuid`;
-    return this.prisma.$queryRaw<Product[]>`
+    return this.prisma.$tenantQueryRaw<Product[]>(
+      (tenantId) => Prisma.sql`
       SELECT ${PRODUCT_COLUMNS}
         FROM unnest(${categoryIds}::uuid[]) AS c(id)
         CROSS JOIN LATERAL (
           SELECT * FROM products
-           WHERE tenant_id = ${this.tenantId} AND category_id = c.id ${active} ${after}
+           WHERE tenant_id = ${tenantId} AND category_id = c.id ${active} ${after}
            ORDER BY id
            LIMIT ${rowsToFetch(page)}
         ) p
-       ORDER BY p.category_id, p.id`;
+       ORDER BY p.category_id, p.id`,
+    );
   }
 
   private where(filter: ProductFilter): Prisma.ProductWhereInput {
-    const where: Prisma.ProductWhereInput = { tenantId: this.tenantId };
+    const where: Prisma.ProductWhereInput = {};
     if (filter.categoryId !== null) where.categoryId = filter.categoryId;
     if (filter.isActive !== null) where.isActive = filter.isActive;
     // ILIKE '%term%', backed by the products_name_trgm_idx trigram index (see the migration).
@@ -134,7 +134,7 @@ export class ProductStore {
 
   /** Foreign key violations (a category of no tenant's) propagate. */
   async create(data: ProductData): Promise<Product> {
-    const product = await this.prisma.product.create({ data: { tenantId: this.tenantId, ...data } });
+    const product = await this.prisma.product.create({ data });
     this.byId.prime(product.id, product);
     this.changed();
     return product;
@@ -142,7 +142,7 @@ export class ProductStore {
 
   /** Null when the tenant has no such product. Foreign key violations propagate. */
   async update(id: string, data: Partial<ProductData>): Promise<Product | null> {
-    const product = await nullIfRecordNotFound(this.prisma.product.update({ where: { id, tenantId: this.tenantId }, data }));
+    const product = await nullIfRecordNotFound(this.prisma.product.update({ where: { id }, data }));
     if (product) {
       this.byId.clear(id).prime(id, product);
       this.changed();
@@ -152,7 +152,7 @@ export class ProductStore {
 
   /** False when the tenant has no such product. */
   async delete(id: string): Promise<boolean> {
-    const { count } = await this.prisma.product.deleteMany({ where: { id, tenantId: this.tenantId } });
+    const { count } = await this.prisma.product.deleteMany({ where: { id } });
     this.byId.clear(id);
     if (count > 0) this.changed();
     return count > 0;

@@ -6,7 +6,7 @@ import { isUuid } from '@reservations/platform/graphql/ids';
 import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { Clock } from '../clock';
 import type { BookingConfig } from '../config';
-import type { ReservationPrisma } from '../database';
+import type { ReservationDb, ReservationTx } from '../database';
 import type { Prisma, Reservation } from '../generated/prisma/client';
 import {
   addMinutes,
@@ -58,7 +58,7 @@ export interface AvailabilitySlot {
   available: boolean;
 }
 
-type Tx = Prisma.TransactionClient;
+type Tx = ReservationTx;
 
 /**
  * First key of the two-key advisory lock that serialises a tenant's capacity-changing writes;
@@ -98,13 +98,14 @@ function replay(existing: Reservation, fingerprint: string): Reservation {
 }
 
 /**
- * Every read and write of reservations goes through here, always filtered by tenant.
- * Customers are only ids here: their data lives in the customer subgraph.
+ * Every read and write of reservations goes through here, on the request's tenant-bound client
+ * (which adds the tenant; row-level security checks it again). Customers are only ids here:
+ * their data lives in the customer subgraph.
  *
  * Never overbooking: capacity is a sum over overlapping time ranges, which no unique index or
  * exclusion constraint can express. Every write that can add guests at some moment (create,
- * update of time or party size, and settings changes) runs in a transaction that first takes
- * a transaction-scoped advisory lock per tenant, then reads the settings and the overlapping
+ * update of time or party size, and settings changes) runs in a transaction whose first
+ * statement binds the tenant and takes a transaction-scoped advisory lock per tenant, then reads the settings and the overlapping
  * reservations and only then writes. Such writes of one tenant therefore run one after the
  * other, each seeing every booking committed before it (READ COMMITTED takes a fresh snapshot
  * per statement, after the lock was granted), and the lock is released by COMMIT or ROLLBACK
@@ -118,22 +119,21 @@ export class ReservationStore {
   private readonly byCustomer = new Map<string, DataLoader<string, Reservation[]>>();
 
   constructor(
-    private readonly prisma: ReservationPrisma,
-    private readonly tenantId: string,
+    private readonly prisma: ReservationDb,
     private readonly clock: Clock,
     private readonly limits: Pick<BookingConfig, 'idempotencyKeyTtlHours' | 'bookingHorizonDays'>,
   ) {
     this.byId = new DataLoader(async (ids) => {
       // Ids that are not UUIDs cannot match and must not reach a uuid column.
       const valid = ids.filter(isUuid);
-      const rows = valid.length === 0 ? [] : await this.prisma.reservation.findMany({ where: { tenantId, id: { in: valid } } });
+      const rows = valid.length === 0 ? [] : await this.prisma.reservation.findMany({ where: { id: { in: valid } } });
       const found = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => found.get(id) ?? null);
     });
   }
 
   private where(filter: ReservationFilter): Prisma.ReservationWhereInput {
-    const where: Prisma.ReservationWhereInput = { tenantId: this.tenantId };
+    const where: Prisma.ReservationWhereInput = {};
     if (filter.from || filter.to) {
       where.startsAt = { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) };
     }
@@ -202,7 +202,7 @@ export class ReservationStore {
   }
 
   async settings(): Promise<EffectiveSettings> {
-    return this.shown(await readSettings(this.prisma, this.tenantId));
+    return this.shown(await readSettings(this.prisma, this.prisma.$tenantId));
   }
 
   async updateSettings(change: (current: BookingSettings) => BookingSettings): Promise<EffectiveSettings> {
@@ -210,8 +210,8 @@ export class ReservationStore {
     // The stored values are merged (a horizon never set stays null, following the service's default).
     return this.shown(
       await this.underCapacityLock(async (tx) => {
-        const { updatedAt: _, ...current } = await readSettings(tx, this.tenantId);
-        return writeSettings(tx, this.tenantId, change(current));
+        const { updatedAt: _, ...current } = await readSettings(tx, this.prisma.$tenantId);
+        return writeSettings(tx, this.prisma.$tenantId, change(current));
       }),
     );
   }
@@ -237,13 +237,12 @@ export class ReservationStore {
               });
             }
           }
-          const settings = await readSettings(tx, this.tenantId);
+          const settings = await readSettings(tx, this.prisma.$tenantId);
           checkWithinHorizon(input.startsAt, now, this.horizonDays(settings), 'input.startsAt');
           const endsAt = addMinutes(input.startsAt, settings.defaultDurationMinutes);
           await this.assertCapacity(tx, settings, input.startsAt, endsAt, input.partySize, null);
           return tx.reservation.create({
             data: {
-              tenantId: this.tenantId,
               customerId: input.customerId,
               startsAt: input.startsAt,
               endsAt,
@@ -272,7 +271,7 @@ export class ReservationStore {
   async update(id: string, changes: ReservationChanges): Promise<Reservation> {
     return this.remember(
       await this.underCapacityLock(async (tx) => {
-        const current = await tx.reservation.findFirst({ where: { id, tenantId: this.tenantId } });
+        const current = await tx.reservation.findFirst({ where: { id } });
         if (!current) throw notFound('No reservation with this id');
         if (!EDITABLE_STATUSES.includes(current.status)) throw this.refused('change', current.status);
         const startsAt = changes.startsAt ?? current.startsAt;
@@ -284,13 +283,13 @@ export class ReservationStore {
         // notes editable, and a client resending the unchanged start is not refused for it.
         if (moved) checkNotStarted(startsAt, this.clock(), 'input.startsAt');
         if (moved || partySize > current.partySize) {
-          const settings = await readSettings(tx, this.tenantId);
+          const settings = await readSettings(tx, this.prisma.$tenantId);
           if (moved) checkWithinHorizon(startsAt, this.clock(), this.horizonDays(settings), 'input.startsAt');
           await this.assertCapacity(tx, settings, startsAt, endsAt, partySize, id);
         }
         // Conditional on the status still being editable: transitions do not take the lock.
         const [updated] = await tx.reservation.updateManyAndReturn({
-          where: { id, tenantId: this.tenantId, status: { in: EDITABLE_STATUSES } },
+          where: { id, status: { in: EDITABLE_STATUSES } },
           data: { startsAt, endsAt, partySize, ...(changes.notes !== undefined ? { notes: changes.notes } : {}) },
         });
         if (!updated) throw await this.explainMiss(id, 'change', tx);
@@ -306,7 +305,7 @@ export class ReservationStore {
   async transition(id: string, name: TransitionName, cancellationReason: string | null = null): Promise<Reservation> {
     const { from, to, verb } = TRANSITIONS[name];
     const [updated] = await this.prisma.reservation.updateManyAndReturn({
-      where: { id, tenantId: this.tenantId, status: { in: from } },
+      where: { id, status: { in: from } },
       data: { status: to, ...(to === 'CANCELLED' ? { cancellationReason } : {}) },
     });
     if (!updated) throw await this.explainMiss(id, verb, this.prisma);
@@ -333,8 +332,8 @@ export class ReservationStore {
     });
   }
 
-  private byIdempotencyKey(db: Tx | ReservationPrisma, key: string): Promise<Reservation | null> {
-    return db.reservation.findFirst({ where: { tenantId: this.tenantId, idempotencyKey: key } });
+  private byIdempotencyKey(db: Tx | ReservationDb, key: string): Promise<Reservation | null> {
+    return db.reservation.findFirst({ where: { idempotencyKey: key } });
   }
 
   /**
@@ -351,19 +350,13 @@ export class ReservationStore {
    * connection, so under load Prisma may give up on a transaction: SERVICE_UNAVAILABLE.
    */
   private underCapacityLock<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return unavailableIfTimedOut(
-      this.prisma.$transaction(async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CAPACITY_LOCK_CLASS}::int4, hashtext(${this.tenantId}))`;
-        return work(tx);
-      }, TRANSACTION_OPTIONS),
-    );
+    return unavailableIfTimedOut(this.prisma.$tenantTransaction(work, { lockClass: CAPACITY_LOCK_CLASS, ...TRANSACTION_OPTIONS }));
   }
 
   /** Seat-holding reservations overlapping [from, to). */
-  private occupying(db: Tx | ReservationPrisma, from: Date, to: Date, excludeId: string | null) {
+  private occupying(db: Tx | ReservationDb, from: Date, to: Date, excludeId: string | null) {
     return db.reservation.findMany({
       where: {
-        tenantId: this.tenantId,
         status: { in: OCCUPYING_STATUSES },
         // The lower bound keeps the (tenant_id, starts_at) index scan to about a day, however
         // long the tenant's history: nothing that started earlier can still be running.
@@ -396,8 +389,8 @@ export class ReservationStore {
   }
 
   /** Why a conditional update matched nothing: no such reservation here, or its status. */
-  private async explainMiss(id: string, verb: string, db: Tx | ReservationPrisma): Promise<GraphQLError> {
-    const current = await db.reservation.findFirst({ where: { id, tenantId: this.tenantId }, select: { status: true } });
+  private async explainMiss(id: string, verb: string, db: Tx | ReservationDb): Promise<GraphQLError> {
+    const current = await db.reservation.findFirst({ where: { id }, select: { status: true } });
     return current ? this.refused(verb, current.status) : notFound('No reservation with this id');
   }
 

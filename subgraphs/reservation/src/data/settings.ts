@@ -31,7 +31,7 @@ export async function readSettings(db: SettingsReader, tenantId: string): Promis
 export async function writeSettings(db: SettingsReader, tenantId: string, settings: BookingSettings): Promise<EffectiveSettings> {
   const row = await db.reservationSettings.upsert({
     where: { tenantId },
-    create: { tenantId, ...settings },
+    create: settings,
     update: settings,
   });
   return fromRow(row);
