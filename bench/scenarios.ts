@@ -58,11 +58,11 @@ export function scenarios(stack: BenchStack): Group[] {
     pids: [gateway.pid, ...subgraphPids],
   });
   // A subgraph refuses unsigned requests in production, so the direct caller signs like a gateway.
-  const direct = (subgraph: Served, makeBody: () => string): LoadTarget => ({
+  const direct = (subgraph: Served, audience: string, makeBody: () => string): LoadTarget => ({
     url: subgraph.url,
     headers: { [TENANT_HEADER]: tenant },
     body: makeBody,
-    sign: (text) => ({ [SIGNATURE_HEADER]: signatureFor(stack.signingSecret, subgraph.url, 'POST', { [TENANT_HEADER]: tenant }, text) }),
+    sign: (text) => ({ [SIGNATURE_HEADER]: signatureFor(stack.signingSecret, audience, subgraph.url, 'POST', { [TENANT_HEADER]: tenant }, text) }),
     pids: [subgraph.pid],
   });
 
@@ -74,7 +74,7 @@ export function scenarios(stack: BenchStack): Group[] {
     connections,
     reference: 'customer subgraph direct',
     variants: [
-      { name: 'customer subgraph direct', target: direct(stack.customer, customerBody) },
+      { name: 'customer subgraph direct', target: direct(stack.customer, 'customer', customerBody) },
       { name: 'ours, cache off', target: viaGateway(cacheOff, customerBody) },
       { name: 'ours, cache on', target: viaGateway(cacheOn, customerBody) },
       { name: 'Hive Gateway', target: viaGateway(hive, customerBody) },
@@ -106,7 +106,7 @@ export function scenarios(stack: BenchStack): Group[] {
     reference: 'customer subgraph direct',
     sameAnswers: true,
     variants: [
-      { name: 'customer subgraph direct', target: direct(stack.customer, sameCursor) },
+      { name: 'customer subgraph direct', target: direct(stack.customer, 'customer', sameCursor) },
       { name: 'ours, cache hit', target: viaGateway(cacheOn, sameCursor) },
       { name: 'ours, cache miss', target: viaGateway(cacheOn, newCursor) },
       { name: 'ours, cache off', target: viaGateway(cacheOff, sameCursor) },

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
+import { buildOnce } from '@reservations/test-support/build';
 import { graphqlData } from '@reservations/test-support/graphql';
 import { freePort } from '@reservations/test-support/net';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
@@ -35,11 +36,8 @@ function runCompiled(args: string[], env: Record<string, string>): { status: num
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-beforeAll(() => {
-  // Incremental: after CI's build step this only confirms dist/ is up to date.
-  const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-}, 200_000);
+// Incremental, and one build at a time with the other tests of the compiled services.
+beforeAll(() => buildOnce(), 200_000);
 
 describe(`the compiled services under plain node, from ${RUNTIME_ROOT === ROOT ? 'this checkout' : 'the staged runtime image'}`, () => {
   const databases: Record<'customer' | 'reservation', TestDatabase | undefined> = { customer: undefined, reservation: undefined };

@@ -171,7 +171,7 @@ const cases: [name: string, request: () => Promise<Raw>, expected: Expectation][
     () => {
       const body = JSON.stringify({ query: '{ customers { totalCount } }' });
       const headers = { 'content-type': 'application/json', 'x-tenant-id': 'tenant-a' };
-      return post(body, { ...headers, [SIGNATURE_HEADER]: signatureFor('wrong-secret-wrong-secret-wrong-secret', supergraph.customer.url, 'POST', headers, body) }, supergraph.customer.url);
+      return post(body, { ...headers, [SIGNATURE_HEADER]: signatureFor('wrong-secret-wrong-secret-wrong-secret', 'customer', supergraph.customer.url, 'POST', headers, body) }, supergraph.customer.url);
     },
     { status: 401, code: 'UNAUTHENTICATED' },
   ],
@@ -210,7 +210,7 @@ describe('hostile requests get their documented outcome', () => {
   test('a replayed signed subgraph call is refused', async () => {
     const body = JSON.stringify({ query: '{ customers { totalCount } }' });
     const headers = { 'content-type': 'application/json', 'x-tenant-id': 'tenant-a' };
-    const signed = { ...headers, [SIGNATURE_HEADER]: signatureFor(SIGNING_SECRET, supergraph.customer.url, 'POST', headers, body) };
+    const signed = { ...headers, [SIGNATURE_HEADER]: signatureFor(SIGNING_SECRET, 'customer', supergraph.customer.url, 'POST', headers, body) };
     const first = await post(body, signed, supergraph.customer.url);
     expect(first.status).toBe(200);
     const replay = await post(body, signed, supergraph.customer.url);
@@ -220,7 +220,7 @@ describe('hostile requests get their documented outcome', () => {
 
   test('a signed request whose tenant was swapped in transit is refused', async () => {
     const body = JSON.stringify({ query: '{ customers { totalCount } }' });
-    const signature = signatureFor(SIGNING_SECRET, supergraph.customer.url, 'POST', { 'x-tenant-id': 'tenant-b' }, body);
+    const signature = signatureFor(SIGNING_SECRET, 'customer', supergraph.customer.url, 'POST', { 'x-tenant-id': 'tenant-b' }, body);
     const swapped = await post(body, { 'x-tenant-id': 'tenant-a', [SIGNATURE_HEADER]: signature }, supergraph.customer.url);
     expect(swapped.status).toBe(401);
   });
@@ -394,6 +394,7 @@ describe('/metrics in production', () => {
       body_too_large: 1,
       invalid_json: 1,
       caller_refused: 0,
+      caller_unverifiable: 0,
       deadline_passed: 0,
       method_not_allowed: 1,
       not_found: 1,

@@ -231,7 +231,8 @@ describe('a client that goes away mid-request', () => {
       GATEWAY_PORT: '0',
       CUSTOMER_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
       RESERVATION_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
-    });
+      // Without subgraphs it never gets ready; it listens, which is all this needs.
+    }, { until: 'listening' });
   }, 60_000);
 
   afterAll(async () => {

@@ -84,6 +84,10 @@ test('npm start serves the seeded demo tenant through the gateway on embedded da
 
   const banner = await waitForOutput(started, /Supergraph ready: (\S+)/, 90_000);
   expect(banner).toContain(`:${ports.gateway}/graphql`);
+  // The banner comes only once the gateway has reached both subgraphs: it is ready at once.
+  const ready = await fetch(`http://127.0.0.1:${ports.gateway}/ready`);
+  expect(ready.status).toBe(200);
+  expect(((await ready.json()) as { status: string }).status).toBe('ready');
 
   const data = await graphqlData<{ customers: { nodes: { name: string; reservations: { partySize: number; customer: { name: string } }[] }[] } }>(
     `http://127.0.0.1:${ports.gateway}/graphql`,

@@ -10,12 +10,17 @@
  * Hive's own types are not imported: they pull in a second, newer @types/node that clashes with
  * the project's. The hook's payload is typed here as far as it is used.
  */
+import { readFileSync } from 'node:fs';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { TENANT_HEADER } from '@reservations/platform/tenancy';
 
 const supergraph = process.env.BENCH_SUPERGRAPH_PATH;
 if (!supergraph) throw new Error('BENCH_SUPERGRAPH_PATH is not set');
 const secret = process.env.GATEWAY_SIGNING_SECRET ?? null;
+// A signature names the subgraph it is for: the supergraph says which URL is which subgraph.
+const subgraphByUrl = new Map(
+  [...readFileSync(supergraph, 'utf8').matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)].map(([, name, url]) => [url!, name!]),
+);
 
 interface FetchHookPayload {
   url: string;
@@ -33,7 +38,9 @@ export const gatewayConfig = {
         const tenant = context.request?.headers.get(TENANT_HEADER);
         if (!tenant) return;
         const headers: Record<string, string> = { ...options.headers, [TENANT_HEADER]: tenant };
-        if (secret !== null) headers[SIGNATURE_HEADER] = signatureFor(secret, url, options.method ?? 'POST', headers, String(options.body ?? ''));
+        if (secret !== null) {
+          headers[SIGNATURE_HEADER] = signatureFor(secret, subgraphByUrl.get(url) ?? '', url, options.method ?? 'POST', headers, String(options.body ?? ''));
+        }
         setOptions({ ...options, headers });
       },
     },

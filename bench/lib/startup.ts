@@ -114,8 +114,8 @@ export async function measureStartup(
         }
         // A short load through each service, the way its callers reach it.
         const targets: Record<ServiceName, LoadTarget> = {
-          customer: signedTarget(urls.customer!, query('{ customers(first: 20) { nodes { id name email } } }'), signingSecret, running[0]!.pid),
-          reservation: signedTarget(urls.reservation!, query('{ reservations(first: 20) { nodes { id startsAt partySize } } }'), signingSecret, running[1]!.pid),
+          customer: signedTarget('customer', urls.customer!, query('{ customers(first: 20) { nodes { id name email } } }'), signingSecret, running[0]!.pid),
+          reservation: signedTarget('reservation', urls.reservation!, query('{ reservations(first: 20) { nodes { id startsAt partySize } } }'), signingSecret, running[1]!.pid),
           gateway: {
             url: urls.gateway!,
             headers: { authorization: `Bearer ${token}` },
@@ -166,10 +166,10 @@ async function expectAnswer(target: LoadTarget): Promise<void> {
   if (response.status !== 200 || text.includes('"errors"')) throw new Error(`${target.url} answered ${response.status}: ${text.slice(0, 400)}`);
 }
 
-/** A subgraph called directly must carry the gateway's signature, as in production. */
-function signedTarget(url: string, body: () => string, secret: string, pid: number): LoadTarget {
+/** A subgraph called directly must carry the gateway's signature for it, as in production. */
+function signedTarget(subgraph: string, url: string, body: () => string, secret: string, pid: number): LoadTarget {
   const headers = { [TENANT_HEADER]: 'demo' };
-  return { url, headers, body, sign: (text) => ({ [SIGNATURE_HEADER]: signatureFor(secret, url, 'POST', headers, text) }), pids: [pid] };
+  return { url, headers, body, sign: (text) => ({ [SIGNATURE_HEADER]: signatureFor(secret, subgraph, url, 'POST', headers, text) }), pids: [pid] };
 }
 
 export function renderStartupTable(rows: StartupRow[]): string {

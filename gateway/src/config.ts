@@ -2,6 +2,7 @@ import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
 import { readHttpServerTimeouts, type HttpServerTimeouts } from '@reservations/platform/http/graphql-http-server';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '@reservations/platform/config';
+import { readShutdownDrainMs } from '@reservations/platform/http/run-service';
 import { readObservabilityConfig, type ObservabilityConfig } from '@reservations/platform/observability/config';
 import { readPersistedQueryLimits, type PersistedQueryLimits } from './cache/persisted-query-limits';
 import { readResiliencePolicy, type ResiliencePolicy } from './resilience/policy';
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   readyProbeIntervalMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
+  /** After SIGTERM, how long /ready fails while requests are still served (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
 }
 
 /** Subgraph name in supergraph.yaml -> the variable that overrides its routing URL. */
@@ -98,6 +101,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     httpTimeouts: readHttpServerTimeouts(reader),
     readyProbeIntervalMs: reader.int('READY_PROBE_INTERVAL_MS', 2_000, { min: 0, max: 60_000 }),
     observability: readObservabilityConfig(reader),
+    shutdownDrainMs: readShutdownDrainMs(reader),
   };
   if (config.trustedDocuments.fromRedis && !config.redis) reader.report('TRUSTED_DOCUMENTS_FROM_REDIS: needs REDIS_URL');
   if (config.trustedDocuments.mode === 'enforce' && !config.trustedDocuments.manifestPath && !config.trustedDocuments.fromRedis) {

@@ -8,4 +8,4 @@ import { startGateway } from './server';
 loadEnvFileIfPresent(path.join(__dirname, '..', '.env'));
 const config = loadConfigOrExit(readGatewayConfig);
 const logger = createLogger('gateway', config.logLevel);
-void runService('gateway', logger, () => startGateway(config, logger));
+void runService('gateway', logger, () => startGateway(config, logger), { drainMs: config.shutdownDrainMs });

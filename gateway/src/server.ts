@@ -5,6 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
+import { closeConnectionsAfterEachResponse, Readiness as Lifecycle } from '@reservations/platform/http/lifecycle';
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
@@ -21,7 +22,7 @@ import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
 import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
-import { Readiness } from './readiness';
+import { FirstContact, gatewayReadiness, Readiness } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
 import { executableOperationPlugin } from './security/executable-operation';
 import { CostDirectives } from './security/cost-directives';
@@ -33,7 +34,7 @@ import type { SubgraphFetchObserver } from './resilience/resilient-fetcher';
 import { createSubgraphLink, type SubgraphLink } from './resilience/subgraph-link';
 import { SubgraphDataSource } from './subgraph-data-source';
 
-export interface StartedGateway extends RunningService {
+export interface StartedGateway extends Required<RunningService> {
   port: number;
 }
 
@@ -152,6 +153,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   // Loading the supergraph built one link per subgraph: expose their breakers.
   for (const link of links.values()) metrics.watchSubgraph(link);
+  const firstContact = new FirstContact(links, { logger });
+  const lifecycle = new Lifecycle().require('every subgraph answered once', () => firstContact.complete);
   const resolveTenant = createTenantResolver(config.auth);
   if (!config.auth.required) {
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
@@ -176,10 +179,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (req, res) => {
-        const report = await readiness.report();
+        const { httpStatus, body } = await gatewayReadiness(await lifecycle.state(), readiness);
         // Subgraph URLs, breaker states and last errors are for operators, not for anyone who reaches the port.
         const detailed = config.mode !== 'production' || bearsMetricsToken(req.headers.authorization);
-        sendJson(res, report.status === 'unavailable' ? 503 : 200, detailed ? report : { status: report.status });
+        sendJson(res, httpStatus, detailed ? body : { status: body.status });
       },
       ...metricsRoutes(metrics.service, config.observability, config.mode, logger),
     },
@@ -189,7 +192,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     return {
       url,
       port,
+      ready: firstContact.run(),
+      drain() {
+        lifecycle.drain();
+        closeConnectionsAfterEachResponse(httpServer);
+      },
       async stop() {
+        firstContact.stop();
         await closeHttpServer(httpServer);
         await apollo.stop();
         for (const link of links.values()) link.close();

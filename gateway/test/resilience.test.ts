@@ -291,6 +291,8 @@ describe('identical queries in flight at once', () => {
 test('/ready reports each subgraph, and a down subgraph degrades it', async () => {
   // Every call probes (by default one round of probes answers /ready for 2 s).
   const url = await gatewayWith({ READY_PROBE_INTERVAL_MS: '0' });
+  // Ready once it has reached each subgraph (see lifecycle.test.ts).
+  await gateways.at(-1)!.ready;
   const healthy = await fetch(new URL('/ready', url));
   expect(healthy.status).toBe(200);
   expect(await healthy.json()).toMatchObject({

@@ -106,7 +106,7 @@ describe('the database guard, with a clock the test moves', () => {
 test('the deadline is signed: a request whose deadline was changed in transit is refused', async () => {
   const body = JSON.stringify({ query: '{ reservationSettings { capacity } }' });
   const headers = { 'content-type': 'application/json', 'x-tenant-id': TENANT, [DEADLINE_HEADER]: String(Date.now() + 1_000) };
-  const signature = signatureFor(SECRET, supergraph.reservation.url, 'POST', headers, body);
+  const signature = signatureFor(SECRET, 'reservation', supergraph.reservation.url, 'POST', headers, body);
   const send = (deadline: string) =>
     fetch(supergraph.reservation.url, { method: 'POST', headers: { ...headers, [DEADLINE_HEADER]: deadline, [SIGNATURE_HEADER]: signature }, body });
   expect((await send(String(Date.now() + 60_000))).status).toBe(401);
@@ -118,7 +118,7 @@ test('a request that reaches the subgraph after its deadline is refused before i
   const headers = { 'content-type': 'application/json', 'x-tenant-id': 'late-settings', [DEADLINE_HEADER]: String(Date.now() - 1) };
   const response = await fetch(supergraph.reservation.url, {
     method: 'POST',
-    headers: { ...headers, [SIGNATURE_HEADER]: signatureFor(SECRET, supergraph.reservation.url, 'POST', headers, body) },
+    headers: { ...headers, [SIGNATURE_HEADER]: signatureFor(SECRET, 'reservation', supergraph.reservation.url, 'POST', headers, body) },
     body,
   });
   expect(response.status).toBe(503);

@@ -11,7 +11,8 @@ import { currentRequest } from '@reservations/platform/observability/request-sco
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
-import { isQueryBody, isRetrySafeBody } from './retry-safety';
+import { isQueryBody } from '@reservations/platform/graphql/request-body';
+import { isRetrySafeBody } from './retry-safety';
 import type { SubgraphHealth } from './subgraph-health';
 import { requestWasSent, SubgraphResponseTooLargeError, type SubgraphResponse, type SubgraphTransport } from './subgraph-transport';
 
@@ -152,7 +153,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
 
   async function attempt(url: string, method: string, requestHeaders: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
     const headers = { ...requestHeaders, [DEADLINE_HEADER]: String(Date.now() + timeoutMs - deadlineMarginMs(timeoutMs)) };
-    const signed = options.signingSecret ? { ...headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, url, method, headers, body) } : headers;
+    const signed = options.signingSecret ? { ...headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, subgraph, url, method, headers, body) } : headers;
     try {
       const response = await transport(url, { method, headers: signed, body, timeoutMs });
       return RETRYABLE_STATUS.has(response.status) ? { kind: 'retryable-status', response } : { kind: 'answered', response };

@@ -1,4 +1,5 @@
 import { Kind, OperationTypeNode, parse, type ArgumentNode, type ObjectFieldNode, type ValueNode } from 'graphql';
+import { isQueryBody } from '@reservations/platform/graphql/request-body';
 
 const IDEMPOTENCY_KEY = 'idempotencyKey';
 
@@ -60,15 +61,6 @@ export function isRetrySafe(query: string, variables: Record<string, unknown> = 
       (selection) => selection.kind === Kind.FIELD && entriesHaveKey(selection.arguments ?? [], variables),
     );
   });
-}
-
-/**
- * Whether a subgraph request body is a query, read from how RemoteGraphQLDataSource writes it:
- * the query text first, starting with its operation (`query ...` or a bare `{ ... }`).
- * Conservative: a body written any other way does not count as a query.
- */
-export function isQueryBody(text: string): boolean {
-  return /^\{"query":"(?:query\b|\{)/.test(text);
 }
 
 /** Reads query and variables out of the JSON body RemoteGraphQLDataSource sends. */

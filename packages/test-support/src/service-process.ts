@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT as ROOT } from '@reservations/platform/config';
-import { isReadyMessage } from '@reservations/platform/http/run-service';
+import { isListeningMessage, isReadyMessage } from '@reservations/platform/http/run-service';
 
 export interface ServiceProcess {
   name: string;
@@ -24,7 +24,16 @@ export async function startServiceProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
-  { timeoutMs = 30_000, nodeArgs = [] }: { timeoutMs?: number; nodeArgs?: string[] } = {},
+  {
+    timeoutMs = 30_000,
+    nodeArgs = [],
+    until = 'ready',
+  }: {
+    timeoutMs?: number;
+    nodeArgs?: string[];
+    /** `listening`: resolve as soon as it answers /health (a gateway with no subgraph never gets ready). */
+    until?: 'ready' | 'listening';
+  } = {},
 ): Promise<ServiceProcess> {
   // Nothing observability-related leaks in from the environment running the tests.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SENTRY_')));
@@ -57,7 +66,7 @@ export async function startServiceProcess(
       reject(new Error(`${name} not ready within ${timeoutMs} ms:\n${stderr}`));
     }, timeoutMs);
     child.on('message', (message: unknown) => {
-      if (isReadyMessage(message)) {
+      if (isReadyMessage(message) || (until === 'listening' && isListeningMessage(message))) {
         clearTimeout(timer);
         resolve(message.url);
       }

@@ -1,4 +1,3 @@
-import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
 import { EnvReader } from '@reservations/platform/config';
 import { readSubgraphConfig, type SubgraphConfig } from '@reservations/platform/subgraph/config';
 
@@ -11,12 +10,8 @@ export interface CustomerConfig extends SubgraphConfig {
    * uncacheable. Customer reads are never cacheable, whatever this says.
    */
   catalogueCacheMaxAge: number;
-  /**
-   * The Redis the gateways cache in (same REDIS_URL and REDIS_KEY_PREFIX): catalogue writes
-   * bump the tenant's catalogue version there too, so even a write that did not pass through
-   * a gateway refreshes every gateway's cached reads at once.
-   */
-  redis: RedisSettings | null;
+  // `redis` (shared settings): catalogue writes bump the tenant's catalogue version there too,
+  // so even a write that did not pass through a gateway refreshes every gateway's cached reads.
 }
 
 /**
@@ -28,7 +23,6 @@ export function readCustomerConfig(env: Record<string, string | undefined> = pro
   const config: CustomerConfig = {
     ...readSubgraphConfig(reader, { name: 'customer', prefix: 'CUSTOMER', defaultPort: 4004 }),
     catalogueCacheMaxAge: reader.int('CATALOGUE_CACHE_MAX_AGE', DEFAULT_CATALOGUE_CACHE_MAX_AGE, { min: 0, max: 86_400 }),
-    redis: readRedisSettings(reader),
   };
   reader.done();
   return config;

@@ -8,4 +8,4 @@ import { startCustomerSubgraph } from './server';
 loadEnvFileIfPresent(path.join(__dirname, '..', '.env'));
 const config = loadConfigOrExit(readCustomerConfig);
 const logger = createLogger('customer', config.logLevel);
-void runService('customer subgraph', logger, () => startCustomerSubgraph(config, logger));
+void runService('customer subgraph', logger, () => startCustomerSubgraph(config, logger), { drainMs: config.shutdownDrainMs });

@@ -64,7 +64,7 @@ export class CustomerDirectory {
     });
     // Signed like the gateway's own requests, so a subgraph that only executes those accepts it.
     const secret = this.config.gatewaySigningSecret;
-    if (secret) headers[SIGNATURE_HEADER] = signatureFor(secret, url, 'POST', headers, payload);
+    if (secret) headers[SIGNATURE_HEADER] = signatureFor(secret, 'customer', url, 'POST', headers, payload);
     let body: EntitiesResponse;
     try {
       const response = await fetch(url, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });

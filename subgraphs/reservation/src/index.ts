@@ -8,4 +8,4 @@ import { startReservationSubgraph } from './server';
 loadEnvFileIfPresent(path.join(__dirname, '..', '.env'));
 const config = loadConfigOrExit(readReservationConfig);
 const logger = createLogger('reservation', config.logLevel);
-void runService('reservation subgraph', logger, () => startReservationSubgraph(config, logger));
+void runService('reservation subgraph', logger, () => startReservationSubgraph(config, logger), { drainMs: config.shutdownDrainMs });

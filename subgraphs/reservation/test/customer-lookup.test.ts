@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql } from '@reservations/test-support/graphql';
-import { gatewaySignatureCheck } from '@reservations/platform/security/request-signing';
+import { gatewaySignatureCheck, NonceRegistry } from '@reservations/platform/security/request-signing';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
 import { silentLogger, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { CustomerDirectory } from '../src/customer-directory';
@@ -125,7 +125,11 @@ test('with GATEWAY_SIGNING_SECRET the lookup is signed the way subgraphs verify 
   );
   expect(await directory.exists('lookup-signed', customerId)).toBe(true);
   const [lookup] = proxy.graphqlRequests();
-  const check = gatewaySignatureCheck(secret, 30_000);
-  expect(check({ method: 'POST', path: lookup!.path, headers: lookup!.headers, body: lookup!.body })).toEqual({ ok: true });
-  expect(gatewaySignatureCheck('x'.repeat(40), 30_000)({ method: 'POST', path: lookup!.path, headers: lookup!.headers, body: lookup!.body }).ok).toBe(false);
+  const request = { method: 'POST', path: lookup!.path, headers: lookup!.headers, body: lookup!.body };
+  const check = (options: { secret: string; audience: string }) =>
+    gatewaySignatureCheck({ ...options, windowMs: 30_000, nonces: new NonceRegistry(30_000) })(request);
+  expect(await check({ secret, audience: 'customer' })).toEqual({ ok: true });
+  expect(await check({ secret: 'x'.repeat(40), audience: 'customer' })).toMatchObject({ ok: false });
+  // Signed for the customer subgraph only: the reservation subgraph would refuse it.
+  expect(await check({ secret, audience: 'reservation' })).toMatchObject({ ok: false, reason: 'bad signature' });
 });

@@ -53,8 +53,12 @@ export interface IncomingGraphQLRequest {
   body: string;
 }
 
-/** Decides whether a GraphQL request may execute at all; a refusal answers 401. */
-export type CallerCheck = (request: IncomingGraphQLRequest) => { ok: true } | { ok: false; reason: string };
+/**
+ * Whether a GraphQL request may execute at all: a refusal answers 401, or 503
+ * SERVICE_UNAVAILABLE (retryable) when `unavailable` says the check itself could not be made.
+ */
+export type CallerVerdict = { ok: true } | { ok: false; reason: string; unavailable?: true };
+export type CallerCheck = (request: IncomingGraphQLRequest) => CallerVerdict | Promise<CallerVerdict>;
 
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -183,7 +187,14 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       }
     }
     if (options.checkCaller) {
-      const verdict = options.checkCaller({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: text });
+      const verdict = await options.checkCaller({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: text });
+      if (!verdict.ok && verdict.unavailable) {
+        observation.logger.warn({ reason: verdict.reason }, 'cannot verify the caller right now');
+        metrics.recordRefused('caller_unverifiable');
+        res.setHeader('retry-after', '1');
+        sendGraphQLError(res, 503, ErrorCode.ServiceUnavailable, 'Cannot verify the request right now; nothing was executed. Retry shortly');
+        return;
+      }
       if (!verdict.ok) {
         observation.logger.warn({ reason: verdict.reason }, 'refused a request that is not from the gateway');
         metrics.recordRefused('caller_refused');

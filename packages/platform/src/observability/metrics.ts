@@ -18,6 +18,7 @@ const REFUSAL_REASONS = [
   'body_too_large', // 413
   'invalid_json', // 400: a JSON content type with a body that does not parse
   'caller_refused', // 401: a subgraph request without a valid gateway signature
+  'caller_unverifiable', // 503: a signed mutation while the shared replay guard (Redis) is unreachable
   'deadline_passed', // 503: a subgraph request that arrived after the gateway's deadline for it
   'method_not_allowed', // 405 on /graphql
   'not_found', // 404: no such route

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { readRedisSettings, type RedisSettings } from '../cache/redis-config';
 import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../database/timeouts';
 import { readHttpServerTimeouts, type HttpServerTimeouts } from '../http/graphql-http-server';
+import { readShutdownDrainMs } from '../http/run-service';
 import { readObservabilityConfig, type ObservabilityConfig } from '../observability/config';
 
 export interface SubgraphConfig {
@@ -28,6 +30,13 @@ export interface SubgraphConfig {
   gatewaySigningSecret: string | null;
   /** How old a signed request may be, and how long its nonce is remembered. */
   signatureWindowMs: number;
+  /**
+   * The Redis the gateways use (REDIS_URL, REDIS_KEY_PREFIX): every replica remembers the
+   * nonces of signed requests there, so a replay is refused whichever replica it reaches.
+   */
+  redis: RedisSettings | null;
+  /** After SIGTERM, how long /ready fails while requests are still served (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   /** Sentry (when SENTRY_DSN is set) and /metrics. */
   observability: ObservabilityConfig;
   /** Header, request and keep-alive timeouts of the HTTP server. */
@@ -77,6 +86,8 @@ export function readSubgraphConfig(
     seedDemoData: reader.bool('SEED_DEMO_DATA', embedded),
     gatewaySigningSecret: reader.secret('GATEWAY_SIGNING_SECRET', { minLength: 32, requiredIn: 'production' }),
     signatureWindowMs: reader.int('SIGNATURE_WINDOW_MS', 30_000, { min: 1_000, max: 300_000 }),
+    redis: readRedisSettings(reader),
+    shutdownDrainMs: readShutdownDrainMs(reader),
     observability: readObservabilityConfig(reader),
     httpTimeouts: readHttpServerTimeouts(reader),
   };

@@ -9,7 +9,9 @@ import { databaseHealth } from '../database/health';
 import { pendingMigrations } from '../database/migrations';
 import { deployMigrations, enterRuntimeRole } from '../database/roles';
 import { maskUnexpectedErrors } from '../errors';
+import { connectRedis, type RedisConnection } from '../cache/redis-connection';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '../http/graphql-http-server';
+import { closeConnectionsAfterEachResponse, onceTrue, Readiness, readinessRoute } from '../http/lifecycle';
 import type { RunningService } from '../http/run-service';
 import type { Logger } from '../logger';
 import { stringInputGuardPlugin } from '../graphql/string-input-guard';
@@ -17,7 +19,8 @@ import { observeDatabase } from '../observability/database';
 import { observabilityPlugin } from '../observability/graphql-plugin';
 import { createServiceMetrics, metricsRoutes } from '../observability/metrics';
 import { flushSentry, initSentry } from '../observability/sentry';
-import { gatewaySignatureCheck } from '../security/request-signing';
+import { gatewaySignatureCheck, NonceRegistry, type NonceStore } from '../security/request-signing';
+import { SharedNonceStore } from '../security/shared-nonce-store';
 import { TENANT_HEADER, tenantFromHeader, tenantRequiredPlugin, type TenantContext } from '../tenancy';
 import type { SubgraphConfig } from './config';
 
@@ -36,7 +39,7 @@ export interface SubgraphDefinition<TClient, TContext extends TenantContext> {
   plugins?: ApolloServerPlugin<TContext>[];
 }
 
-export interface StartedSubgraph<TClient> extends RunningService {
+export interface StartedSubgraph<TClient> extends Required<RunningService> {
   port: number;
   client: TClient;
 }
@@ -56,6 +59,19 @@ async function prepareSchema(database: OpenDatabase, config: SubgraphConfig, mig
   }
 }
 
+/**
+ * Where this replica remembers the nonces of signed requests: in Redis when configured, so
+ * that a request refused as a replay by one replica is refused by every other; otherwise in
+ * this process only, which production states at start-up.
+ */
+function nonceStore(config: SubgraphConfig, redis: RedisConnection | null, logger: Logger): NonceStore {
+  if (redis) return new SharedNonceStore(redis, config.signatureWindowMs);
+  if (config.mode === 'production') {
+    logger.warn('REDIS_URL unset: this replica remembers signed-request nonces alone; a request replayed to another replica is not recognised');
+  }
+  return new NonceRegistry(config.signatureWindowMs);
+}
+
 /** Opens the database, brings its schema up to date, seeds the demo tenant and listens. */
 export async function startSubgraph<TClient, TContext extends TenantContext>(
   definition: SubgraphDefinition<TClient, TContext>,
@@ -73,6 +89,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
   const databaseState = databaseHealth(database);
   logger.info({ database: database.location, kind: database.kind }, 'database opened');
   let client: TClient | null = null;
+  let redis: RedisConnection | null = null;
   try {
     await prepareSchema(database, config, definition.migrationsDir, logger);
     // From here on every statement runs as a role that row-level security binds.
@@ -100,6 +117,17 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     });
     await apollo.start();
     if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: accepting unsigned requests (development)');
+    const secret = config.gatewaySigningSecret;
+    if (secret && config.redis) redis = connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis);
+    const readiness = new Readiness();
+    // The shared replay guard must have worked once before this replica takes traffic: until
+    // then every signed mutation would be refused (see verifyRequest). A later Redis outage
+    // refuses mutations only, without taking every replica out of rotation.
+    const shared = redis;
+    const redisOnce = shared ? onceTrue(() => shared.isReady()) : null;
+    if (redisOnce) readiness.require('redis connected once', redisOnce.condition);
+    // Ready only while the database answers: the gateway's readiness reads this too.
+    readiness.require('database', async () => (await databaseState()) === 'up');
     const httpServer = createGraphQLHttpServer<TContext>({
       apollo,
       logger,
@@ -107,8 +135,15 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       // Subgraph requests carry many entity representations; the gateway bounds client input.
       maxBodyBytes: 5 * 1024 * 1024,
       timeouts: config.httpTimeouts,
-      ...(config.gatewaySigningSecret
-        ? { checkCaller: gatewaySignatureCheck(config.gatewaySigningSecret, config.signatureWindowMs) }
+      ...(secret
+        ? {
+            checkCaller: gatewaySignatureCheck({
+              secret,
+              audience: definition.name,
+              windowMs: config.signatureWindowMs,
+              nonces: nonceStore(config, redis, logger),
+            }),
+          }
         : {}),
       honourDeadlines: true,
       context: async (req, observation) => {
@@ -119,11 +154,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       observability: { service: definition.name, tags: { subgraph: definition.name } },
       routes: {
         '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: definition.name }),
-        // Ready only while the database answers: the gateway's readiness reads this.
-        '/ready': async (_req, res) => {
-          const state = await databaseState();
-          sendJson(res, state === 'up' ? 200 : 503, { status: state === 'up' ? 'ready' : 'unavailable', service: definition.name, database: state });
-        },
+        '/ready': readinessRoute(readiness, definition.name, async () => ({ database: await databaseState() })),
         ...metricsRoutes(metrics, config.observability, config.mode, logger),
       },
     });
@@ -132,9 +163,16 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       url,
       port,
       client: connected,
+      ready: redisOnce?.settled ?? Promise.resolve(),
+      drain() {
+        readiness.drain();
+        closeConnectionsAfterEachResponse(httpServer);
+      },
       async stop() {
+        redisOnce?.cancel();
         await closeHttpServer(httpServer);
         await apollo.stop();
+        await shared?.close();
         await definition.disconnect(connected);
         await database.close();
         await flushSentry();
@@ -142,6 +180,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     };
   } catch (error) {
     if (client !== null) await definition.disconnect(client).catch(() => undefined);
+    await redis?.close();
     await database.close().catch(() => undefined);
     throw error;
   }
