@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { graphql } from '@reservations/test-support/graphql';
@@ -31,6 +32,19 @@ afterAll(async () => {
   await supergraph?.stop();
 });
 
+/**
+ * A booking as the documented client makes it: with an idempotency key, sent again with the
+ * same key while the answer is SERVICE_UNAVAILABLE (nothing applied; on a busy machine a burst
+ * of 50 can outwait the capacity lock). Returns the first definitive answer.
+ */
+async function settleBooking(tenant: string, input: Parameters<typeof tryBook>[2]) {
+  const withKey = { idempotencyKey: randomUUID(), ...input };
+  for (let attempt = 1; ; attempt++) {
+    const body = await tryBook(url, tenant, withKey);
+    if (errorCode(body) !== 'SERVICE_UNAVAILABLE' || attempt === 5) return body;
+  }
+}
+
 async function occupying(tenant: string) {
   return bindReservationTenant(supergraph.reservation.client, tenant).reservation.findMany({
     where: { status: { in: ['PENDING', 'CONFIRMED', 'SEATED'] } },
@@ -45,7 +59,7 @@ test('50 simultaneous bookings for the last 10 seats: exactly 5 parties of 2 get
   const startsAt = '2030-12-24T19:00:00Z';
   await book(url, tenant, { customerId, startsAt, partySize: 90 });
 
-  const results = await Promise.all(Array.from({ length: 50 }, () => tryBook(url, tenant, { customerId, startsAt, partySize: 2 })));
+  const results = await Promise.all(Array.from({ length: 50 }, () => settleBooking(tenant, { customerId, startsAt, partySize: 2 })));
   const codes = results.map((body) => (body.errors ? errorCode(body) : 'OK'));
   expect(codes.filter((code) => code === 'OK')).toHaveLength(5);
   expect(codes.filter((code) => code === 'CAPACITY_EXCEEDED')).toHaveLength(45);
@@ -63,7 +77,7 @@ test('50 simultaneous bookings at staggered times never put more guests than cap
     startsAt: new Date(Date.UTC(2030, 11, 25, 18, (index % 7) * 20)).toISOString(),
     partySize: 1 + (index % 5),
   }));
-  const results = await Promise.all(requests.map((input) => tryBook(url, tenant, input)));
+  const results = await Promise.all(requests.map((input) => settleBooking(tenant, input)));
   const codes = new Set(results.map((body) => (body.errors ? errorCode(body) : 'OK')));
   expect([...codes].sort()).toEqual(['CAPACITY_EXCEEDED', 'OK']);
 
