@@ -44,6 +44,7 @@ export interface StartedGateway extends Required<RunningService> {
  */
 export function createGateway(
   config: GatewayConfig,
+  supergraphSdl: string,
   logger: Logger,
   links: Map<string, SubgraphLink>,
   onCatalogueChanged: (tenant: string) => Promise<void>,
@@ -51,7 +52,6 @@ export function createGateway(
   /** Shared with admission, which plans each operation first (see security/entity-fetches.ts). */
   plans: QueryPlanCache,
 ): ApolloGateway {
-  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   return new ApolloGateway({
     supergraphSdl,
     logger,
@@ -100,7 +100,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   }
   // The gateway's own default: about 30 MiB of plans.
   const plans = new InMemoryLRUCache<QueryPlan>({ maxSize: 30 * 1024 * 1024 });
-  const gateway = createGateway(config, logger, links, onCatalogueChanged, metrics.fetchObserver, plans);
+  // Read once: the gateway plans from it and admission prices operations by its directives.
+  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
+  const gateway = createGateway(config, supergraphSdl, logger, links, onCatalogueChanged, metrics.fetchObserver, plans);
   const budgets = new TenantBudgets(config.tenantBudgets, redis, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -126,7 +128,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       stringInputGuardPlugin<GatewayContext>(),
       demandControlPlugin<GatewayContext>({
         limits: config.limits,
-        directives: CostDirectives.fromSupergraph(readFileSync(config.supergraphPath, 'utf8')),
+        directives: CostDirectives.fromSupergraph(supergraphSdl),
         entityFetches: new EntityFetches(gateway, plans),
         budgets,
         recordCost: (estimated, actual) => metrics.recordCost(estimated, actual),
