@@ -1,5 +1,4 @@
 import pino, { type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
 import type { LogFormat } from './config';
 import { addBreadcrumb, isSentryActive } from './observability/sentry';
 import { SENSITIVE_HEADERS, scrubText, scrubValue } from './observability/scrub';
@@ -53,6 +52,9 @@ export function createLogger(service: string, level: string, destination?: pino.
  * writes is formatted synchronously, so nothing is lost when the process exits.
  */
 export function prettyLogStream(output: { write(text: string): unknown; isTTY?: boolean } = process.stdout): pino.DestinationStream {
+  // Loaded only when asked for: JSON-logging services (production, CI) never pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
   const prettify = prettyFactory({
     colorize: output.isTTY === true,
     ignore: 'pid,hostname,service',
