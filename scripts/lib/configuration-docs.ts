@@ -279,8 +279,6 @@ export function renderConfigurationDoc(settings: readonly Setting[]): string {
     "optional `.env` beside its `package.json` (copy its `.env.example`, generated from the same",
     'definitions as this page); variables already set in the environment win.',
     '',
-    `_${GENERATED_NOTE}_`,
-    '',
     'Service: `all` is the gateway and both subgraphs; `subgraphs` the customer and reservation',
     'subgraphs. Default: what the service uses when the variable is unset or empty.',
     '',
