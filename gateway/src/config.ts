@@ -10,6 +10,7 @@ import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-a
 import { readOperationLimits, type OperationLimits } from './security/operation-limits';
 import { readTrustedDocumentsConfig, type TrustedDocumentsConfig } from './security/trusted-documents';
 import { readTenantBudgetConfig, type TenantBudgetConfig } from './security/tenant-budget';
+import { readTenantAdmissionConfig, type TenantAdmissionConfig } from './edge/tenant-admission';
 
 export interface GatewayConfig {
   mode: RuntimeMode;
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   defaultResilience: ResiliencePolicy;
   /** Identical queries in flight at once share one subgraph request (see resilient-fetcher). */
   deduplicateSubgraphQueries: boolean;
+  /** Identical client queries in flight at once (same tenant, caller, document, variables) run once (see edge/inbound-deduplication). */
+  deduplicateClientQueries: boolean;
   /** Shared Redis for the gateway's caches; null means in-process caches only. */
   redis: RedisSettings | null;
   /** How long a registered persisted query (APQ) is kept. */
@@ -41,6 +44,8 @@ export interface GatewayConfig {
   trustedDocuments: TrustedDocumentsConfig;
   /** Per-tenant cost budgets per window, shared in Redis when configured. */
   tenantBudgets: TenantBudgetConfig;
+  /** Per-tenant in-flight requests and the pace of refusals to spent tenants, at the HTTP edge. */
+  tenantAdmission: TenantAdmissionConfig;
   introspection: boolean;
   landingPage: boolean;
   /** Origins browsers may call the gateway from (`*`: any). */
@@ -82,6 +87,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     resilience,
     defaultResilience: readResiliencePolicy(reader, null),
     deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
+    deduplicateClientQueries: reader.bool('DEDUPLICATE_CLIENT_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
     apqLimits: readPersistedQueryLimits(reader),
@@ -94,6 +100,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     limits: readOperationLimits(reader),
     trustedDocuments: readTrustedDocumentsConfig(reader),
     tenantBudgets: readTenantBudgetConfig(reader),
+    tenantAdmission: readTenantAdmissionConfig(reader),
     introspection: reader.bool('INTROSPECTION', reader.mode() !== 'production'),
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),

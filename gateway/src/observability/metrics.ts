@@ -26,6 +26,7 @@ export class GatewayMetrics {
   private readonly retries: Counter<'subgraph'>;
   private readonly failures: Counter<'subgraph' | 'reason'>;
   private readonly deduplicated: Counter<'subgraph'>;
+  private readonly sharedAnswers: Counter;
   private readonly cacheLookups: Counter<'cache' | 'result'>;
   private readonly trustedDocuments: Counter<'result'>;
   private readonly estimatedCost: Histogram;
@@ -64,6 +65,11 @@ export class GatewayMetrics {
       name: 'gateway_subgraph_deduplicated_total',
       help: 'Subgraph queries answered by an identical query already in flight, without a request of their own',
       labelNames: ['subgraph'],
+      registers,
+    });
+    this.sharedAnswers = new Counter({
+      name: 'gateway_inbound_deduplicated_total',
+      help: 'Client queries answered with the answer of an identical query (same tenant, caller, document and variables) already in flight',
       registers,
     });
     this.cacheLookups = new Counter({
@@ -109,6 +115,10 @@ export class GatewayMetrics {
   /** For caches in front of anything: the response cache calls this for every lookup. */
   recordCacheLookup(cache: string, hit: boolean): void {
     this.cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
+  }
+
+  recordSharedAnswer(): void {
+    this.sharedAnswers.inc();
   }
 
   recordCost(estimated: number, actual: number): void {
