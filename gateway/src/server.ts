@@ -176,6 +176,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
   const readiness = new Readiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
   const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
+  const admission = new TenantAdmission(config.tenantAdmission, budgets);
+  metrics.watchAdmission(admission);
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
@@ -185,7 +187,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     corsOrigins: config.corsOrigins,
     edge: gatewayEdge({
       resolveCaller,
-      admission: new TenantAdmission(config.tenantAdmission, budgets),
+      admission,
       known,
       cache: responseCache,
       deduplication: config.deduplicateClientQueries ? new InboundDeduplication() : null,

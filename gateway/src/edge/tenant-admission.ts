@@ -144,9 +144,14 @@ export class TenantAdmission {
     if (slots.inFlight === 0) this.tenants.delete(tenant);
   }
 
-  /** In-flight and waiting requests per tenant (for tests and metrics). */
-  load(tenant: string): { inFlight: number; waiting: number } {
-    const slots = this.tenants.get(tenant);
-    return { inFlight: slots?.inFlight ?? 0, waiting: slots?.waiting.length ?? 0 };
+  /** Requests holding a tenant slot, and waiting for one, over all tenants (for /metrics). */
+  load(): { inFlight: number; waiting: number } {
+    let inFlight = 0;
+    let waiting = 0;
+    for (const slots of this.tenants.values()) {
+      inFlight += slots.inFlight;
+      waiting += slots.waiting.length;
+    }
+    return { inFlight, waiting };
   }
 }

@@ -143,6 +143,21 @@ export class GatewayMetrics {
     document: (result) => this.trustedDocuments.inc({ result }),
   };
 
+  /** Exposes how many requests hold or wait for a tenant slot at the edge. */
+  watchAdmission(admission: { load(): { inFlight: number; waiting: number } }): void {
+    new Gauge({
+      name: 'gateway_tenant_slot_requests',
+      help: 'Requests holding one of their tenant\'s in-flight slots (in_flight) or waiting for one, body unread (waiting), over all tenants',
+      labelNames: ['state'],
+      registers: [this.service.registry],
+      collect() {
+        const { inFlight, waiting } = admission.load();
+        this.set({ state: 'in_flight' }, inFlight);
+        this.set({ state: 'waiting' }, waiting);
+      },
+    });
+  }
+
   /** Exposes a subgraph's breaker state (its fetches report to `fetchObserver`). */
   watchSubgraph(link: SubgraphLink): void {
     this.links.set(link.name, link);
