@@ -73,9 +73,10 @@ export class KnownOperations {
     return this.operations.get(KnownOperations.key(operation))?.type;
   }
 
-  /** False only when the operation's last answer could not be cached. */
+  /** False when the operation is known not to be a query, or its last answer could not be cached. */
   cacheable(operation: EdgeOperation): boolean {
-    return this.operations.get(KnownOperations.key(operation))?.cacheable !== false;
+    const known = this.operations.get(KnownOperations.key(operation));
+    return known === undefined || (known.type === 'query' && known.cacheable !== false);
   }
 
   learn(operation: EdgeOperation, type: string, cacheable: boolean | null): void {
