@@ -403,6 +403,7 @@ describe('/metrics in production', () => {
       forbidden: 1,
       invalid_tenant: 1,
       rate_limited: 0,
+      tenant_concurrency: 0,
       context_refused: 0,
     });
     expect(refused(customerBefore, customerAfter)).toMatchObject({ caller_refused: 1, not_found: 0 });

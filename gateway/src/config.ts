@@ -10,6 +10,7 @@ import { readCallerAuthConfig, type CallerAuthConfig } from './security/caller-a
 import { readOperationLimits, type OperationLimits } from './security/operation-limits';
 import { readTrustedDocumentsConfig, type TrustedDocumentsConfig } from './security/trusted-documents';
 import { readTenantBudgetConfig, type TenantBudgetConfig } from './security/tenant-budget';
+import { readTenantAdmissionConfig, type TenantAdmissionConfig } from './edge/tenant-admission';
 
 export interface GatewayConfig {
   mode: RuntimeMode;
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   defaultResilience: ResiliencePolicy;
   /** Identical queries in flight at once share one subgraph request (see resilient-fetcher). */
   deduplicateSubgraphQueries: boolean;
+  /** Identical client queries in flight at once (same tenant, caller, document, variables) run once (see edge/inbound-deduplication). */
+  deduplicateClientQueries: boolean;
   /** Shared Redis for the gateway's caches; null means in-process caches only. */
   redis: RedisSettings | null;
   /** How long a registered persisted query (APQ) is kept. */
@@ -42,6 +45,8 @@ export interface GatewayConfig {
   trustedDocuments: TrustedDocumentsConfig;
   /** Per-tenant cost budgets per window, shared in Redis when configured. */
   tenantBudgets: TenantBudgetConfig;
+  /** Per-tenant in-flight requests and the pace of refusals to spent tenants, at the HTTP edge. */
+  tenantAdmission: TenantAdmissionConfig;
   introspection: boolean;
   landingPage: boolean;
   /** Origins browsers may call the gateway from (`*`: any). */
@@ -84,6 +89,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     resilience,
     defaultResilience: readResiliencePolicy(reader, null),
     deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
+    deduplicateClientQueries: reader.bool('DEDUPLICATE_CLIENT_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
     apqLimits: readPersistedQueryLimits(reader),
@@ -96,6 +102,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     limits: readOperationLimits(reader),
     trustedDocuments: readTrustedDocumentsConfig(reader),
     tenantBudgets: readTenantBudgetConfig(reader),
+    tenantAdmission: readTenantAdmissionConfig(reader),
     introspection: reader.bool('INTROSPECTION', reader.mode() !== 'production'),
     landingPage: reader.bool('LANDING_PAGE', reader.mode() !== 'production'),
     corsOrigins: reader.list('CORS_ORIGINS', reader.mode() === 'production' ? [] : ['*']),
@@ -157,6 +164,10 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   DEDUPLICATE_SUBGRAPH_QUERIES: {
     group: 'Routing to subgraphs and resilience',
     meaning: 'Identical subgraph queries in flight at the same moment share one request (never mutations, never across tenants or credentials).',
+  },
+  DEDUPLICATE_CLIENT_QUERIES: {
+    group: 'Routing to subgraphs and resilience',
+    meaning: 'Identical client queries in flight at once (same tenant, caller, document, operation name and variables) run once and share the answer; never mutations. See [caching](caching.md#identical-queries-in-flight-inbound-deduplication).',
   },
   READY_PROBE_INTERVAL_MS: {
     group: 'Routing to subgraphs and resilience',
@@ -228,5 +239,17 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
     meaning: 'Per-tenant budgets replacing the default (`0`: not limited).',
     format: 'JSON object of tenant to budget',
     example: '{"big-venue": 5000000, "internal-tools": 0}',
+  },
+  TENANT_MAX_IN_FLIGHT: {
+    group: 'Admission limits and tenant budgets',
+    meaning: "Requests of one tenant in progress at once on one replica; further ones wait with their bodies unread. See [security](security.md#in-flight-slots-per-tenant).",
+  },
+  TENANT_MAX_QUEUED: {
+    group: 'Admission limits and tenant budgets',
+    meaning: 'Requests of one tenant waiting for a slot; the next is refused with 429 `RATE_LIMITED`.',
+  },
+  RATE_LIMITED_HOLD_MS: {
+    group: 'Admission limits and tenant budgets',
+    meaning: "How long a refusal to a tenant over its budget is held before it is sent (never past the window's end; `0` sends it at once), pacing clients that ignore `Retry-After`.",
   },
 };

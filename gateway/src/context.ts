@@ -3,7 +3,7 @@ import { REQUEST_ID_HEADER } from '@reservations/platform/http/request-id';
 import type { RequestObservation } from '@reservations/platform/observability/request-scope';
 import { TRACEPARENT_HEADER } from '@reservations/platform/observability/trace-context';
 import { TENANT_HEADER, type TenantContext } from '@reservations/platform/tenancy';
-import type { TenantResolver } from './security/caller-auth';
+import type { EdgeRequest } from './edge/request-state';
 
 /**
  * The client headers subgraphs may see. Everything else a client sends stays at the
@@ -16,19 +16,17 @@ const FORWARDED_CLIENT_HEADERS = ['authorization', 'tracestate'] as const;
 export interface GatewayContext extends TenantContext {
   /** Headers to send with every subgraph request made for this client request. */
   subgraphHeaders: Record<string, string>;
-  /** The tenant's catalogue version, once the response cache has looked it up. */
-  catalogueVersion?: string | null;
-  /** The response cache left this request alone: its operation is known not to be cacheable. */
-  responseCacheSkipped?: boolean;
+  /** What the edge learnt of this request (caller, cache lookup), and what the pipeline tells it. */
+  edge: EdgeRequest;
 }
 
 export async function createGatewayContext(
   req: IncomingMessage,
-  resolveTenant: TenantResolver,
+  edge: EdgeRequest,
   /** The request's id and trace: subgraphs get its traceparent even when the client sent none. */
   observation: RequestObservation,
 ): Promise<GatewayContext> {
-  const tenantId = await resolveTenant({ authorization: req.headers.authorization, tenant: req.headers[TENANT_HEADER] });
+  const { tenant: tenantId } = await edge.caller;
   const subgraphHeaders: Record<string, string> = {
     [REQUEST_ID_HEADER]: observation.requestId,
     // The same trace id, with the gateway's own span as the parent (W3C: each hop sends its own).
@@ -39,5 +37,5 @@ export async function createGatewayContext(
     const value = req.headers[name];
     if (typeof value === 'string') subgraphHeaders[name] = value;
   }
-  return { tenantId, subgraphHeaders };
+  return { tenantId, subgraphHeaders, edge };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import type { QueryPlan, QueryPlanCache } from '@apollo/query-planner';
@@ -17,13 +18,18 @@ import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
-import { cappedTtl, responseCachePlugins } from './cache/response-cache';
+import { cappedTtl, ResponseCache } from './cache/response-cache';
+import { gatewayEdge } from './edge/gateway-edge';
+import { KnownOperations } from './edge/graphql-request';
+import { InboundDeduplication } from './edge/inbound-deduplication';
+import { edgeRequest, edgeStatePlugin } from './edge/request-state';
+import { TenantAdmission } from './edge/tenant-admission';
 import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
 import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
 import { FirstContact, gatewayReadiness, Readiness } from './readiness';
-import { createTenantResolver } from './security/caller-auth';
+import { createCallerResolver } from './security/caller-auth';
 import { executableOperationPlugin } from './security/executable-operation';
 import { CostDirectives } from './security/cost-directives';
 import { EntityFetches } from './security/entity-fetches';
@@ -104,6 +110,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
   const gateway = createGateway(config, supergraphSdl, logger, links, onCatalogueChanged, metrics.fetchObserver, plans);
   const budgets = new TenantBudgets(config.tenantBudgets, redis, logger);
+  const known = new KnownOperations();
+  const responseCache = config.responseCache.enabled
+    ? new ResponseCache(
+        cappedTtl(store('responses', 64 * 1024 * 1024), config.responseCache.maxTtlSeconds),
+        versions,
+        budgets,
+        known,
+        (cache, hit) => metrics.recordCacheLookup(cache, hit),
+        createHash('sha256').update(supergraphSdl).digest('base64url').slice(0, 16),
+      )
+    : null;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     // Automatic persisted queries: in Redis when configured, so every gateway instance (and
@@ -139,13 +156,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         config.apqTtlSeconds,
       ),
       ...landingPagePlugins(config.landingPage),
-      ...(config.responseCache.enabled
-        ? responseCachePlugins(
-            cappedTtl(store('responses', 64 * 1024 * 1024), config.responseCache.maxTtlSeconds),
-            versions,
-            (cache, hit) => metrics.recordCacheLookup(cache, hit),
-          )
-        : []),
+      ...(responseCache ? [responseCache.plugin()] : []),
+      edgeStatePlugin<GatewayContext>(),
       observabilityPlugin<GatewayContext>(metrics.service, logger),
     ],
   });
@@ -157,13 +169,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   for (const link of links.values()) metrics.watchSubgraph(link);
   const firstContact = new FirstContact(links, { logger });
   const lifecycle = new Lifecycle().require('every subgraph answered once', () => firstContact.complete);
-  const resolveTenant = createTenantResolver(config.auth);
+  const resolveCaller = createCallerResolver(config.auth);
   if (!config.auth.required) {
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
   const readiness = new Readiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
   const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
+  const admission = new TenantAdmission(config.tenantAdmission, budgets);
+  metrics.watchAdmission(admission);
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
     logger,
@@ -171,8 +185,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     maxBodyBytes: config.maxBodyBytes,
     timeouts: config.httpTimeouts,
     corsOrigins: config.corsOrigins,
+    edge: gatewayEdge({
+      resolveCaller,
+      admission,
+      known,
+      cache: responseCache,
+      deduplication: config.deduplicateClientQueries ? new InboundDeduplication() : null,
+      trustedDocuments: { mode: trusted.mode, list: trustedDocuments, observer: metrics.trustedDocumentsObserver },
+      metrics: metrics.service,
+      recordShared: () => metrics.recordSharedAnswer(),
+      logger,
+    }),
     context: async (req, observation) => {
-      const context = await createGatewayContext(req, resolveTenant, observation);
+      const context = await createGatewayContext(req, edgeRequest(req, resolveCaller), observation);
       if (context.tenantId !== null) budgets.refuseIfSpent(context.tenantId);
       return context;
     },

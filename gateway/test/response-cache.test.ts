@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
 import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations/test-support/redis';
@@ -212,4 +213,77 @@ test('a catalogue write made directly on the customer subgraph (sharing Redis) r
   } finally {
     await shared.stop();
   }
+});
+
+describe('hits are answered at the edge, before the pipeline', () => {
+  const JWT_SECRET = 'cache-edge-secret-0123456789abcdef-0123';
+  const bearer = (claims: Record<string, unknown>, subject: string) =>
+    new SignJWT({ tenant: 'shop-a', ...claims })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(subject)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+  const lookups = async (url: string, cache: string) =>
+    parsePrometheusText(await (await fetch(new URL('/metrics', url))).text())
+      .samples.filter((sample) => sample.name === 'gateway_cache_lookups_total' && sample.labels.cache === cache)
+      .reduce((sum, sample) => sum + sample.value, 0);
+
+  test('a hit carries age, cache-control and x-cache, and is charged to the tenant budget like a miss', async () => {
+    const { url } = await gateway();
+    const miss = await graphql(url, PRODUCTS, { tenant: 'shop-a' });
+    const hit = await graphql(url, PRODUCTS, { tenant: 'shop-a', headers: { accept: 'application/graphql-response+json' } });
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(hit.headers.get('age')).toMatch(/^\d+$/);
+    expect(hit.headers.get('cache-control')).toBe(miss.headers.get('cache-control'));
+    expect(hit.headers.get('cache-control')).toMatch(/^max-age=\d+, public$/);
+    // The content type follows the request's accept header, as Apollo Server's does.
+    expect(hit.headers.get('content-type')).toBe('application/graphql-response+json; charset=utf-8');
+    expect(hit.body).toEqual(miss.body);
+    const remaining = (headers: Headers) => Number(/r=(\d+)/.exec(headers.get('ratelimit') ?? '')?.[1]);
+    const cost = (miss.body as { extensions: { cost: { estimated: number } } }).extensions.cost.estimated;
+    expect(remaining(miss.headers) - remaining(hit.headers)).toBe(cost);
+  });
+
+  test('APQ hashes are keys: a hash-only hit needs neither the subgraph nor the APQ store', async () => {
+    const { url } = await gateway();
+    const query = '{ products(first: 3) { nodes { id name } } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const post = async (body: Record<string, unknown>) => {
+      const before = customerProxy.graphqlRequests().length;
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'shop-a' }, body: JSON.stringify(body) });
+      return { cache: response.headers.get('x-cache'), reachedSubgraph: customerProxy.graphqlRequests().length > before, body: await response.json() };
+    };
+    const byHash = { extensions: { persistedQuery: { version: 1, sha256Hash } } };
+    // A registration (text and hash) runs in the pipeline, which stores the document as APQ.
+    expect((await post({ query, ...byHash })).cache).toBe('BYPASS');
+    const miss = await post(byHash);
+    expect(miss).toMatchObject({ cache: 'MISS', reachedSubgraph: true });
+    const apqBefore = await lookups(url, 'apq');
+    const hit = await post(byHash);
+    expect(hit).toMatchObject({ cache: 'HIT', reachedSubgraph: false, body: miss.body });
+    expect(await lookups(url, 'apq')).toBe(apqBefore);
+  });
+
+  test("a hit never crosses callers' scopes: other claims miss, another subject with the same claims hits", async () => {
+    const { url } = await gateway({ JWT_SECRET });
+    const [staff, otherStaff, partner] = await Promise.all([
+      bearer({ scope: 'catalogue:read' }, 'ann'),
+      bearer({ scope: 'catalogue:read' }, 'bob'),
+      bearer({ scope: 'catalogue:read partner' }, 'ann'),
+    ]);
+    const as = async (token: string) => (await graphql(url, PRODUCTS, { tenant: 'shop-a', headers: { authorization: `Bearer ${token}` } })).headers.get('x-cache');
+    expect(await as(staff)).toBe('MISS');
+    expect(await as(staff)).toBe('HIT');
+    expect(await as(otherStaff)).toBe('HIT');
+    expect(await as(partner)).toBe('MISS');
+    // Without a token (development), the tenant header alone is yet another scope.
+    expect((await read(url, 'shop-a')).cache).toBe('MISS');
+  });
+
+  test('with the cache off, nothing is looked up or labelled', async () => {
+    const { url } = await gateway({ RESPONSE_CACHE_ENABLED: 'false' });
+    for (let i = 0; i < 2; i++) expect(await read(url, 'shop-a')).toMatchObject({ cache: null, reachedSubgraph: true });
+  });
 });

@@ -1,8 +1,15 @@
-import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
+// Hand-written rather than @apollo/server-plugin-response-cache: a hit must be answered before
+// Apollo parses, validates and runs its plugins, which a plugin cannot do.
+import { createHash } from 'node:crypto';
+import { HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import type { GatewayContext } from '../context';
 import type { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
+import type { GatewayContext } from '../context';
+import type { EdgeOperation, KnownOperations } from '../edge/graphql-request';
+import { singleResultMediaType } from '../edge/media-type';
+import type { EdgeRequest } from '../edge/request-state';
+import type { Caller } from '../security/caller-auth';
+import { rateLimitHeaders, type TenantBudgets } from '../security/tenant-budget';
 
 export const CACHE_STATUS_HEADER = 'x-cache';
 
@@ -19,89 +26,124 @@ export function cappedTtl(cache: KeyValueCache<string>, maxTtlSeconds: number): 
   };
 }
 
-async function catalogueVersion(
-  requestContext: GraphQLRequestContext<GatewayContext>,
-  versions: CatalogueVersions,
-): Promise<string | null> {
-  const { contextValue } = requestContext;
-  if (contextValue.tenantId === null) return null;
-  contextValue.catalogueVersion ??= await versions.current(contextValue.tenantId);
-  return contextValue.catalogueVersion;
+/** A stored answer: the exact body the pipeline sent, and what a hit needs to answer like it. */
+interface Entry {
+  /** The tenant's catalogue version the answer was read at: any other version makes it stale. */
+  version: string;
+  body: string;
+  cacheControl: string;
+  maxAge: number;
+  storedAt: number;
+  /** The operation's estimated cost, charged to the tenant's budget on every hit as on a miss. */
+  cost: number;
+  operationName: string | null;
 }
 
-/** How many operations are remembered as not cacheable; the oldest makes room. */
-const UNCACHEABLE_OPERATIONS_MAX = 10_000;
-
-/**
- * Operations (by query hash) whose last answer could not be cached: anything touching
- * customers or reservations (PRIVATE, max-age 0), most of the traffic. Their next requests
- * skip both cache lookups (the tenant's catalogue version, then the response), a round trip
- * to Redis each. Only reads are skipped, and nothing is ever written under a key built without
- * those lookups: a skipped request is never stored. An answer that turns out cacheable takes
- * its operation off the list, so at worst one request misses a cache it could have hit.
- */
-class UncacheableOperations {
-  private readonly hashes = new Set<string>();
-
-  has(hash: string): boolean {
-    return this.hashes.has(hash);
-  }
-
-  learn(hash: string, cacheable: boolean): void {
-    if (cacheable) {
-      this.hashes.delete(hash);
-      return;
-    }
-    if (this.hashes.has(hash)) return;
-    if (this.hashes.size >= UNCACHEABLE_OPERATIONS_MAX) this.hashes.delete(this.hashes.values().next().value!);
-    this.hashes.add(hash);
-  }
+/** What a hit was, for the request's metrics and log line. */
+export interface CacheHit {
+  operationName: string | null;
+  document: string;
 }
 
 /**
  * Whole-response caching of queries whose subgraph cache hints allow it (the gateway's
- * overall policy is the most restrictive of its subgraphs' Cache-Control headers, so a
- * query touching customers or reservations is never stored; mutations never are). Every
- * key holds the tenant and the tenant's catalogue version. Responses say HIT, MISS (stored
- * now) or BYPASS (not cacheable, or the cache is unavailable) in `x-cache`.
+ * overall policy is the most restrictive of its subgraphs' Cache-Control headers, so a query
+ * touching customers or reservations is never stored; mutations never are).
+ *
+ * Lookups happen at the HTTP edge, before Apollo parses anything: the key is a hash of how the
+ * document was sent (its sha256, or the APQ or trusted-document hash), the operation name,
+ * the variables, the tenant and the caller's scope (its verified claims other than subject and
+ * token times). The entry holds the catalogue version it was read at; it is a hit only while
+ * the tenant's current version is the same, so a catalogue write (which bumps the version, on
+ * any gateway) makes every older entry of that tenant a miss at once. Stores happen after the
+ * pipeline answered, only for requests that looked the cache up first (with the version read
+ * before execution). Responses say HIT, MISS (stored now) or BYPASS in `x-cache`.
  */
-export function responseCachePlugins(
-  cache: KeyValueCache<string>,
-  versions: CatalogueVersions,
-  recordLookup: CacheLookupRecorder,
-): ApolloServerPlugin<GatewayContext>[] {
-  const uncacheable = new UncacheableOperations();
-  const cacheable = async (requestContext: GraphQLRequestContext<GatewayContext>): Promise<boolean> =>
-    !requestContext.contextValue.responseCacheSkipped && (await catalogueVersion(requestContext, versions)) !== null;
-  return [
-    ApolloServerPluginResponseCache<GatewayContext>({
-      cache,
-      // Apollo asks for the key's extra data before it asks whether to read: the skip starts here.
-      extraCacheKeyData: async (requestContext) => {
-        if (requestContext.queryHash !== undefined && uncacheable.has(requestContext.queryHash)) {
-          requestContext.contextValue.responseCacheSkipped = true;
-          return null;
-        }
-        return { tenant: requestContext.contextValue.tenantId, catalogue: await catalogueVersion(requestContext, versions) };
-      },
-      shouldReadFromCache: cacheable,
-      shouldWriteToCache: cacheable,
-    }),
-    {
+export class ResponseCache {
+  constructor(
+    private readonly entries: KeyValueCache<string>,
+    private readonly versions: CatalogueVersions,
+    private readonly budgets: TenantBudgets,
+    private readonly known: KnownOperations,
+    private readonly recordLookup: CacheLookupRecorder,
+    /** Differs between supergraphs, so replicas of two versions never read each other's answers. */
+    private readonly schemaId: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The stored answer to this request, or null (then `state.cacheLookup` says what the pipeline may store under). */
+  async lookup(operation: EdgeOperation, caller: Caller & { tenant: string }, state: EdgeRequest, accept: string | undefined): Promise<{ response: HTTPGraphQLResponse; hit: CacheHit } | null> {
+    // Operations whose last answer could not be cached skip both lookups and are never stored.
+    if (!this.known.cacheable(operation)) return null;
+    const key = createHash('sha256')
+      .update(JSON.stringify([this.schemaId, caller.tenant, caller.scope, operation.document, operation.operationName, operation.variables]))
+      .digest('base64url');
+    const [version, raw] = await Promise.all([this.versions.current(caller.tenant), this.entries.get(key).catch(() => undefined)]);
+    state.cacheLookup = { key, version };
+    if (version === null || raw === undefined) return null;
+    const entry = JSON.parse(raw) as Entry;
+    const ageMs = this.now() - entry.storedAt;
+    if (entry.version !== version || ageMs >= entry.maxAge * 1000) return null;
+    const mediaType = singleResultMediaType(accept);
+    if (mediaType === null) return null;
+    const budget = await this.budgets.charge(caller.tenant, entry.cost);
+    // Over budget: the pipeline refuses it, exactly as it refuses any other request.
+    if (budget && !budget.admitted) return null;
+    this.recordLookup('response', true);
+    const headers = new HeaderMap([
+      ['content-type', mediaType],
+      ['cache-control', entry.cacheControl],
+      ['age', String(Math.max(0, Math.round(ageMs / 1000)))],
+      [CACHE_STATUS_HEADER, 'HIT'],
+      ...(budget ? Object.entries(rateLimitHeaders(budget)) : []),
+    ]);
+    return {
+      response: { status: 200, headers, body: { kind: 'complete', string: entry.body } },
+      hit: { operationName: entry.operationName, document: operation.document },
+    };
+  }
+
+  /** Stores the pipeline's answer when the plugin found it storable. Never waits, never fails the request. */
+  store(state: EdgeRequest, response: HTTPGraphQLResponse): void {
+    const { cacheLookup, storable } = state;
+    if (!cacheLookup?.version || !storable || response.body.kind !== 'complete' || (response.status ?? 200) !== 200) return;
+    const entry: Entry = {
+      version: cacheLookup.version,
+      body: response.body.string,
+      cacheControl: `max-age=${storable.maxAge}, ${storable.scope.toLowerCase()}`,
+      maxAge: storable.maxAge,
+      storedAt: this.now(),
+      cost: storable.cost,
+      operationName: state.operation?.name ?? null,
+    };
+    this.entries.set(cacheLookup.key, JSON.stringify(entry), { ttl: storable.maxAge }).catch(() => undefined);
+  }
+
+  /** Marks answers the cache may store and labels every query's answer HIT, MISS or BYPASS. */
+  plugin(): ApolloServerPlugin<GatewayContext> {
+    const recordLookup = this.recordLookup;
+    return {
       async requestDidStart() {
         return {
-          async willSendResponse({ response, metrics, operation, overallCachePolicy, contextValue, queryHash }) {
+          async willSendResponse({ response, operation, overallCachePolicy, contextValue }) {
             if (operation?.operation !== 'query' || !response.http) return;
-            if (queryHash !== undefined) uncacheable.learn(queryHash, overallCachePolicy.policyIfCacheable() !== null);
-            let status: 'HIT' | 'MISS' | 'BYPASS';
-            if (metrics.responseCacheHit) status = 'HIT';
-            else if (contextValue.catalogueVersion && overallCachePolicy.policyIfCacheable() && response.body.kind === 'single' && !response.body.singleResult.errors) status = 'MISS';
-            else status = 'BYPASS';
-            if (status !== 'BYPASS') recordLookup('response', status === 'HIT');
-            response.http.headers.set(CACHE_STATUS_HEADER, status);
+            const { edge } = contextValue;
+            const policy = overallCachePolicy.policyIfCacheable();
+            edge.cacheable = policy !== null;
+            const result = response.body.kind === 'single' ? response.body.singleResult : null;
+            // Answers that depend on the caller (PRIVATE) are not stored: nothing keys them by caller.
+            const storable = policy !== null && policy.scope !== 'PRIVATE' && result !== null && !result.errors && result.data;
+            if (storable && edge.cacheLookup?.version) {
+              const cost = (result.extensions?.cost as { estimated?: unknown } | undefined)?.estimated;
+              edge.storable = { maxAge: policy.maxAge, scope: policy.scope ?? 'PUBLIC', cost: typeof cost === 'number' ? cost : 0 };
+              recordLookup('response', false);
+              response.http.headers.set(CACHE_STATUS_HEADER, 'MISS');
+              return;
+            }
+            response.http.headers.set(CACHE_STATUS_HEADER, 'BYPASS');
           },
         };
       },
-    },
-  ];
+    };
+  }
 }

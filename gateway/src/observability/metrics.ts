@@ -26,6 +26,7 @@ export class GatewayMetrics {
   private readonly retries: Counter<'subgraph'>;
   private readonly failures: Counter<'subgraph' | 'reason'>;
   private readonly deduplicated: Counter<'subgraph'>;
+  private readonly sharedAnswers: Counter;
   private readonly cacheLookups: Counter<'cache' | 'result'>;
   private readonly trustedDocuments: Counter<'result'>;
   private readonly estimatedCost: Histogram;
@@ -64,6 +65,11 @@ export class GatewayMetrics {
       name: 'gateway_subgraph_deduplicated_total',
       help: 'Subgraph queries answered by an identical query already in flight, without a request of their own',
       labelNames: ['subgraph'],
+      registers,
+    });
+    this.sharedAnswers = new Counter({
+      name: 'gateway_inbound_deduplicated_total',
+      help: 'Client queries answered with the answer of an identical query (same tenant, caller, document and variables) already in flight',
       registers,
     });
     this.cacheLookups = new Counter({
@@ -111,6 +117,10 @@ export class GatewayMetrics {
     this.cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
   }
 
+  recordSharedAnswer(): void {
+    this.sharedAnswers.inc();
+  }
+
   recordCost(estimated: number, actual: number): void {
     this.estimatedCost.observe(estimated);
     this.actualCost.observe(actual);
@@ -132,6 +142,21 @@ export class GatewayMetrics {
   readonly trustedDocumentsObserver: TrustedDocumentsObserver = {
     document: (result) => this.trustedDocuments.inc({ result }),
   };
+
+  /** Exposes how many requests hold or wait for a tenant slot at the edge. */
+  watchAdmission(admission: { load(): { inFlight: number; waiting: number } }): void {
+    new Gauge({
+      name: 'gateway_tenant_slot_requests',
+      help: 'Requests holding one of their tenant\'s in-flight slots (in_flight) or waiting for one, body unread (waiting), over all tenants',
+      labelNames: ['state'],
+      registers: [this.service.registry],
+      collect() {
+        const { inFlight, waiting } = admission.load();
+        this.set({ state: 'in_flight' }, inFlight);
+        this.set({ state: 'waiting' }, waiting);
+      },
+    });
+  }
 
   /** Exposes a subgraph's breaker state (its fetches report to `fetchObserver`). */
   watchSubgraph(link: SubgraphLink): void {

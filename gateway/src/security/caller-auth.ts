@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { EnvReader } from '@reservations/platform/config';
 import { ErrorCode } from '@reservations/platform/errors';
@@ -92,7 +92,34 @@ function withinLifetime(claims: Record<string, unknown>, maxLifetimeSeconds: num
   return typeof iat !== 'number' || exp - iat <= maxLifetimeSeconds;
 }
 
-export type TenantResolver = (headers: { authorization?: string; tenant?: string | string[] }) => Promise<string | null>;
+/**
+ * Who sent a request, as far as the gateway can tell. `identity` is the same for two requests
+ * only when they come from the same caller with the same rights; `scope` when they have the
+ * same rights (the same tenant and claims, whoever the subject). Both are opaque strings.
+ */
+export interface Caller {
+  tenant: string | null;
+  /** The verified token's claims bar its times (subject included); else the raw token's hash, or '' without one. */
+  identity: string;
+  /** The verified token's claims bar its times and subject; else as `identity`. */
+  scope: string;
+}
+
+export type CallerResolver = (headers: { authorization?: string; tenant?: string | string[] }) => Promise<Caller>;
+
+/** Claims that describe the token rather than the caller: two tokens differing only in these are one caller. */
+const TOKEN_TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'jti']);
+
+function canonicalClaims(claims: Record<string, unknown>, without: Set<string>): string {
+  return JSON.stringify(Object.keys(claims).filter((name) => !without.has(name)).sort().map((name) => [name, claims[name]]));
+}
+
+const SCOPE_EXCLUDED = new Set([...TOKEN_TIME_CLAIMS, 'sub']);
+
+/** `identity` and `scope` of a verified token's claims, computed once per token (they are cached with it). */
+function describe(claims: Record<string, unknown>): { identity: string; scope: string } {
+  return { identity: `claims:${canonicalClaims(claims, TOKEN_TIME_CLAIMS)}`, scope: `claims:${canonicalClaims(claims, SCOPE_EXCLUDED)}` };
+}
 
 /**
  * Decides a request's tenant. A valid bearer token decides it through its tenant claim (a
@@ -100,7 +127,7 @@ export type TenantResolver = (headers: { authorization?: string; tenant?: string
  * Without a token the bare x-tenant-id header is accepted only when authentication is not
  * required (development), where a token is verified only if JWT settings exist.
  */
-export function createTenantResolver(config: CallerAuthConfig): TenantResolver {
+export function createCallerResolver(config: CallerAuthConfig): CallerResolver {
   // The HS256 secret as a key object once: jose would otherwise build one per verification.
   const keys: JWTVerifyGetKey | KeyObject | null = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
@@ -109,6 +136,7 @@ export function createTenantResolver(config: CallerAuthConfig): TenantResolver {
       : null;
   const algorithms = config.jwksUrl ? ['RS256', 'ES256'] : ['HS256'];
   const verified = new VerifiedTokens();
+  const described = new WeakMap<Record<string, unknown>, { identity: string; scope: string }>();
 
   return async ({ authorization, tenant }) => {
     const headerTenant = tenantFromHeader(tenant);
@@ -116,10 +144,14 @@ export function createTenantResolver(config: CallerAuthConfig): TenantResolver {
     if (!token) {
       if (authorization) throw unauthenticated('Authorization must be "Bearer <token>"');
       if (config.required) throw unauthenticated('A bearer token is required');
-      return headerTenant;
+      return { tenant: headerTenant, identity: '', scope: '' };
     }
-    // Nothing to verify with (development without JWT settings): the token is only forwarded.
-    if (keys === null) return headerTenant;
+    // Nothing to verify with (development without JWT settings): the token is only forwarded,
+    // so it is all that tells two callers apart.
+    if (keys === null) {
+      const hash = `token:${createHash('sha256').update(token).digest('base64url')}`;
+      return { tenant: headerTenant, identity: hash, scope: hash };
+    }
     let claims = verified.get(token);
     if (claims === undefined) {
       try {
@@ -139,6 +171,8 @@ export function createTenantResolver(config: CallerAuthConfig): TenantResolver {
     const claimed = tenantFromHeader(typeof claims[config.tenantClaim] === 'string' ? (claims[config.tenantClaim] as string) : undefined);
     if (claimed === null) throw forbidden(`The token has no "${config.tenantClaim}" claim naming a tenant`);
     if (headerTenant !== null && headerTenant !== claimed) throw forbidden(`${TENANT_HEADER} does not match the token's tenant`);
-    return claimed;
+    let description = described.get(claims);
+    if (description === undefined) described.set(claims, (description = describe(claims)));
+    return { tenant: claimed, ...description };
   };
 }

@@ -77,7 +77,7 @@ const LOCAL_TENANTS_BEFORE_PRUNING = 10_000;
 export class TenantBudgets {
   private readonly local = new Map<string, { used: number; endsAt: number }>();
   /** Tenants refused in their current window, until it ends: refused again without asking Redis. */
-  private readonly spent = new Map<string, { budget: number; endsAt: number }>();
+  private readonly spentTenants = new Map<string, { budget: number; endsAt: number }>();
   private usingLocal = false;
 
   constructor(
@@ -105,26 +105,33 @@ export class TenantBudgets {
   }
 
   /**
-   * A tenant this replica refused earlier in the same window is refused again at once, before
-   * its request is parsed or analysed: its Retry-After said to wait until the window ends.
+   * A tenant this replica refused earlier in the same window: its state (nothing left) until
+   * the window ends, else null. Its Retry-After said to wait until then, so its requests are
+   * refused again at once, before their bodies are read.
    */
-  refuseIfSpent(tenant: string): void {
-    const spent = this.spent.get(tenant);
-    if (!spent) return;
+  spent(tenant: string): BudgetState | null {
+    const spent = this.spentTenants.get(tenant);
+    if (!spent) return null;
     const leftMs = spent.endsAt - this.now();
     if (leftMs <= 0) {
-      this.spent.delete(tenant);
-      return;
+      this.spentTenants.delete(tenant);
+      return null;
     }
-    throw overBudget(this.state(spent.budget, spent.budget, leftMs, false));
+    return this.state(spent.budget, spent.budget, leftMs, false);
+  }
+
+  /** Throws the 429 for a tenant `spent` knows about. */
+  refuseIfSpent(tenant: string): void {
+    const state = this.spent(tenant);
+    if (state) throw overBudget(state);
   }
 
   private noteSpent(tenant: string, state: BudgetState): void {
-    if (this.spent.size >= LOCAL_TENANTS_BEFORE_PRUNING) {
+    if (this.spentTenants.size >= LOCAL_TENANTS_BEFORE_PRUNING) {
       const now = this.now();
-      for (const [name, entry] of this.spent) if (entry.endsAt <= now) this.spent.delete(name);
+      for (const [name, entry] of this.spentTenants) if (entry.endsAt <= now) this.spentTenants.delete(name);
     }
-    this.spent.set(tenant, { budget: state.budget, endsAt: this.now() + state.resetSeconds * 1000 });
+    this.spentTenants.set(tenant, { budget: state.budget, endsAt: this.now() + state.resetSeconds * 1000 });
   }
 
   private async chargeShared(tenant: string, cost: number, budget: number): Promise<BudgetState | null> {

@@ -1,10 +1,11 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { EnvReader } from '../config';
 import { ErrorCode } from '../errors';
 import type { Logger } from '../logger';
-import type { ServiceMetrics } from '../observability/metrics';
+import type { RefusalReason, ServiceMetrics } from '../observability/metrics';
 import { observeRequest, type RequestObservationOptions } from '../observability/observe-request';
 import type { RequestObservation } from '../observability/request-scope';
 import { reportUnexpectedError } from '../observability/sentry';
@@ -60,6 +61,29 @@ export interface IncomingGraphQLRequest {
 export type CallerVerdict = { ok: true } | { ok: false; reason: string; unavailable?: true };
 export type CallerCheck = (request: IncomingGraphQLRequest) => CallerVerdict | Promise<CallerVerdict>;
 
+/** An answer the server sends as it is, without Apollo. */
+export interface EdgeAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * What the edge decided from a request's headers alone, before its body was read: go on
+ * (`release` runs once when the response has ended or the client left), or refuse with
+ * `answer`, sent after `holdMs` (a pace for clients that ignore Retry-After).
+ */
+export type EdgeAdmission =
+  | { admitted: true; release?: () => void }
+  | { admitted: false; answer: EdgeAnswer; reason: RefusalReason; holdMs?: number };
+
+/** Service-specific work at the HTTP edge, around Apollo's pipeline (the gateway's admission, cache and deduplication). */
+export interface GraphQLEdge {
+  admit?(req: IncomingMessage, observation: RequestObservation): EdgeAdmission | Promise<EdgeAdmission>;
+  /** With the parsed request: may answer it (a cache hit) or wrap `run`, which executes it through Apollo. */
+  execute?(request: HTTPGraphQLRequest, req: IncomingMessage, run: () => Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse>;
+}
+
 export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /**
@@ -87,6 +111,7 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   observability?: RequestObservationOptions;
   /** Default DEFAULT_HTTP_TIMEOUTS. */
   timeouts?: HttpServerTimeouts;
+  edge?: GraphQLEdge;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -166,6 +191,24 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     search: string,
     observation: RequestObservation,
   ): Promise<void> {
+    if (options.edge?.admit) {
+      const admission = await options.edge.admit(req, observation);
+      if (!admission.admitted) {
+        metrics.recordRefused(admission.reason);
+        // Held without reading the body: the socket costs a timer meanwhile, not the event loop.
+        if (admission.holdMs) await sleep(admission.holdMs);
+        const { status, headers, body } = admission.answer;
+        res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+      const { release } = admission;
+      // A client already gone will not close the response again.
+      if (release) {
+        if (req.socket.destroyed) release();
+        else res.once('close', release);
+      }
+    }
     let body: unknown;
     let text = '';
     if (req.method === 'POST') {
@@ -226,12 +269,10 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const response = await runWithDeadline(deadline, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-        context: () => context(req, observation),
-      }),
-    );
+    const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method ?? 'GET', headers, search, body };
+    const run = () =>
+      runWithDeadline(deadline, () => apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => context(req, observation) }));
+    const response = options.edge?.execute ? await options.edge.execute(httpGraphQLRequest, req, run) : await run();
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {

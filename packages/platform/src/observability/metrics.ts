@@ -28,6 +28,7 @@ const REFUSAL_REASONS = [
   'forbidden', // 403: a token for another tenant than the header names
   'invalid_tenant', // 400: a malformed x-tenant-id
   'rate_limited', // 429: a tenant that spent its cost budget, until its window ends
+  'tenant_concurrency', // 429: a tenant with its in-flight requests and waiting line both full
   'context_refused', // any other refusal while building the context
 ] as const;
 
