@@ -15,7 +15,8 @@ import { stringInputGuardPlugin } from '@reservations/platform/graphql/string-in
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
 import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
-import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
+import { GATEWAY_CLIENT_ERROR_CODES } from './errors';
+import { CatalogueVersions } from '@reservations/customer-subgraph/catalogue-versions';
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, responseCachePlugins } from './cache/response-cache';
 import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
@@ -146,7 +147,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
             (cache, hit) => metrics.recordCacheLookup(cache, hit),
           )
         : []),
-      observabilityPlugin<GatewayContext>(metrics.service, logger),
+      observabilityPlugin<GatewayContext>(metrics.service, logger, { clientErrorCodes: GATEWAY_CLIENT_ERROR_CODES }),
     ],
   });
   await apollo.start().catch(async (error: unknown) => {

@@ -2,8 +2,8 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { windowOf, type WindowCounter } from '@reservations/platform/cache/window-counter';
 import type { EnvReader } from '@reservations/platform/config';
-import { ErrorCode } from '@reservations/platform/errors';
 import type { TenantContext } from '@reservations/platform/tenancy';
+import { GatewayErrorCode } from '../errors';
 
 /** Bounds on what clients may store through automatic persisted queries (APQ). */
 export interface PersistedQueryLimits {
@@ -24,7 +24,7 @@ export function readPersistedQueryLimits(reader: EnvReader): PersistedQueryLimit
 }
 
 function limitExceeded(message: string, limit: keyof PersistedQueryLimits, max: number, http: { status: number; headers?: HeaderMap }): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.PersistedQueryLimitExceeded, limit, max, http } });
+  return new GraphQLError(message, { extensions: { code: GatewayErrorCode.PersistedQueryLimitExceeded, limit, max, http } });
 }
 
 /**

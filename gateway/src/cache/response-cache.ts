@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import type { GatewayContext } from '../context';
-import type { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
+import type { CatalogueVersions } from '@reservations/customer-subgraph/catalogue-versions';
 
 export const CACHE_STATUS_HEADER = 'x-cache';
 

@@ -2,8 +2,8 @@ import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
 import type { EnvReader } from '@reservations/platform/config';
-import { ErrorCode } from '@reservations/platform/errors';
 import type { Logger } from '@reservations/platform/logger';
+import { GatewayErrorCode } from '../errors';
 
 export interface TenantBudgetConfig {
   /** Cost each tenant may spend per window; 0 turns budgets off. */
@@ -188,6 +188,6 @@ export function rateLimitHeaders(state: BudgetState): Record<string, string> {
 export function overBudget(state: BudgetState): GraphQLError {
   const headers = new HeaderMap([['retry-after', String(state.resetSeconds)], ...Object.entries(rateLimitHeaders(state))]);
   return new GraphQLError(`The tenant's cost budget for this window is spent; retry after ${state.resetSeconds} s`, {
-    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: state.resetSeconds, http: { status: 429, headers } },
+    extensions: { code: GatewayErrorCode.RateLimited, retryAfterSeconds: state.resetSeconds, http: { status: 429, headers } },
   });
 }

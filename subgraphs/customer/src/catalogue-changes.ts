@@ -1,9 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
 import { connectRedis, type RedisConnection } from '@reservations/platform/cache/redis-connection';
 import type { RedisSettings } from '@reservations/platform/cache/redis-config';
-import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
 import type { Logger } from '@reservations/platform/logger';
+import { CATALOGUE_CHANGED_HEADER, CatalogueVersions } from './catalogue-versions';
 import type { CustomerContext } from './context';
 
 /**

@@ -35,6 +35,8 @@ export interface SubgraphDefinition<TClient, TContext extends TenantContext> {
   seedDemoTenant(client: TClient, logger: Logger): Promise<void>;
   /** Builds the per-request context: tenant, loaders, client, logger. */
   context(input: { tenantId: string | null; client: TClient; logger: Logger; req: IncomingMessage }): TContext;
+  /** The subgraph's own error codes that mean the client has to change something. */
+  clientErrorCodes?: readonly string[];
   /** Apollo Server plugins of this subgraph only, installed after the shared ones. */
   plugins?: ApolloServerPlugin<TContext>[];
 }
@@ -111,7 +113,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
         // Also here, not only at the gateway: a subgraph's database is what cannot store NUL.
         stringInputGuardPlugin<TContext>(),
         ApolloServerPluginInlineTraceDisabled(),
-        observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name }),
+        observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name, clientErrorCodes: definition.clientErrorCodes ?? [] }),
         ...(definition.plugins ?? []),
       ],
     });

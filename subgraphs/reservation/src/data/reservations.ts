@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { isUniqueViolation, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
+import { ReservationErrorCode } from '../errors';
 import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { Clock } from '../clock';
 import type { BookingConfig } from '../config';
@@ -82,7 +83,7 @@ export function capacityExceeded(partySize: number, remaining: number, capacity:
   return new GraphQLError(
     `Not enough capacity for a party of ${partySize} from ${startsAt.toISOString()} to ${endsAt.toISOString()}: ` +
       `${Math.max(0, remaining)} of ${capacity} seats left at the busiest moment`,
-    { extensions: { code: ErrorCode.CapacityExceeded, capacity, remainingCapacity: Math.max(0, remaining) } },
+    { extensions: { code: ReservationErrorCode.CapacityExceeded, capacity, remainingCapacity: Math.max(0, remaining) } },
   );
 }
 
