@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
-import { closeConnectionsAfterEachResponse, Readiness as Lifecycle } from '@reservations/platform/http/lifecycle';
+import { closeConnectionsAfterEachResponse, Readiness } from '@reservations/platform/http/lifecycle';
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
@@ -23,7 +23,7 @@ import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
 import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
-import { FirstContact, gatewayReadiness, Readiness } from './readiness';
+import { FirstContact, gatewayReadiness, SubgraphReadiness } from './readiness';
 import { createTenantResolver } from './security/caller-auth';
 import { executableOperationPlugin } from './security/executable-operation';
 import { CostDirectives } from './security/cost-directives';
@@ -157,13 +157,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // Loading the supergraph built one link per subgraph: expose their breakers.
   for (const link of links.values()) metrics.watchSubgraph(link);
   const firstContact = new FirstContact(links, { logger });
-  const lifecycle = new Lifecycle().require('every subgraph answered once', () => firstContact.complete);
+  const lifecycle = new Readiness().require('every subgraph answered once', () => firstContact.complete);
   const resolveTenant = createTenantResolver(config.auth);
   if (!config.auth.required) {
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
-  const readiness = new Readiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
+  const subgraphReadiness = new SubgraphReadiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
   const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
   const httpServer = createGraphQLHttpServer<GatewayContext>({
     apollo,
@@ -182,7 +182,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (req, res) => {
-        const { httpStatus, body } = await gatewayReadiness(await lifecycle.state(), readiness);
+        const { httpStatus, body } = await gatewayReadiness(await lifecycle.state(), subgraphReadiness);
         // Subgraph URLs, breaker states and last errors are for operators, not for anyone who reaches the port.
         const detailed = config.mode !== 'production' || bearsMetricsToken(req.headers.authorization);
         sendJson(res, httpStatus, detailed ? body : { status: body.status });
