@@ -7,7 +7,7 @@ import { ReservationErrorCode } from '../errors';
 import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { Clock } from '../clock';
 import type { BookingConfig } from '../config';
-import type { ReservationDb, ReservationTx } from '../database';
+import { CAPACITY_LOCK_CLASS, type ReservationDb, type ReservationTx } from '../database';
 import type { Prisma, Reservation } from '../generated/prisma/client';
 import {
   addMinutes,
@@ -60,13 +60,6 @@ export interface AvailabilitySlot {
 }
 
 type Tx = ReservationTx;
-
-/**
- * First key of the two-key advisory lock that serialises a tenant's capacity-changing writes;
- * the second is hashtext(tenant). ('RSRV' in ASCII; the migration applier uses the one-key form,
- * a separate key space.) Two tenants whose names hash alike merely wait for each other.
- */
-export const CAPACITY_LOCK_CLASS = 0x52535256;
 
 /**
  * Bounds for the capacity transactions: waiting for a pooled connection, and the whole
