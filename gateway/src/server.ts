@@ -137,7 +137,6 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       persistedQueryLimitsPlugin<GatewayContext>(
         config.apqLimits,
         redis ? redis.windowCounter('persisted-query-quota', config.apqTtlSeconds) : new InProcessWindowCounter(config.apqTtlSeconds),
-        config.apqTtlSeconds,
       ),
       ...landingPagePlugins(config.landingPage),
       ...(config.responseCache.enabled
