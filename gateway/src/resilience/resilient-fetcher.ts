@@ -1,3 +1,4 @@
+// Hand-written retry loop: p-retry/cockatiel cannot tell a request whose bytes may have reached the subgraph (never re-sent unless idempotent) nor bound attempts by the client's deadline.
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, outcomeUnknown } from '@reservations/platform/errors';

@@ -1,3 +1,4 @@
+// Hand-written: cross-setting rules, production-only required secrets and mode-dependent defaults need custom validators in envalid or zod too; a few typed readers report every problem at once.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
