@@ -7,7 +7,7 @@
  */
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { migrationDiffsInProcess, type DiffOutcome } from '@reservations/platform/database/schema-engine';
+import { migrationDiffsInProcess, type DiffOutcome } from './lib/schema-engine';
 
 const ROOT = path.resolve(__dirname, '..');
 const SUBGRAPHS = ['customer', 'reservation'] as const;

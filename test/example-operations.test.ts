@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { demoCategories, demoCustomers } from '@reservations/platform/demo-tenant';
+import { demoCategories, demoCustomers } from '@reservations/customer-subgraph/demo-tenant';
 import { graphql } from '@reservations/test-support/graphql';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 

@@ -8,10 +8,7 @@ import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'gr
 import { REPO_ROOT } from '@reservations/platform/config';
 import { createLogger } from '@reservations/platform/logger';
 import { HEAVY_QUERY, heavyQueryData } from '@reservations/test-support/heavy-query';
-import { actualCost } from '@reservations/gateway/security/actual-cost';
-import { CostDirectives } from '@reservations/gateway/security/cost-directives';
-import { EntityFetches } from '@reservations/gateway/security/entity-fetches';
-import { admitOperation, readOperationLimits } from '@reservations/gateway/security/operation-limits';
+import { actualCost, admitOperation, CostDirectives, EntityFetches, readOperationLimits } from '@reservations/gateway/admission';
 import { EnvReader } from '@reservations/platform/config';
 import { percentile } from './load';
 

@@ -1,7 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { DEMO_TENANT, TENANT_HEADER } from '@reservations/platform/tenancy';
+import { demoTenant } from '@reservations/customer-subgraph/demo-tenant';
+import { TENANT_HEADER } from '@reservations/platform/tenancy';
 
 const FIRST_OPERATION = `# Tenant "demo" is preset in the shared headers (x-tenant-id).
 query CustomersWithReservations {
@@ -32,7 +33,7 @@ export function landingPagePlugins(enabled: boolean): ApolloServerPlugin[] {
   return [
     ApolloServerPluginLandingPageLocalDefault({
       document: FIRST_OPERATION,
-      embed: { initialState: { sharedHeaders: { [TENANT_HEADER]: DEMO_TENANT } } },
+      embed: { initialState: { sharedHeaders: { [TENANT_HEADER]: demoTenant } } },
     }),
   ];
 }

@@ -6,7 +6,7 @@ import type { SubgraphLink } from './resilience/subgraph-link';
 import type { SubgraphProbe } from './resilience/subgraph-probe';
 
 /** What GET /ready on the subgraph answered at the last round of probes, beside what traffic taught the gateway. */
-type SubgraphReadiness = SubgraphHealthReport & SubgraphProbe;
+type SubgraphState = SubgraphHealthReport & SubgraphProbe;
 
 export interface ReadinessReport {
   /** ready: supergraph loaded and every subgraph ready (its database included); degraded: some subgraph is not
@@ -14,7 +14,7 @@ export interface ReadinessReport {
    * gateway's lifecycle (see gatewayReadiness) may say `not ready` or `draining` instead. */
   status: 'ready' | 'degraded' | 'unavailable' | ReadinessState['status'];
   supergraphLoaded: boolean;
-  subgraphs: Record<string, SubgraphReadiness>;
+  subgraphs: Record<string, SubgraphState>;
   /**
    * The shared cache store: `unavailable` while its breaker skips it (down, hung or too slow).
    * Redis being down degrades caching only, never readiness.
@@ -34,8 +34,9 @@ export interface ReadinessOptions {
 }
 
 /**
- * Readiness of the gateway: it can serve as soon as the supergraph is loaded (the data
- * sources exist), so a down subgraph degrades rather than fails readiness. Taking every
+ * The subgraphs' side of the gateway's readiness (its own lifecycle is the platform's
+ * `Readiness`). The gateway can serve as soon as the supergraph is loaded (the data sources
+ * exist), so a down subgraph degrades rather than fails readiness. Taking every
  * gateway out of rotation because one subgraph is down would turn partial answers into none.
  *
  * Probing is rate-bounded, since anyone who reaches the port may call /ready: one round of
@@ -43,7 +44,7 @@ export interface ReadinessOptions {
  * arriving while a round is under way wait for that round instead of starting another. What the
  * gateway learnt from its own traffic (breakers, last errors) is read fresh on every call.
  */
-export class Readiness {
+export class SubgraphReadiness {
   private readonly clock: () => number;
   private readonly probe: (link: SubgraphLink) => Promise<SubgraphProbe>;
   private last: { at: number; probes: Map<string, SubgraphProbe> } | null = null;
@@ -95,7 +96,7 @@ export class Readiness {
  */
 export async function gatewayReadiness(
   lifecycle: ReadinessState,
-  subgraphs: Readiness,
+  subgraphs: SubgraphReadiness,
 ): Promise<{ httpStatus: number; body: Partial<ReadinessReport> & { status: ReadinessReport['status']; unmet: string[] } }> {
   // Draining is final: answer at once, so a balancer polling under load notices promptly.
   if (lifecycle.status === 'draining') return { httpStatus: 503, body: { status: 'draining', unmet: lifecycle.unmet } };

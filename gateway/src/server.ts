@@ -6,7 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
-import { closeConnectionsAfterEachResponse, Readiness as Lifecycle } from '@reservations/platform/http/lifecycle';
+import { closeConnectionsAfterEachResponse, Readiness } from '@reservations/platform/http/lifecycle';
 import type { RunningService } from '@reservations/platform/http/run-service';
 import type { Logger } from '@reservations/platform/logger';
 import { observabilityPlugin } from '@reservations/platform/observability/graphql-plugin';
@@ -16,7 +16,8 @@ import { stringInputGuardPlugin } from '@reservations/platform/graphql/string-in
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
 import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
-import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
+import { GATEWAY_CLIENT_ERROR_CODES } from './errors';
+import { CatalogueVersions } from '@reservations/customer-subgraph/catalogue-versions';
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, ResponseCache } from './cache/response-cache';
 import { gatewayEdge } from './edge/gateway-edge';
@@ -28,7 +29,7 @@ import { persistedQueryLimitsPlugin } from './cache/persisted-query-limits';
 import { InProcessWindowCounter } from '@reservations/platform/cache/window-counter';
 import { landingPagePlugins } from './landing-page';
 import { GatewayMetrics } from './observability/metrics';
-import { FirstContact, gatewayReadiness, Readiness } from './readiness';
+import { FirstContact, gatewayReadiness, SubgraphReadiness } from './readiness';
 import { createCallerResolver } from './security/caller-auth';
 import { executableOperationPlugin } from './security/executable-operation';
 import { CostDirectives } from './security/cost-directives';
@@ -153,12 +154,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       persistedQueryLimitsPlugin<GatewayContext>(
         config.apqLimits,
         redis ? redis.windowCounter('persisted-query-quota', config.apqTtlSeconds) : new InProcessWindowCounter(config.apqTtlSeconds),
-        config.apqTtlSeconds,
       ),
       ...landingPagePlugins(config.landingPage),
       ...(responseCache ? [responseCache.plugin()] : []),
       edgeStatePlugin<GatewayContext>(),
-      observabilityPlugin<GatewayContext>(metrics.service, logger),
+      observabilityPlugin<GatewayContext>(metrics.service, logger, { clientErrorCodes: GATEWAY_CLIENT_ERROR_CODES }),
     ],
   });
   await apollo.start().catch(async (error: unknown) => {
@@ -168,13 +168,13 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // Loading the supergraph built one link per subgraph: expose their breakers.
   for (const link of links.values()) metrics.watchSubgraph(link);
   const firstContact = new FirstContact(links, { logger });
-  const lifecycle = new Lifecycle().require('every subgraph answered once', () => firstContact.complete);
+  const lifecycle = new Readiness().require('every subgraph answered once', () => firstContact.complete);
   const resolveCaller = createCallerResolver(config.auth);
   if (!config.auth.required) {
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }
   if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: requests to subgraphs are not signed');
-  const readiness = new Readiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
+  const subgraphReadiness = new SubgraphReadiness(links, redis, { probeIntervalMs: config.readyProbeIntervalMs });
   const bearsMetricsToken = bearerCheck(config.observability.metricsToken);
   const admission = new TenantAdmission(config.tenantAdmission, budgets);
   metrics.watchAdmission(admission);
@@ -206,7 +206,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
       '/ready': async (req, res) => {
-        const { httpStatus, body } = await gatewayReadiness(await lifecycle.state(), readiness);
+        const { httpStatus, body } = await gatewayReadiness(await lifecycle.state(), subgraphReadiness);
         // Subgraph URLs, breaker states and last errors are for operators, not for anyone who reaches the port.
         const detailed = config.mode !== 'production' || bearsMetricsToken(req.headers.authorization);
         sendJson(res, httpStatus, detailed ? body : { status: body.status });

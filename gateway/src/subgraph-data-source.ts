@@ -3,7 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '@reservations/platform/errors';
-import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
+import { CATALOGUE_CHANGED_HEADER } from '@reservations/customer-subgraph/catalogue-versions';
 import type { Logger } from '@reservations/platform/logger';
 import { currentRequest } from '@reservations/platform/observability/request-scope';
 import { reportUnexpectedError } from '@reservations/platform/observability/sentry';

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { Kind, parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { REPO_ROOT } from '@reservations/platform/config';
-import { CostDirectives } from '@reservations/gateway/security/cost-directives';
-import { OperationAnalysis, effectiveVariables, type OperationMeasure } from '@reservations/gateway/security/operation-analysis';
+import { CostDirectives } from '../src/security/cost-directives';
+import { OperationAnalysis, effectiveVariables, type OperationMeasure } from '../src/security/operation-analysis';
 
 const sdl = readFileSync(path.join(REPO_ROOT, 'supergraph.graphql'), 'utf8');
 const schema: GraphQLSchema = Supergraph.build(sdl).apiSchema().toGraphQLJSSchema();

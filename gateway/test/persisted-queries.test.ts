@@ -166,10 +166,19 @@ describe('registration is bounded', () => {
 test('an in-process window counter starts over in the next window', async () => {
   let now = Date.UTC(2030, 0, 1, 0, 0, 0);
   const counter = new InProcessWindowCounter(60, () => now);
-  expect(await counter.add('t', [1, 100])).toEqual([1, 100]);
+  const totals = async (key: string, amounts: number[]) => (await counter.add(key, amounts)).totals;
+  expect(await totals('t', [1, 100])).toEqual([1, 100]);
   now += 59_999;
-  expect(await counter.add('t', [1, 50])).toEqual([2, 150]);
-  expect(await counter.add('other', [1, 5])).toEqual([1, 5]);
+  expect(await totals('t', [1, 50])).toEqual([2, 150]);
+  expect(await totals('other', [1, 5])).toEqual([1, 5]);
   now += 1;
-  expect(await counter.add('t', [1, 10])).toEqual([1, 10]);
+  expect(await totals('t', [1, 10])).toEqual([1, 10]);
+});
+
+test('a capped window counter adds nothing when a total would pass its limit', async () => {
+  const now = Date.UTC(2030, 0, 1, 0, 0, 30);
+  const counter = new InProcessWindowCounter(60, () => now);
+  expect(await counter.add('t', [1, 100], [2, 150])).toEqual({ totals: [1, 100], admitted: true, endsAtMs: now + 60_000, shared: false });
+  expect(await counter.add('t', [1, 60], [2, 150])).toMatchObject({ totals: [1, 100], admitted: false });
+  expect(await counter.add('t', [1, 50], [2, 150])).toMatchObject({ totals: [2, 150], admitted: true });
 });

@@ -2,7 +2,7 @@ import { CircuitBreaker } from '../src/resilience/circuit-breaker';
 import { SubgraphHealth } from '../src/resilience/subgraph-health';
 import type { SubgraphLink } from '../src/resilience/subgraph-link';
 import type { SubgraphProbe } from '../src/resilience/subgraph-probe';
-import { Readiness } from '../src/readiness';
+import { SubgraphReadiness } from '../src/readiness';
 
 /** Links with real health records; only name, url and health are read by readiness. */
 function links(...names: string[]): Map<string, SubgraphLink> {
@@ -28,7 +28,7 @@ function manualProbe() {
 test('concurrent calls share one round of probes, which answers every call for the interval', async () => {
   let now = 1_000_000;
   const manual = manualProbe();
-  const readiness = new Readiness(links('customer', 'reservation'), null, { probeIntervalMs: 2_000, clock: () => now, probe: manual.probe });
+  const readiness = new SubgraphReadiness(links('customer', 'reservation'), null, { probeIntervalMs: 2_000, clock: () => now, probe: manual.probe });
 
   const calls = Array.from({ length: 50 }, () => readiness.report());
   await Promise.resolve();
@@ -52,7 +52,7 @@ test('concurrent calls share one round of probes, which answers every call for t
 
 test("what the gateway's own traffic taught it is fresh on every call, between probe rounds", async () => {
   const subgraphs = links('customer');
-  const readiness = new Readiness(subgraphs, null, { probeIntervalMs: 60_000, clock: () => 0, probe: async () => ({ reachable: true, ready: true, database: 'connected' }) });
+  const readiness = new SubgraphReadiness(subgraphs, null, { probeIntervalMs: 60_000, clock: () => 0, probe: async () => ({ reachable: true, ready: true, database: 'connected' }) });
   expect((await readiness.report()).subgraphs['customer']).toMatchObject({ lastKnownState: 'unknown', reachable: true });
   subgraphs.get('customer')!.health.failed('connection refused');
   expect((await readiness.report()).subgraphs['customer']).toMatchObject({ lastKnownState: 'down', lastError: 'connection refused' });

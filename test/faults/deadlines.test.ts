@@ -8,8 +8,7 @@ import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { waitFor } from '@reservations/test-support/wait';
 import type { StartedGateway } from '@reservations/gateway/server';
-import { CAPACITY_LOCK_CLASS } from '@reservations/reservation-subgraph/data/reservations';
-import { bindReservationTenant, createReservationPrisma } from '@reservations/reservation-subgraph/database';
+import { bindReservationTenant, CAPACITY_LOCK_CLASS, createReservationPrisma } from '@reservations/reservation-subgraph/database';
 import { bookingByKey, createBookingCustomer, CREATE } from './bookings';
 
 /**

@@ -1,9 +1,9 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { windowOf, type WindowCounter } from '@reservations/platform/cache/window-counter';
+import type { WindowCounter } from '@reservations/platform/cache/window-counter';
 import type { EnvReader } from '@reservations/platform/config';
-import { ErrorCode } from '@reservations/platform/errors';
 import type { TenantContext } from '@reservations/platform/tenancy';
+import { GatewayErrorCode } from '../errors';
 
 /** Bounds on what clients may store through automatic persisted queries (APQ). */
 export interface PersistedQueryLimits {
@@ -24,7 +24,7 @@ export function readPersistedQueryLimits(reader: EnvReader): PersistedQueryLimit
 }
 
 function limitExceeded(message: string, limit: keyof PersistedQueryLimits, max: number, http: { status: number; headers?: HeaderMap }): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.PersistedQueryLimitExceeded, limit, max, http } });
+  return new GraphQLError(message, { extensions: { code: GatewayErrorCode.PersistedQueryLimitExceeded, limit, max, http } });
 }
 
 /**
@@ -39,7 +39,6 @@ function limitExceeded(message: string, limit: keyof PersistedQueryLimits, max: 
 export function persistedQueryLimitsPlugin<TContext extends TenantContext>(
   limits: PersistedQueryLimits,
   counter: WindowCounter,
-  windowSeconds: number,
   clock: () => number = Date.now,
 ): ApolloServerPlugin<TContext> {
   return {
@@ -51,11 +50,11 @@ export function persistedQueryLimitsPlugin<TContext extends TenantContext>(
           if (bytes > limits.maxDocumentBytes) {
             throw limitExceeded(`A persisted query may be at most ${limits.maxDocumentBytes} bytes`, 'maxDocumentBytes', limits.maxDocumentBytes, { status: 400 });
           }
-          const [documents = 0, total = 0] = await counter.add(`tenant:${contextValue.tenantId ?? '-'}`, [1, bytes]);
-          const over =
-            documents > limits.maxTenantDocuments ? ('maxTenantDocuments' as const) : total > limits.maxTenantBytes ? ('maxTenantBytes' as const) : null;
-          if (over === null) return;
-          const retryAfter = Math.max(1, Math.ceil((windowOf(clock(), windowSeconds).endsAtMs - clock()) / 1_000));
+          const count = await counter.add(`tenant:${contextValue.tenantId ?? '-'}`, [1, bytes], [limits.maxTenantDocuments, limits.maxTenantBytes]);
+          if (count.admitted) return;
+          const [documents = 0] = count.totals;
+          const over = documents + 1 > limits.maxTenantDocuments ? ('maxTenantDocuments' as const) : ('maxTenantBytes' as const);
+          const retryAfter = Math.max(1, Math.ceil((count.endsAtMs - clock()) / 1_000));
           throw limitExceeded(
             'This tenant registered too many persisted queries; send the full query without the persistedQuery extension, or retry later',
             over,

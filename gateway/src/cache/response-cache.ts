@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import type { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
+import type { CatalogueVersions } from '@reservations/customer-subgraph/catalogue-versions';
 import type { GatewayContext } from '../context';
 import type { EdgeOperation, KnownOperations } from '../edge/graphql-request';
 import { singleResultMediaType } from '../edge/media-type';

@@ -2,6 +2,7 @@ import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyva
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createServiceMetrics, type ServiceMetrics } from '@reservations/platform/observability/metrics';
 import { reportProblem } from '@reservations/platform/observability/sentry';
+import { GATEWAY_CONTEXT_REFUSALS, GATEWAY_EDGE_REFUSALS } from '../errors';
 import type { BreakerState } from '../resilience/circuit-breaker';
 import type { AttemptResult, FetchOutcome, SubgraphFetchObserver } from '../resilience/resilient-fetcher';
 import type { SubgraphLink } from '../resilience/subgraph-link';
@@ -20,7 +21,7 @@ const UNAVAILABLE_REPORT_INTERVAL_MS = 60_000;
  * (latency, attempts, retries, failures, circuit breaker state) and cache lookups.
  */
 export class GatewayMetrics {
-  readonly service: ServiceMetrics = createServiceMetrics('gateway');
+  readonly service: ServiceMetrics = createServiceMetrics('gateway', GATEWAY_CONTEXT_REFUSALS, GATEWAY_EDGE_REFUSALS);
   private readonly fetchSeconds: Histogram<'subgraph' | 'outcome'>;
   private readonly attempts: Counter<'subgraph' | 'result'>;
   private readonly retries: Counter<'subgraph'>;

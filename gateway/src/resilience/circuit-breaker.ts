@@ -1,3 +1,4 @@
+// Hand-written: opossum and cockatiel breakers wrap a call, but this one is also closed by /ready probes and ignores results of attempts that started before it last opened (tickets).
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
 export interface BreakerOptions {

@@ -1,3 +1,4 @@
+// Hand-written retry loop: p-retry/cockatiel cannot tell a request whose bytes may have reached the subgraph (never re-sent unless idempotent) nor bound attempts by the client's deadline.
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, outcomeUnknown } from '@reservations/platform/errors';
@@ -9,6 +10,7 @@ import { TRACEPARENT_HEADER } from '@reservations/platform/observability/trace-c
 import type { Logger } from '@reservations/platform/logger';
 import { currentRequest } from '@reservations/platform/observability/request-scope';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
+import { GatewayErrorCode } from '../errors';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
 import { isQueryBody } from '@reservations/platform/graphql/request-body';
@@ -78,7 +80,7 @@ export function deadlineMarginMs(timeoutMs: number): number {
 /** The client asked for more than the gateway buffers from one subgraph: a narrower query will do. */
 export function responseTooLarge(subgraph: string, maxBytes: number): GraphQLError {
   return new GraphQLError(`The answer of subgraph "${subgraph}" exceeds ${maxBytes} bytes; ask for fewer items or fields`, {
-    extensions: { code: ErrorCode.ResponseTooLarge, subgraph, max: maxBytes },
+    extensions: { code: GatewayErrorCode.ResponseTooLarge, subgraph, max: maxBytes },
   });
 }
 

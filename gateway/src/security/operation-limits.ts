@@ -3,6 +3,7 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefi
 import type { EnvReader } from '@reservations/platform/config';
 import { ErrorCode } from '@reservations/platform/errors';
 import type { TenantContext } from '@reservations/platform/tenancy';
+import { GatewayErrorCode } from '../errors';
 import { actualCost } from './actual-cost';
 import type { CostDirectives } from './cost-directives';
 import type { EntityFetches } from './entity-fetches';
@@ -35,7 +36,7 @@ export interface CostEstimate {
 function tooComplex(limit: keyof OperationLimits, max: number, actual: number): GraphQLError {
   return new GraphQLError(`Operation exceeds ${limit} (${actual} > ${max})`, {
     extensions: {
-      code: ErrorCode.OperationLimitExceeded,
+      code: GatewayErrorCode.OperationLimitExceeded,
       limit,
       max,
       actual,

@@ -1,9 +1,10 @@
 import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
+import { InProcessWindowCounter, type WindowCounter } from '@reservations/platform/cache/window-counter';
 import type { EnvReader } from '@reservations/platform/config';
-import { ErrorCode } from '@reservations/platform/errors';
 import type { Logger } from '@reservations/platform/logger';
+import { GatewayErrorCode } from '../errors';
 
 export interface TenantBudgetConfig {
   /** Cost each tenant may spend per window; 0 turns budgets off. */
@@ -49,33 +50,18 @@ export interface BudgetState {
   admitted: boolean;
 }
 
-/**
- * Admits `cost` when it fits the tenant's remaining budget and charges it, atomically.
- * Returns [used after, milliseconds left in the window, 1 admitted / 0 refused]. The window
- * starts with a tenant's first charge and ends with the key's expiry.
- */
-const CHARGE_SCRIPT = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-local cost = tonumber(ARGV[1])
-if used + cost > tonumber(ARGV[2]) then
-  return {used, redis.call('PTTL', KEYS[1]), 0}
-end
-used = redis.call('INCRBY', KEYS[1], cost)
-if used == cost then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-return {used, redis.call('PTTL', KEYS[1]), 1}
-`;
-
 const NAMESPACE = 'cost-budget';
-/** Per-process windows are pruned of ended ones beyond this many tenants. */
-const LOCAL_TENANTS_BEFORE_PRUNING = 10_000;
+/** Tenants refused in their current window are pruned of ended windows beyond this many. */
+const SPENT_TENANTS_BEFORE_PRUNING = 10_000;
 
 /**
  * Per-tenant cost budgets per fixed window, counted in Redis so every gateway replica draws
- * on one budget. While Redis is unreachable each replica counts on its own (a warning says
- * so, once per outage): a tenant may then spend up to one budget per replica.
+ * on one budget (the platform's window counter, as the persisted-query quotas). While Redis is
+ * unreachable each replica counts on its own (a warning says so, once per outage): a tenant
+ * may then spend up to one budget per replica.
  */
 export class TenantBudgets {
-  private readonly local = new Map<string, { used: number; endsAt: number }>();
+  private readonly counter: WindowCounter;
   /** Tenants refused in their current window, until it ends: refused again without asking Redis. */
   private readonly spentTenants = new Map<string, { budget: number; endsAt: number }>();
   private usingLocal = false;
@@ -85,21 +71,23 @@ export class TenantBudgets {
     private readonly redis: RedisConnection | null,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.counter = redis
+      ? redis.windowCounter(NAMESPACE, config.windowSeconds, now)
+      : new InProcessWindowCounter(config.windowSeconds, now, SPENT_TENANTS_BEFORE_PRUNING * 10);
+  }
 
   /** Null when the tenant has no budget (budgets off, or an override of 0). */
   async charge(tenant: string, cost: number): Promise<BudgetState | null> {
     const budget = this.config.overrides[tenant] ?? this.config.defaultBudget;
     if (budget === 0) return null;
-    const charge = Math.ceil(cost);
-    let state = this.redis && this.redis.isReady() ? await this.chargeShared(tenant, charge, budget) : null;
-    if (!state) {
-      if (this.redis && !this.usingLocal) {
-        this.usingLocal = true;
-        this.logger.warn('tenant cost budgets counted per gateway process until Redis is back: each replica admits up to a whole budget');
-      }
-      state = this.chargeLocal(tenant, charge, budget);
+    const count = await this.counter.add(tenant, [Math.ceil(cost)], [budget]);
+    if (this.redis && count.shared === this.usingLocal) {
+      this.usingLocal = !count.shared;
+      if (this.usingLocal) this.logger.warn('tenant cost budgets counted per gateway process until Redis is back: each replica admits up to a whole budget');
+      else this.logger.info('tenant cost budgets shared in Redis again');
     }
+    const state = this.state(budget, count.totals[0] ?? 0, count.endsAtMs - this.now(), count.admitted);
     if (!state.admitted) this.noteSpent(tenant, state);
     return state;
   }
@@ -127,46 +115,11 @@ export class TenantBudgets {
   }
 
   private noteSpent(tenant: string, state: BudgetState): void {
-    if (this.spentTenants.size >= LOCAL_TENANTS_BEFORE_PRUNING) {
+    if (this.spentTenants.size >= SPENT_TENANTS_BEFORE_PRUNING) {
       const now = this.now();
       for (const [name, entry] of this.spentTenants) if (entry.endsAt <= now) this.spentTenants.delete(name);
     }
     this.spentTenants.set(tenant, { budget: state.budget, endsAt: this.now() + state.resetSeconds * 1000 });
-  }
-
-  private async chargeShared(tenant: string, cost: number, budget: number): Promise<BudgetState | null> {
-    const windowMs = this.config.windowSeconds * 1000;
-    let reply: unknown;
-    try {
-      reply = await this.redis!.evalScript(NAMESPACE, CHARGE_SCRIPT, [tenant], [String(cost), String(budget), String(windowMs)]);
-    } catch {
-      return null;
-    }
-    if (!Array.isArray(reply) || reply.length !== 3) return null;
-    if (this.usingLocal) {
-      this.usingLocal = false;
-      this.local.clear();
-      this.logger.info('tenant cost budgets shared in Redis again');
-    }
-    const [used, ttlMs, admitted] = reply.map(Number) as [number, number, number];
-    return this.state(budget, used, ttlMs > 0 ? ttlMs : windowMs, admitted === 1);
-  }
-
-  private chargeLocal(tenant: string, cost: number, budget: number): BudgetState {
-    const now = this.now();
-    let window = this.local.get(tenant);
-    if (!window || window.endsAt <= now) {
-      if (this.local.size >= LOCAL_TENANTS_BEFORE_PRUNING) this.pruneLocal(now);
-      window = { used: 0, endsAt: now + this.config.windowSeconds * 1000 };
-      this.local.set(tenant, window);
-    }
-    const admitted = window.used + cost <= budget;
-    if (admitted) window.used += cost;
-    return this.state(budget, window.used, window.endsAt - now, admitted);
-  }
-
-  private pruneLocal(now: number): void {
-    for (const [tenant, window] of this.local) if (window.endsAt <= now) this.local.delete(tenant);
   }
 
   private state(budget: number, used: number, leftMs: number, admitted: boolean): BudgetState {
@@ -195,6 +148,6 @@ export function rateLimitHeaders(state: BudgetState): Record<string, string> {
 export function overBudget(state: BudgetState): GraphQLError {
   const headers = new HeaderMap([['retry-after', String(state.resetSeconds)], ...Object.entries(rateLimitHeaders(state))]);
   return new GraphQLError(`The tenant's cost budget for this window is spent; retry after ${state.resetSeconds} s`, {
-    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: state.resetSeconds, http: { status: 429, headers } },
+    extensions: { code: GatewayErrorCode.RateLimited, retryAfterSeconds: state.resetSeconds, http: { status: 429, headers } },
   });
 }

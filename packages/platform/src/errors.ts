@@ -6,15 +6,15 @@ import { currentRequest } from './observability/request-scope';
 import { reportUnexpectedError } from './observability/sentry';
 
 /**
- * The `extensions.code` values clients can rely on. Apollo Server adds its own for
- * parsing and validation (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT
- * for variable coercion).
+ * The `extensions.code` values every service shares. Apollo Server adds its own for parsing
+ * and validation (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT for
+ * variable coercion); each service adds the codes of its own domain (the gateway's limits,
+ * the reservation subgraph's capacity) and names which of them are client errors.
  */
 export const ErrorCode = {
   BadUserInput: 'BAD_USER_INPUT',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
-  CapacityExceeded: 'CAPACITY_EXCEEDED',
   /**
    * A service this one depends on is unreachable or failing, and nothing was applied: the
    * request may be retried as it is.
@@ -31,31 +31,23 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   BadRequest: 'BAD_REQUEST',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
-  /** The gateway's operation limits (depth, aliases, root fields, cost). */
-  OperationLimitExceeded: 'OPERATION_LIMIT_EXCEEDED',
-  /** A persisted query too large to register, or a tenant past its registration quota. */
-  PersistedQueryLimitExceeded: 'PERSISTED_QUERY_LIMIT_EXCEEDED',
-  /** A subgraph's answer to this operation is larger than the gateway buffers. */
-  ResponseTooLarge: 'RESPONSE_TOO_LARGE',
-  /** The tenant spent its cost budget for the current window (HTTP 429, Retry-After). */
-  RateLimited: 'RATE_LIMITED',
   Internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
  * Codes that mean the client has to change something (input, headers, credentials, the
- * operation itself). Requests failing only with these count as `client_error` in metrics and
- * are never reported to Sentry. Everything else, INTERNAL_SERVER_ERROR and
- * SERVICE_UNAVAILABLE included, is a server-side failure. (Error reporting itself goes by the
- * error, not the code: only errors nobody raised on purpose are reported, in
- * `maskUnexpectedErrors` below; the gateway also reports subgraphs it gave up on.)
+ * operation itself). Requests failing only with these, or with a service's own client codes
+ * (see `observabilityPlugin`), count as `client_error` in metrics and are never reported to
+ * Sentry. Everything else, INTERNAL_SERVER_ERROR and SERVICE_UNAVAILABLE included, is a
+ * server-side failure. (Error reporting itself goes by the error, not the code: only errors
+ * nobody raised on purpose are reported, in `maskUnexpectedErrors` below; the gateway also
+ * reports subgraphs it gave up on.)
  */
 export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   ErrorCode.BadUserInput,
   ErrorCode.NotFound,
   ErrorCode.Conflict,
-  ErrorCode.CapacityExceeded,
   ErrorCode.TenantRequired,
   ErrorCode.InvalidTenant,
   ErrorCode.Unauthenticated,
@@ -67,14 +59,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
-  // The gateway's trusted documents (gateway/src/security/trusted-documents.ts).
-  'PERSISTED_QUERY_NOT_IN_LIST',
-  'PERSISTED_QUERY_ID_REQUIRED',
   'OPERATION_RESOLUTION_FAILURE',
-  ErrorCode.OperationLimitExceeded,
-  ErrorCode.PersistedQueryLimitExceeded,
-  ErrorCode.ResponseTooLarge,
-  ErrorCode.RateLimited,
 ]);
 
 export function badUserInput(message: string, field: string): GraphQLError {

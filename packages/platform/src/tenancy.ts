@@ -8,8 +8,6 @@ export const TENANT_HEADER = 'x-tenant-id';
 /** Tenants are slugs: lowercase letters, digits and dashes, 1 to 64 characters. */
 const TENANT_PATTERN = /^[a-z0-9-]{1,64}$/;
 
-export const DEMO_TENANT = 'demo';
-
 export interface TenantContext {
   /** null when the request carried no tenant header (allowed only for introspection). */
   tenantId: string | null;

@@ -1,5 +1,4 @@
 import { connectRedis, RedisUnavailableError, type RedisConnection } from '@reservations/platform/cache/redis-connection';
-import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
 import { PrivateRedis } from '@reservations/test-support/private-redis';
 import { silentLogger } from '@reservations/test-support/supergraph';
 import { TcpFaultProxy } from '@reservations/test-support/tcp-fault-proxy';
@@ -66,41 +65,6 @@ test('a failed write makes Redis unhealthy at once; recovery listeners run befor
   now += 1_000;
   await waitFor(async () => connected.isReady());
   expect(recoveries).toEqual([1_000]);
-});
-
-test('a version bump that cannot reach Redis retires every cached version once Redis answers again', async () => {
-  const connected = await connect();
-  const versions = new CatalogueVersions(connected.keyValueCache('catalogue-version', { errorsAreMisses: false }), connected);
-  const before = { a: await versions.current('shop-a'), b: await versions.current('shop-b') };
-  expect(before.a).not.toBeNull();
-  expect(await versions.current('shop-a')).toBe(before.a);
-
-  redis.hang();
-  await versions.bump('shop-a');
-  expect(await versions.current('shop-a')).toBeNull();
-  redis.resume();
-  now += 1_000;
-  await waitFor(async () => connected.isReady());
-  // The lost bump (and any other process's, which nobody can know) cannot leave an old version in use.
-  const after = { a: await versions.current('shop-a'), b: await versions.current('shop-b') };
-  expect(after.a).not.toBeNull();
-  expect(after.a).not.toBe(before.a);
-  expect(after.b).not.toBe(before.b);
-});
-
-test('a Redis that was only slow to answer reads retires no cached versions', async () => {
-  const connected = await connect();
-  const versions = new CatalogueVersions(connected.keyValueCache('catalogue-version', { errorsAreMisses: false }), connected);
-  const before = await versions.current('shop-a');
-
-  redis.hang();
-  for (let i = 0; i < 3; i++) expect(await versions.current('shop-a')).toBeNull();
-  expect(connected.isReady()).toBe(false);
-  redis.resume();
-  now += 1_000;
-  await waitFor(async () => connected.isReady());
-  // Nothing was lost, so an outage under load does not empty every tenant's cache at once.
-  expect(await versions.current('shop-a')).toBe(before);
 });
 
 test('a Redis that stays silent gets a new connection, so a server that took its place is found', async () => {

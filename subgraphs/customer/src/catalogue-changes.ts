@@ -1,9 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { CatalogueVersions } from '@reservations/platform/cache/catalogue-version';
-import { connectRedis, type RedisConnection } from '@reservations/platform/cache/redis-connection';
-import type { RedisSettings } from '@reservations/platform/cache/redis-config';
-import { CATALOGUE_CHANGED_HEADER } from '@reservations/platform/graphql/cache-control';
-import type { Logger } from '@reservations/platform/logger';
+import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
+import { CATALOGUE_CHANGED_HEADER, CatalogueVersions } from './catalogue-versions';
 import type { CustomerContext } from './context';
 
 /**
@@ -11,28 +8,16 @@ import type { CustomerContext } from './context';
  * catalogue (a product or category was created, changed or deleted), so that its response
  * cache, which may hold catalogue reads for up to CATALOGUE_CACHE_MAX_AGE, drops them for
  * that tenant. Set only when a write succeeded; a failed one changed nothing. With `redis`
- * (the gateways' Redis) it also bumps the tenant's catalogue version there itself, which
- * covers writes that reach this subgraph without a gateway in between. The bump waits at most
+ * (the gateways' Redis, over the replica's one connection, which the platform opens and
+ * closes) it also bumps the tenant's catalogue version there itself, which covers writes
+ * that reach this subgraph without a gateway in between. The bump waits at most
  * REDIS_COMMAND_TIMEOUT_MS, and not at all while Redis is known to be down, so a hung Redis
  * never holds the answer to a committed write; a bump that could not be made starts a new
  * cache generation once Redis answers again (see CatalogueVersions).
  */
-export function catalogueChangesPlugin(shared: { redis: RedisSettings; logger: Logger } | null = null): ApolloServerPlugin<CustomerContext> {
-  let connection: RedisConnection | null = null;
-  let versions: CatalogueVersions | null = null;
+export function catalogueChangesPlugin(redis: RedisConnection | null): ApolloServerPlugin<CustomerContext> {
+  const versions = redis ? new CatalogueVersions(redis.keyValueCache('catalogue-version', { errorsAreMisses: false }), redis) : null;
   return {
-    async serverWillStart() {
-      if (shared) {
-        const opened = connectRedis(shared.redis.url, shared.redis.keyPrefix, shared.logger, shared.redis);
-        connection = opened;
-        versions = new CatalogueVersions(opened.keyValueCache('catalogue-version', { errorsAreMisses: false }), opened);
-      }
-      return {
-        async serverWillStop() {
-          await connection?.close();
-        },
-      };
-    },
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, response }) {

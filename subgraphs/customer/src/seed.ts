@@ -1,4 +1,4 @@
-import { demoCategories, demoCustomers, demoProducts, demoTenant } from '@reservations/platform/demo-tenant';
+import { demoCategories, demoCustomers, demoProducts, demoTenant } from './demo-tenant';
 import type { Logger } from '@reservations/platform/logger';
 import { bindCustomerTenant, type CustomerPrisma } from './database';
 

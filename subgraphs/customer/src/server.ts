@@ -16,11 +16,11 @@ export const customerSubgraph: SubgraphDefinition<CustomerPrisma, CustomerContex
   disconnect: (prisma) => prisma.$disconnect(),
   seedDemoTenant,
   context: ({ tenantId, client, logger }) => createCustomerContext(tenantId, client, logger),
-  plugins: [catalogueChangesPlugin()],
+  plugins: ({ redis }) => [catalogueChangesPlugin(redis)],
 };
 
 export function startCustomerSubgraph(config: CustomerConfig, logger: Logger): Promise<StartedSubgraph<CustomerPrisma>> {
   const schema =
     config.catalogueCacheMaxAge === DEFAULT_CATALOGUE_CACHE_MAX_AGE ? customerSchema : buildCustomerSchema(config);
-  return startSubgraph({ ...customerSubgraph, schema, plugins: [catalogueChangesPlugin(config.redis && { redis: config.redis, logger })] }, config, logger);
+  return startSubgraph({ ...customerSubgraph, schema }, config, logger);
 }

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { ConfigError } from '@reservations/platform/config';
-import { demoCategories, demoCustomers, demoProducts, demoTenant } from '@reservations/platform/demo-tenant';
+import { demoCategories, demoCustomers, demoProducts, demoTenant } from '@reservations/customer-subgraph/demo-tenant';
 import { createLogger } from '@reservations/platform/logger';
 import { countQueries } from '@reservations/test-support/query-counter';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';

@@ -27,3 +27,10 @@ export type ReservationTx = TenantTransactionClient<Prisma.TransactionClient>;
 export const reservationTenantModels = { owned: ['Reservation', 'ReservationSettings'], global: [] };
 
 export const bindReservationTenant = tenantBinder<ReservationPrisma, Prisma.TransactionClient>(reservationTenantModels);
+
+/**
+ * First key of the two-key advisory lock that serialises a tenant's capacity-changing writes;
+ * the second is hashtext(tenant). ('RSRV' in ASCII; the migration applier uses the one-key form,
+ * a separate key space.) Two tenants whose names hash alike merely wait for each other.
+ */
+export const CAPACITY_LOCK_CLASS = 0x52535256;

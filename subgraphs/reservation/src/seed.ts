@@ -1,4 +1,4 @@
-import { demoCustomers, demoTenant } from '@reservations/platform/demo-tenant';
+import { demoCustomers, demoTenant } from '@reservations/customer-subgraph/demo-tenant';
 import type { Logger } from '@reservations/platform/logger';
 import { bindReservationTenant, type ReservationPrisma } from './database';
 import type { ReservationStatus } from './rules';

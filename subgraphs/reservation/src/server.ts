@@ -11,6 +11,7 @@ import {
 import { createReservationContext, type ReservationContext } from './context';
 import { createReservationPrisma, migrationsDir, type ReservationPrisma } from './database';
 import { reservationSchema } from './schema';
+import { RESERVATION_CLIENT_ERROR_CODES } from './errors';
 import { seedDemoReservations } from './seed';
 import { DEFAULT_BOOKING_HORIZON_DAYS } from './rules';
 
@@ -29,6 +30,7 @@ export function createReservationSubgraph(
     connect: (database) => createReservationPrisma(database),
     disconnect: (prisma) => prisma.$disconnect(),
     seedDemoTenant: seedDemoReservations,
+    clientErrorCodes: RESERVATION_CLIENT_ERROR_CODES,
     context: ({ tenantId, client, logger, req }) =>
       createReservationContext(tenantId, client, logger, booking, clock, req.headers),
   };

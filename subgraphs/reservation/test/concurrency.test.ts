@@ -5,7 +5,7 @@ import { graphql } from '@reservations/test-support/graphql';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
 import { startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { waitFor } from '@reservations/test-support/wait';
-import { CAPACITY_LOCK_CLASS } from '../src/data/reservations';
+import { CAPACITY_LOCK_CLASS } from '../src/database';
 import type { ReservationPrisma } from '../src/database';
 import { peakOccupancy } from '../src/rules';
 import { book, createCustomer, errorCode, setSettings, TestClock, tryBook } from './support';

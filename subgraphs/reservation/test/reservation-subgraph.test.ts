@@ -1,6 +1,6 @@
 import { countQueries } from '@reservations/test-support/query-counter';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
-import { demoCustomers } from '@reservations/platform/demo-tenant';
+import { demoCustomers } from '@reservations/customer-subgraph/demo-tenant';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
 import { silentLogger, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import type { ReservationPrisma } from '../src/database';

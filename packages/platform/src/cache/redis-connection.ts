@@ -66,9 +66,7 @@ export interface RedisConnection {
   /** `<REDIS_KEY_PREFIX><namespace>::<key>`, the same layout as `keyValueCache`. */
   key(namespace: string, key: string): string;
   /** Counters per key and fixed window under `<REDIS_KEY_PREFIX><namespace>::`, per process while Redis is down. */
-  windowCounter(namespace: string, windowSeconds: number): WindowCounter;
-  /** Runs a Lua script atomically on keys under `<REDIS_KEY_PREFIX><namespace>::`, through the breaker (rejects with RedisUnavailableError). */
-  evalScript(namespace: string, script: string, keys: string[], args: string[]): Promise<unknown>;
+  windowCounter(namespace: string, windowSeconds: number, clock?: () => number): WindowCounter;
   /** True while commands go to Redis. */
   isReady(): boolean;
   health(): RedisHealth;
@@ -235,22 +233,17 @@ export function connectRedis(
         delete: (key) => strict.delete(key).catch(() => undefined),
       });
     },
-    windowCounter(namespace, windowSeconds) {
-      const increment = async (keys: readonly string[], amounts: readonly number[], ttlSeconds: number): Promise<number[]> => {
-        const multi = client.multi();
-        keys.forEach((key, position) => {
-          const full = `${keyPrefix}${namespace}::${key}`;
-          multi.incrBy(full, amounts[position] ?? 0).expire(full, ttlSeconds, 'NX');
-        });
-        const replies = await guarded(() => multi.exec(), true);
-        return keys.map((_, position) => Number(replies[position * 2]));
-      };
-      return new SharedWindowCounter(increment, () => breaker.allows(), windowSeconds, (error) =>
-        logger.warn({ err: error instanceof Error ? error.message : String(error), namespace }, 'redis counter failed: counting in this process'),
+    windowCounter(namespace, windowSeconds, clock) {
+      const run = (script: string, keys: string[], args: string[]) =>
+        guarded(() => client.eval(script, { keys: keys.map((key) => `${keyPrefix}${namespace}::${key}`), arguments: args }), true);
+      return new SharedWindowCounter(
+        run,
+        () => breaker.allows(),
+        windowSeconds,
+        (error) => logger.warn({ err: error instanceof Error ? error.message : String(error), namespace }, 'redis counter failed: counting in this process'),
+        clock,
       );
     },
-    evalScript: (namespace, script, keys, args) =>
-      guarded(() => client.eval(script, { keys: keys.map((key) => `${keyPrefix}${namespace}::${key}`), arguments: args }), true),
     run: (command) => guarded(() => command(client), false),
     key: (namespace, key) => `${keyPrefix}${namespace}::${key}`,
     isReady: () => breaker.allows(),

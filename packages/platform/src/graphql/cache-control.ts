@@ -10,13 +10,6 @@ import { Kind, visit, type DocumentNode, type GraphQLResolveInfo } from 'graphql
 
 export type CacheScope = 'PUBLIC' | 'PRIVATE';
 
-/**
- * Response header a subgraph sets when an operation changed data that cached responses may
- * hold (the customer subgraph: any product or category write). The gateway's response cache
- * then starts a new cache generation for the request's tenant, so the next read is fresh.
- */
-export const CATALOGUE_CHANGED_HEADER = 'x-catalogue-changed';
-
 export interface CacheHint {
   maxAge?: number;
   scope?: CacheScope;

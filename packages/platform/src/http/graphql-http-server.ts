@@ -12,6 +12,9 @@ import { reportUnexpectedError } from '../observability/sentry';
 import { TENANT_HEADER } from '../tenancy';
 import { DEADLINE_PASSED_MESSAGE, deadlineOf, runWithDeadline } from './deadline';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
+import { sendJson, type RouteHandler } from './routes';
+
+export { sendJson, type RouteHandler } from './routes';
 
 export const GRAPHQL_PATH = '/graphql';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -42,8 +45,6 @@ export function readHttpServerTimeouts(reader: EnvReader): HttpServerTimeouts {
   }
   return timeouts;
 }
-
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** What a caller check sees of a GraphQL request: enough to verify a signature over it. */
 export interface IncomingGraphQLRequest {
@@ -112,12 +113,6 @@ export interface GraphQLHttpServerOptions<TContext extends BaseContext> {
   /** Default DEFAULT_HTTP_TIMEOUTS. */
   timeouts?: HttpServerTimeouts;
   edge?: GraphQLEdge;
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
-  res.end(payload);
 }
 
 function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {

@@ -1,6 +1,5 @@
 import type http from 'node:http';
-import type { RouteHandler } from './graphql-http-server';
-import { sendJson } from './graphql-http-server';
+import { sendJson, type RouteHandler } from './routes';
 
 /** Something this instance cannot serve without; false keeps it out of rotation. */
 export type ReadinessCondition = () => boolean | Promise<boolean>;

@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { CLIENT_ERROR_CODES, ErrorCode } from '../errors';
+import { CLIENT_ERROR_CODES } from '../errors';
 import type { Logger } from '../logger';
 import type { TenantContext } from '../tenancy';
-import { secondsSince, type RefusalReason, type RequestOutcome, type ServiceMetrics } from './metrics';
+import { secondsSince, type RequestOutcome, type ServiceMetrics } from './metrics';
 import { currentRequest } from './request-scope';
 import { addBreadcrumb, reportUnexpectedError, sentryApi, setRequestTags } from './sentry';
 
@@ -12,11 +12,12 @@ function formattedErrors(response: GraphQLResponse): readonly GraphQLFormattedEr
   return (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? [];
 }
 
-export function outcomeOf(errors: readonly GraphQLFormattedError[]): RequestOutcome {
+/** `clientCodes`: the platform's CLIENT_ERROR_CODES and the service's own. */
+export function outcomeOf(errors: readonly GraphQLFormattedError[], clientCodes: ReadonlySet<string> = CLIENT_ERROR_CODES): RequestOutcome {
   if (errors.length === 0) return 'success';
   const clientOnly = errors.every((error) => {
     const code = error.extensions?.code;
-    return typeof code === 'string' && CLIENT_ERROR_CODES.has(code);
+    return typeof code === 'string' && clientCodes.has(code);
   });
   return clientOnly ? 'client_error' : 'server_error';
 }
@@ -41,27 +42,28 @@ export function clientOperationName(subgraph: string | undefined): (name: string
  * operation and outcome, one structured log line, and the Sentry tags `tenant` and
  * `operationName` plus an operation breadcrumb (the transaction is renamed after the operation).
  */
-/** What a refusal while building the context is counted as, by its error code. */
-const CONTEXT_REFUSALS: Record<string, RefusalReason> = {
-  [ErrorCode.Unauthenticated]: 'unauthenticated',
-  [ErrorCode.Forbidden]: 'forbidden',
-  [ErrorCode.InvalidTenant]: 'invalid_tenant',
-  [ErrorCode.RateLimited]: 'rate_limited',
-};
-
 export function observabilityPlugin<TContext extends TenantContext>(
   metrics: ServiceMetrics,
   logger: Logger,
-  { subgraph }: { /** Set in a subgraph: its name, to recognise the gateway's operation names. */ subgraph?: string } = {},
+  {
+    subgraph,
+    clientErrorCodes = [],
+  }: {
+    /** Set in a subgraph: its name, to recognise the gateway's operation names. */
+    subgraph?: string;
+    /** The service's own codes that mean the client has to change something. */
+    clientErrorCodes?: readonly string[];
+  } = {},
 ): ApolloServerPlugin<TContext> {
   const clientOperation = clientOperationName(subgraph);
+  const clientCodes: ReadonlySet<string> = new Set([...CLIENT_ERROR_CODES, ...clientErrorCodes]);
   return {
     // A context that failed with anything but a GraphQLError (a database or network failure
     // while authenticating, say) never reaches a resolver, so formatError cannot tell it apart.
     async contextCreationDidFail({ error }) {
       if (error instanceof GraphQLError) {
         // Refused before any operation ran, so not a GraphQL request in the metrics: a refusal.
-        metrics.recordRefused(CONTEXT_REFUSALS[String(error.extensions.code)] ?? 'context_refused');
+        metrics.recordContextRefused(error.extensions.code);
         return;
       }
       (currentRequest()?.logger ?? logger).error({ err: error }, 'context creation failed');
@@ -95,7 +97,7 @@ export function observabilityPlugin<TContext extends TenantContext>(
         },
         async willSendResponse({ response }) {
           const errors = formattedErrors(response);
-          const outcome = outcomeOf(errors);
+          const outcome = outcomeOf(errors, clientCodes);
           const operation = metrics.operationLabel(operationName, resolved);
           const seconds = secondsSince(started);
           metrics.recordRequest({ operation, type, outcome }, seconds);

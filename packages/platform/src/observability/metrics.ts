@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RedisConnection, RedisFailure } from '../cache/redis-connection';
 import type { RuntimeMode } from '../config';
-import { sendJson, type RouteHandler } from '../http/graphql-http-server';
+import { ErrorCode } from '../errors';
+import { sendJson, type RouteHandler } from '../http/routes';
 import type { Logger } from '../logger';
 import type { ObservabilityConfig } from './config';
 
@@ -23,16 +24,16 @@ const REFUSAL_REASONS = [
   'method_not_allowed', // 405 on /graphql
   'not_found', // 404: no such route
   'metrics_unauthorized', // 401: /metrics without METRICS_TOKEN
-  // Refused while the request's context was built (gateway authentication, tenant header):
-  'unauthenticated', // 401: no, a malformed or an invalid bearer token
-  'forbidden', // 403: a token for another tenant than the header names
+  // Refused while the request's context was built (a service adds its own reasons, by code):
   'invalid_tenant', // 400: a malformed x-tenant-id
-  'rate_limited', // 429: a tenant that spent its cost budget, until its window ends
-  'tenant_concurrency', // 429: a tenant with its in-flight requests and waiting line both full
   'context_refused', // any other refusal while building the context
 ] as const;
 
-export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+/** The platform's reasons, or one of the service's own (given to the constructor, so each is exported from the start). */
+export type RefusalReason = (typeof REFUSAL_REASONS)[number] | (string & {});
+
+/** Context refusals every service counts apart, by error code. */
+const CONTEXT_REFUSALS: Readonly<Record<string, string>> = { [ErrorCode.InvalidTenant]: 'invalid_tenant' };
 
 /** Operation names come from clients; past this many distinct ones, new names count as `other`. */
 const MAX_OPERATION_LABELS = 100;
@@ -89,8 +90,19 @@ export class ServiceMetrics {
   private readonly refused: Counter<'reason'>;
   private queries: Histogram<'statement' | 'outcome'> | null = null;
   private readonly operations = new Set<string>();
+  private readonly contextRefusals: Readonly<Record<string, string>>;
 
-  constructor(readonly service: string) {
+  /**
+   * `contextRefusals`: the service's own refusals while building a request's context, as
+   * error code -> reason (a fixed set, like the platform's reasons). `ownRefusals`: reasons the
+   * service's own HTTP edge refuses with.
+   */
+  constructor(
+    readonly service: string,
+    contextRefusals: Readonly<Record<string, string>> = {},
+    ownRefusals: readonly string[] = [],
+  ) {
+    this.contextRefusals = { ...CONTEXT_REFUSALS, ...contextRefusals };
     this.registry.setDefaultLabels({ service });
     this.requests = new Counter({
       name: 'graphql_requests_total',
@@ -112,7 +124,7 @@ export class ServiceMetrics {
       registers: [this.registry],
     });
     // Every reason is exported from the start, so a first refusal is an increase, not a new series.
-    for (const reason of REFUSAL_REASONS) this.refused.inc({ reason }, 0);
+    for (const reason of new Set([...REFUSAL_REASONS, ...Object.values(contextRefusals), ...ownRefusals])) this.refused.inc({ reason }, 0);
   }
 
   /** The operation label: the name, `anonymous`, `unresolved` (never parsed or validated), or `other` past the cap. */
@@ -133,6 +145,11 @@ export class ServiceMetrics {
   /** A request the HTTP server refused before GraphQL ran: not in graphql_requests_total. */
   recordRefused(reason: RefusalReason): void {
     this.refused.inc({ reason });
+  }
+
+  /** A request refused while its context was built, with a GraphQLError of this code. */
+  recordContextRefused(code: unknown): void {
+    this.refused.inc({ reason: this.contextRefusals[String(code)] ?? 'context_refused' });
   }
 
   /** Time of one SQL statement the data client sent (services with a database only). */
@@ -181,8 +198,12 @@ export class ServiceMetrics {
   }
 }
 
-export function createServiceMetrics(service: string): ServiceMetrics {
-  return new ServiceMetrics(service);
+export function createServiceMetrics(
+  service: string,
+  contextRefusals: Readonly<Record<string, string>> = {},
+  ownRefusals: readonly string[] = [],
+): ServiceMetrics {
+  return new ServiceMetrics(service, contextRefusals, ownRefusals);
 }
 
 function sha256(text: string): Buffer {

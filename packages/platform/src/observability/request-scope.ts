@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 
 /**
  * What every part of a service may need to know about the request it is working for, without

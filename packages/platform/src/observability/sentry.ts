@@ -1,5 +1,5 @@
 import type { Breadcrumb, ErrorEvent } from '@sentry/node';
-import type { Logger } from '../logger';
+import type { Logger } from 'pino';
 import type { SentryConfig } from './config';
 import { currentRequest } from './request-scope';
 import { scrubText, scrubValue, withoutQuery } from './scrub';

@@ -1,3 +1,4 @@
+// Hand-written: @opentelemetry/core's W3CTraceContextPropagator needs the OpenTelemetry context API in every service; without Sentry only one header is parsed and passed on.
 import { randomHex } from '../random';
 import type { IncomingHttpHeaders } from 'node:http';
 

@@ -57,7 +57,11 @@ export interface NonceStore {
   claim(nonce: string, now: number): Promise<NonceClaim>;
 }
 
-/** Remembers nonces for one replay window so a captured request cannot be sent again. */
+/**
+ * Remembers nonces for one replay window so a captured request cannot be sent again.
+ * Hand-written rather than an LRU cache: a nonce must never be evicted while it can still be
+ * replayed, and since all live equally long, insertion order is expiry order (see evict).
+ */
 export class NonceRegistry implements NonceStore {
   private readonly seen = new Map<string, number>();
 

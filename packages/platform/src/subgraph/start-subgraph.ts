@@ -35,8 +35,20 @@ export interface SubgraphDefinition<TClient, TContext extends TenantContext> {
   seedDemoTenant(client: TClient, logger: Logger): Promise<void>;
   /** Builds the per-request context: tenant, loaders, client, logger. */
   context(input: { tenantId: string | null; client: TClient; logger: Logger; req: IncomingMessage }): TContext;
-  /** Apollo Server plugins of this subgraph only, installed after the shared ones. */
-  plugins?: ApolloServerPlugin<TContext>[];
+  /** The subgraph's own error codes that mean the client has to change something. */
+  clientErrorCodes?: readonly string[];
+  /**
+   * Apollo Server plugins of this subgraph only, installed after the shared ones. They get the
+   * replica's one connection to the shared Redis (null without REDIS_URL), which the platform
+   * opens, watches and closes.
+   */
+  plugins?(shared: SubgraphShared): ApolloServerPlugin<TContext>[];
+}
+
+/** What the platform shares with a subgraph's own plugins. */
+export interface SubgraphShared {
+  redis: RedisConnection | null;
+  logger: Logger;
 }
 
 export interface StartedSubgraph<TClient> extends Required<RunningService> {
@@ -98,6 +110,8 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     const connected = definition.connect(database, logger);
     client = connected;
     if (config.seedDemoData) await definition.seedDemoTenant(connected, logger);
+    // One connection per replica, for the replay guard and the subgraph's own plugins alike.
+    if (config.redis) redis = connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis);
 
     const apollo = new ApolloServer<TContext>({
       schema: definition.schema,
@@ -111,20 +125,19 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
         // Also here, not only at the gateway: a subgraph's database is what cannot store NUL.
         stringInputGuardPlugin<TContext>(),
         ApolloServerPluginInlineTraceDisabled(),
-        observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name }),
-        ...(definition.plugins ?? []),
+        observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name, clientErrorCodes: definition.clientErrorCodes ?? [] }),
+        ...(definition.plugins?.({ redis, logger }) ?? []),
       ],
     });
     await apollo.start();
     if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: accepting unsigned requests (development)');
     const secret = config.gatewaySigningSecret;
-    if (secret && config.redis) redis = connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis);
     const readiness = new Readiness();
     // The shared replay guard must have worked once before this replica takes traffic: until
     // then every signed mutation would be refused (see verifyRequest). A later Redis outage
     // refuses mutations only, without taking every replica out of rotation.
     const shared = redis;
-    const redisOnce = shared ? onceTrue(() => shared.isReady()) : null;
+    const redisOnce = shared && secret ? onceTrue(() => shared.isReady()) : null;
     if (redisOnce) readiness.require('redis connected once', redisOnce.condition);
     // Ready only while the database answers: the gateway's readiness reads this too.
     readiness.require('database', async () => (await databaseState()) === 'up');

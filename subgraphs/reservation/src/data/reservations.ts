@@ -3,10 +3,11 @@ import { GraphQLError } from 'graphql';
 import { isUniqueViolation, unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { conflict, ErrorCode, notFound } from '@reservations/platform/errors';
 import { isUuid } from '@reservations/platform/graphql/ids';
+import { ReservationErrorCode } from '../errors';
 import { idOrderedPage, toConnection, type Connection, type PageRequest } from '@reservations/platform/graphql/pagination';
 import type { Clock } from '../clock';
 import type { BookingConfig } from '../config';
-import type { ReservationDb, ReservationTx } from '../database';
+import { CAPACITY_LOCK_CLASS, type ReservationDb, type ReservationTx } from '../database';
 import type { Prisma, Reservation } from '../generated/prisma/client';
 import {
   addMinutes,
@@ -61,13 +62,6 @@ export interface AvailabilitySlot {
 type Tx = ReservationTx;
 
 /**
- * First key of the two-key advisory lock that serialises a tenant's capacity-changing writes;
- * the second is hashtext(tenant). ('RSRV' in ASCII; the migration applier uses the one-key form,
- * a separate key space.) Two tenants whose names hash alike merely wait for each other.
- */
-export const CAPACITY_LOCK_CLASS = 0x52535256;
-
-/**
  * Bounds for the capacity transactions: waiting for a pooled connection, and the whole
  * transaction. Under the lock each booking takes a few milliseconds, so only a burst of
  * hundreds of bookings for one tenant comes near them; past them the write is rolled back and
@@ -82,7 +76,7 @@ export function capacityExceeded(partySize: number, remaining: number, capacity:
   return new GraphQLError(
     `Not enough capacity for a party of ${partySize} from ${startsAt.toISOString()} to ${endsAt.toISOString()}: ` +
       `${Math.max(0, remaining)} of ${capacity} seats left at the busiest moment`,
-    { extensions: { code: ErrorCode.CapacityExceeded, capacity, remainingCapacity: Math.max(0, remaining) } },
+    { extensions: { code: ReservationErrorCode.CapacityExceeded, capacity, remainingCapacity: Math.max(0, remaining) } },
   );
 }
 

@@ -1,9 +1,9 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { migrationDiff } from '@reservations/platform/database/schema-engine';
+import { migrationDiff } from '../scripts/lib/schema-engine';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = path.resolve(__dirname, '..');
 const subgraph = (name: string) => path.join(ROOT, 'subgraphs', name);
 
 let tempDir: string;

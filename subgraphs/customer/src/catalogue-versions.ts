@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import type { RedisConnection } from './redis-connection';
+import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
+
+/**
+ * Response header this subgraph sets when an operation changed data that cached responses may
+ * hold (any product or category write). The gateway's response cache then starts a new
+ * catalogue version for the request's tenant, so the next read is fresh.
+ */
+export const CATALOGUE_CHANGED_HEADER = 'x-catalogue-changed';
 
 /** Key of the cache generation beside the tenants' versions; a colon is never in a tenant slug. */
 const GENERATION_KEY = ':generation';
@@ -11,7 +18,8 @@ const GENERATION_KEY = ':generation';
 const FIRST_GENERATION = '0';
 
 /**
- * Per-tenant catalogue versions, part of every cached response's key. A catalogue write
+ * Per-tenant catalogue versions, part of every cached response's key in the gateway, which
+ * imports this module (with the header above) as this subgraph's public catalogue contract. A catalogue write
  * replaces the tenant's version, so its next read misses and is fresh at once; other
  * tenants' entries are untouched and nothing is scanned or deleted (stale entries simply
  * expire). Versions are random tokens rather than counters, so concurrent bumps from several

@@ -1,11 +1,9 @@
-import { DEMO_TENANT } from './tenancy';
-
 /**
- * The demo tenant both subgraphs seed on first start. Ids are fixed so the reservation
- * subgraph can refer to the customer subgraph's customers without reading its database,
- * and so seeding twice changes nothing.
+ * The demo tenant both subgraphs seed on first start, and the gateway's Sandbox names by
+ * default. Ids are fixed so the reservation subgraph can refer to this subgraph's customers
+ * without reading its database, and so seeding twice changes nothing.
  */
-export const demoTenant = DEMO_TENANT;
+export const demoTenant = 'demo';
 
 /** `phone` (E.164) and `notes` are seeded by the customer subgraph only. */
 export const demoCustomers = [

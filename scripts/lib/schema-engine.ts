@@ -1,6 +1,7 @@
 /**
  * Offline migration authoring and drift checks with Prisma's schema engine compiled to WASM,
  * replaying migrations on an in-memory PGlite instead of a shadow database server.
+ * Development tooling: no service loads it, so the runtime image never carries the engine.
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { readMigrations } from './migrations';
+import { readMigrations } from '@reservations/platform/database/migrations';
 
 /** What the engine prints when the target needs no change. */
 const EMPTY_MIGRATION = '-- This is an empty migration.';
