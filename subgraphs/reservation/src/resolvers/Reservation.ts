@@ -7,7 +7,7 @@ export const Reservation: ReservationResolvers = {
 
   /**
    * A reference only: the gateway asks the customer subgraph for the customer's fields. It is
-   * returned even if the customer has since been deleted there (see the README).
+   * returned even if the customer has since been deleted there (see docs/api.md, "A customer deleted later").
    */
   customer(reservation) {
     return { id: reservation.customerId };
