@@ -16,11 +16,11 @@ function clientFor(tenant: string): ApolloClient {
 
 const CREATE_CUSTOMER = gql`
   mutation CreateCustomer($input: CreateCustomerInput!) {
-    createCustomer(input: $input) {
+    createCustomer(input: $input) { customer {
       id
       name
       email
-    }
+    } }
   }
 `;
 
@@ -43,13 +43,13 @@ const CUSTOMER = gql`
 
 const CREATE_RESERVATION = gql`
   mutation CreateReservation($input: CreateReservationInput!) {
-    createReservation(input: $input) {
+    createReservation(input: $input) { reservation {
       id
       partySize
       customer {
         id
       }
-    }
+    } }
   }
 `;
 
@@ -63,11 +63,11 @@ afterAll(async () => {
 
 test('queries with variables, mutations, and one normalized Customer across both subgraphs', async () => {
   const client = clientFor('client-tenant');
-  const created = await client.mutate<{ createCustomer: { id: string; name: string } }>({
+  const created = await client.mutate<{ createCustomer: { customer: { id: string; name: string } } }>({
     mutation: CREATE_CUSTOMER,
     variables: { input: { name: 'Front End', email: 'front@example.com' } },
   });
-  const customerId = created.data!.createCustomer.id;
+  const customerId = created.data!.createCustomer.customer.id;
   await client.mutate({
     mutation: CREATE_RESERVATION,
     variables: { input: { customerId, startsAt: '2032-02-02T19:00:00Z', partySize: 3 } },

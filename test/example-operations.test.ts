@@ -1,6 +1,6 @@
 /**
  * Every operation in examples/operations runs against the supergraph seeded with the demo
- * tenant, so the examples front-end teams copy never rot.
+ * tenant, so the examples front-end teams copy (and the example web app ships) never rot.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,8 +13,13 @@ const TENANT = 'demo';
 
 let supergraph: TestSupergraph;
 
+/** The file's operation, with the fragments of examples/operations it spreads appended, as a client's build would. */
 function operation(file: string): string {
-  return readFileSync(path.join(EXAMPLES, file), 'utf8');
+  const text = readFileSync(path.join(EXAMPLES, file), 'utf8');
+  const fragments = readdirSync(EXAMPLES)
+    .map((name) => readFileSync(path.join(EXAMPLES, name), 'utf8'))
+    .filter((other) => other !== text && [...other.matchAll(/^fragment (\w+)/gm)].some(([, name]) => text.includes(`...${name}`)));
+  return [text, ...fragments].join('\n');
 }
 
 async function run<T>(file: string, variables: Record<string, unknown>): Promise<T> {
@@ -40,10 +45,14 @@ test('every example file is covered by this test', () => {
   expect(readdirSync(EXAMPLES).sort()).toEqual([
     'booking-availability.graphql',
     'booking-by-key.graphql',
+    'booking-cancel.graphql',
     'booking-confirm.graphql',
     'booking-create.graphql',
+    'booking-fields.graphql',
     'catalogue-page.graphql',
+    'customer-choices.graphql',
     'customer-profile.graphql',
+    'customers-with-upcoming.graphql',
   ]);
 });
 
@@ -65,7 +74,21 @@ test('customer profile: the customer and their reservations across both subgraph
   expect(data.customer.reservations.length).toBeGreaterThan(0);
 });
 
-test('booking flow: availability, book an available slot, confirm it', async () => {
+test('customers with upcoming bookings, and the choices of a booking form', async () => {
+  const upcoming = await run<{ customers: { totalCount: number; nodes: { name: string; reservations: { status: string }[] | null }[] } }>(
+    'customers-with-upcoming.graphql',
+    { from: new Date(0).toISOString() },
+  );
+  expect(upcoming.customers.totalCount).toBe(demoCustomers.length);
+  const first = upcoming.customers.nodes.find((customer) => customer.name === demoCustomers[0].name);
+  expect(first?.reservations?.length).toBeGreaterThan(0);
+  for (const reservation of first?.reservations ?? []) expect(['PENDING', 'CONFIRMED']).toContain(reservation.status);
+
+  const choices = await run<{ customers: { nodes: { id: string; name: string }[] } }>('customer-choices.graphql', {});
+  expect(choices.customers.nodes.map((customer) => customer.id).sort()).toEqual(demoCustomers.map((customer) => customer.id).sort());
+});
+
+test('booking flow: availability, book an available slot, find it by its key, confirm it, cancel it', async () => {
   const date = futureDay(30);
   const { availability } = await run<{ availability: { startsAt: string; available: boolean; remainingCapacity: number }[] }>(
     'booking-availability.graphql',
@@ -74,22 +97,22 @@ test('booking flow: availability, book an available slot, confirm it', async () 
   const slot = availability.find((candidate) => candidate.available);
   expect(slot).toBeDefined();
 
-  const { createReservation } = await run<{ createReservation: { id: string; status: string; customer: { name: string } } }>(
-    'booking-create.graphql',
-    { input: { customerId: demoCustomers[1].id, startsAt: slot!.startsAt, partySize: 2, idempotencyKey: `example-${date}` } },
-  );
-  expect(createReservation).toMatchObject({ status: 'PENDING', customer: { name: demoCustomers[1].name } });
+  type Booking = { id: string; status: string; customer: { name: string } };
+  const {
+    createReservation: { reservation: booked },
+  } = await run<{ createReservation: { reservation: Booking } }>('booking-create.graphql', {
+    input: { customerId: demoCustomers[1].id, startsAt: slot!.startsAt, partySize: 2, idempotencyKey: `example-${date}` },
+  });
+  expect(booked).toMatchObject({ status: 'PENDING', customer: { name: demoCustomers[1].name } });
 
   // A client that lost the answer finds the booking by its key; an unused key finds nothing.
-  const { reservationByIdempotencyKey: found } = await run<{ reservationByIdempotencyKey: { id: string } | null }>(
-    'booking-by-key.graphql',
-    { key: `example-${date}` },
-  );
-  expect(found?.id).toBe(createReservation.id);
-  const { reservationByIdempotencyKey: missing } = await run<{ reservationByIdempotencyKey: { id: string } | null }>(
-    'booking-by-key.graphql',
-    { key: `never-used-${date}` },
-  );
+  const { reservationByIdempotencyKey: found } = await run<{ reservationByIdempotencyKey: Booking | null }>('booking-by-key.graphql', {
+    key: `example-${date}`,
+  });
+  expect(found).toMatchObject({ id: booked.id, status: 'PENDING' });
+  const { reservationByIdempotencyKey: missing } = await run<{ reservationByIdempotencyKey: Booking | null }>('booking-by-key.graphql', {
+    key: `never-used-${date}`,
+  });
   expect(missing).toBeNull();
 
   const after = await run<{ availability: { startsAt: string; remainingCapacity: number }[] }>('booking-availability.graphql', {
@@ -100,8 +123,15 @@ test('booking flow: availability, book an available slot, confirm it', async () 
     slot!.remainingCapacity - 2,
   );
 
-  const { confirmReservation } = await run<{ confirmReservation: { id: string; status: string } }>('booking-confirm.graphql', {
-    id: createReservation.id,
-  });
-  expect(confirmReservation).toEqual({ id: createReservation.id, status: 'CONFIRMED' });
+  const { confirmReservation } = await run<{ confirmReservation: { reservation: { id: string; status: string } } }>(
+    'booking-confirm.graphql',
+    { input: { id: booked.id } },
+  );
+  expect(confirmReservation).toEqual({ reservation: { id: booked.id, status: 'CONFIRMED' } });
+
+  const { cancelReservation } = await run<{ cancelReservation: { reservation: { id: string; status: string; cancellationReason: string | null } } }>(
+    'booking-cancel.graphql',
+    { input: { id: booked.id, reason: 'Plans changed' } },
+  );
+  expect(cancelReservation).toEqual({ reservation: { id: booked.id, status: 'CANCELLED', cancellationReason: 'Plans changed' } });
 });

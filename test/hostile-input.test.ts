@@ -54,7 +54,7 @@ async function send(body: Record<string, unknown>, headers: Record<string, strin
 const QUERY = { query: '{ customers { totalCount } }' };
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const booking = (startsAt: string, { withKey = true } = {}): Record<string, unknown> => ({
-  query: 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
+  query: 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
   variables: { input: { customerId, startsAt, partySize: 2, ...(withKey ? { idempotencyKey: randomUUID() } : {}) } },
 });
 /** An APQ registration: the document with its SHA-256. */
@@ -128,7 +128,7 @@ const rows: Row[] = [
   },
   {
     name: 'NUL in a nested input literal',
-    request: () => send({ query: 'mutation { createCustomer(input: { name: "Eve\\u0000", email: "eve@h.example" }) { id } }' }),
+    request: () => send({ query: 'mutation { createCustomer(input: { name: "Eve\\u0000", email: "eve@h.example" }) { customer { id } } }' }),
     status: 400,
     code: 'BAD_USER_INPUT',
     field: 'input.name',
@@ -137,7 +137,7 @@ const rows: Row[] = [
     name: 'NUL in a name (nested input variable)',
     request: () =>
       send({
-        query: 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+        query: 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
         variables: { input: { name: `Eve${NUL}`, email: 'eve@h.example' } },
       }),
     status: 400,
@@ -148,7 +148,7 @@ const rows: Row[] = [
     name: 'NUL in reservation notes and idempotency key',
     request: () =>
       send({
-        query: 'mutation ($c: ID!, $k: String) { createReservation(input: { customerId: $c, startsAt: "2033-05-05T19:00:00Z", partySize: 2, notes: "x\\u0000", idempotencyKey: $k }) { id } }',
+        query: 'mutation ($c: ID!, $k: String) { createReservation(input: { customerId: $c, startsAt: "2033-05-05T19:00:00Z", partySize: 2, notes: "x\\u0000", idempotencyKey: $k }) { reservation { id } } }',
         variables: { c: customerId, k: `key${NUL}` },
       }),
     status: 400,
@@ -319,10 +319,10 @@ beforeAll(async () => {
   bearer = await jwt({});
   // Long notes make one customer's answer larger than the 1 KiB cap of the response-size row.
   const created = await send({
-    query: 'mutation ($notes: String) { createCustomer(input: { name: "Hal", email: "hal@h.example", notes: $notes }) { id } }',
+    query: 'mutation ($notes: String) { createCustomer(input: { name: "Hal", email: "hal@h.example", notes: $notes }) { customer { id } } }',
     variables: { notes: 'n'.repeat(1_500) },
   });
-  customerId = (JSON.parse(created.text) as { data: { createCustomer: { id: string } } }).data.createCustomer.id;
+  customerId = (JSON.parse(created.text) as { data: { createCustomer: { customer: { id: string } } } }).data.createCustomer.customer.id;
 });
 
 afterAll(async () => {

@@ -48,7 +48,7 @@ describe.each(['gateway', 'customer', 'reservation'])('the %s', (service) => {
 
 test('a subgraph answer over SERVICE_MAX_RESPONSE_BYTES is RESPONSE_TOO_LARGE, not a crash; smaller answers still flow', async () => {
   for (let i = 0; i < 5; i++) {
-    await graphqlData(supergraph.gatewayUrl, 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }', {
+    await graphqlData(supergraph.gatewayUrl, 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }', {
       tenant: TENANT,
       variables: { input: { name: `Guest ${i}`, email: `guest${i}@limits.example`, notes: 'n'.repeat(1_000) } },
     });

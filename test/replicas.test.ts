@@ -60,7 +60,7 @@ async function customerCount(url: string): Promise<number> {
 }
 
 test('a signed request refused as a replay by one replica is refused by the other too', async () => {
-  const createCustomer = `mutation { createCustomer(input: { name: "Once", email: "once-${Date.now()}@example.com" }) { id } }`;
+  const createCustomer = `mutation { createCustomer(input: { name: "Once", email: "once-${Date.now()}@example.com" }) { customer { id } } }`;
   const send = signedRequest('customer', supergraph.customer.url, createCustomer);
   const before = await customerCount(supergraph.customer.url);
   expect((await send(supergraph.customer.url)).status).toBe(200);
@@ -101,7 +101,7 @@ describe('with Redis configured but unreachable', () => {
 
   test('a signed mutation is refused as retryable and writes nothing (fail closed)', async () => {
     const before = await customerCount(supergraph.customer.url);
-    const send = signedRequest('customer', unreachable.url, `mutation { createCustomer(input: { name: "Never", email: "never-${Date.now()}@example.com" }) { id } }`);
+    const send = signedRequest('customer', unreachable.url, `mutation { createCustomer(input: { name: "Never", email: "never-${Date.now()}@example.com" }) { customer { id } } }`);
     const answer = await send(unreachable.url);
     expect(answer).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', data: null });
     expect(await customerCount(supergraph.customer.url)).toBe(before);

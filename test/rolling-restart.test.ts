@@ -188,12 +188,12 @@ test('every instance restarted in turn under load: no failed request, no lost or
   // Data the load works on: customers, a product catalogue, and the tenant's booking rules.
   const customerIds: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const data = await call<{ createCustomer: { id: string } }>(gatewayUrl, `mutation { createCustomer(input: { name: "Guest ${i}", email: "guest${i}@rolling.example" }) { id } }`);
-    customerIds.push(data.createCustomer.id);
+    const data = await call<{ createCustomer: { customer: { id: string } } }>(gatewayUrl, `mutation { createCustomer(input: { name: "Guest ${i}", email: "guest${i}@rolling.example" }) { customer { id } } }`);
+    customerIds.push(data.createCustomer.customer.id);
   }
-  const product = await call<{ createProduct: { id: string } }>(gatewayUrl, 'mutation { createProduct(input: { name: "Soup", priceCents: 500 }) { id } }');
-  const productId = product.createProduct.id;
-  await call(gatewayUrl, `mutation { updateReservationSettings(input: { capacity: ${CAPACITY}, defaultDurationMinutes: 120 }) { capacity } }`);
+  const product = await call<{ createProduct: { product: { id: string } } }>(gatewayUrl, 'mutation { createProduct(input: { name: "Soup", priceCents: 500 }) { product { id } } }');
+  const productId = product.createProduct.product.id;
+  await call(gatewayUrl, `mutation { updateReservationSettings(input: { capacity: ${CAPACITY}, defaultDurationMinutes: 120 }) { reservationSettings { capacity } } }`);
   const firstSlot = Date.UTC(new Date().getUTCFullYear() + 1, 0, 1, 0, 0);
   const slotStart = (slot: number) => new Date(firstSlot + slot * 3 * 3_600_000).toISOString();
 
@@ -222,7 +222,7 @@ test('every instance restarted in turn under load: no failed request, no lost or
     for (let n = 0; n < MAX_REQUESTS_PER_CLIENT && running(); n++) {
       const key = `booking-${client}-${n}`;
       const variables = { input: { customerId: customerIds[n % customerIds.length], startsAt: slotStart((client * 7 + n) % SLOTS), partySize: 1, idempotencyKey: key } };
-      const query = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }';
+      const query = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }';
       // A full slot is the business's answer, not a failure. On anything else the client
       // retries with the same key, as the API tells it to (SERVICE_UNAVAILABLE: retry).
       const answered = (o: Outcome) => o.ok || (o.status === 200 && o.codes.length === 1 && o.codes[0] === 'CAPACITY_EXCEEDED');
@@ -233,7 +233,7 @@ test('every instance restarted in turn under load: no failed request, no lost or
         retried.push(`${outcome.codes[0] ?? outcome.status}: ${outcome.error?.slice(0, 160)}`);
         outcome = await post(gatewayUrl, { query, variables });
       }
-      if (outcome.ok) acknowledged.set(key, (outcome.data as { createReservation: { id: string } }).createReservation.id);
+      if (outcome.ok) acknowledged.set(key, (outcome.data as { createReservation: { reservation: { id: string } } }).createReservation.reservation.id);
       samples.push({ at, ms: Date.now() - at, kind: 'booking', failed: answered(outcome) ? null : JSON.stringify(outcome), retried });
     }
   };
@@ -302,7 +302,7 @@ test('every instance restarted in turn under load: no failed request, no lost or
   for (let i = 1; i <= 4; i++) {
     const [writer, reader] = i % 2 === 0 ? [gatewayA, gatewayB] : [gatewayB, gatewayA];
     await call(reader, `{ product(id: "${productId}") { priceCents } }`); // cached there now
-    await call(writer, `mutation { updateProduct(input: { id: "${productId}", priceCents: ${1000 + i} }) { priceCents } }`);
+    await call(writer, `mutation { updateProduct(input: { id: "${productId}", priceCents: ${1000 + i} }) { product { priceCents } } }`);
     const seen = await call<{ product: { priceCents: number } }>(reader, `{ product(id: "${productId}") { priceCents } }`);
     expect(seen.product.priceCents).toBe(1000 + i);
   }

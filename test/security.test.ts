@@ -88,15 +88,15 @@ beforeAll(async () => {
   tokenA = await token('tenant-a');
   tokenB = await token('tenant-b');
   const headers = { headers: asA() };
-  const { createCustomer } = await graphqlData<{ createCustomer: { id: string } }>(
+  const { createCustomer: { customer: createCustomer } } = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     supergraph.gatewayUrl,
-    'mutation { createCustomer(input: { name: "Alice A", email: "alice@a.example" }) { id } }',
+    'mutation { createCustomer(input: { name: "Alice A", email: "alice@a.example" }) { customer { id } } }',
     headers,
   );
   owned.customerId = createCustomer.id;
-  const { createReservation } = await graphqlData<{ createReservation: { id: string } }>(
+  const { createReservation: { reservation: createReservation } } = await graphqlData<{ createReservation: { reservation: { id: string } } }>(
     supergraph.gatewayUrl,
-    'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-03-03T19:00:00Z", partySize: 2, idempotencyKey: "security-setup" }) { id } }',
+    'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-03-03T19:00:00Z", partySize: 2, idempotencyKey: "security-setup" }) { reservation { id } } }',
     { ...headers, variables: { c: createCustomer.id } },
   );
   owned.reservationId = createReservation.id;
@@ -142,7 +142,7 @@ const cases: [name: string, request: () => Promise<Raw>, expected: Expectation][
   ['invalid id', () => post(JSON.stringify({ query: '{ customer(id: "1 OR 1=1") { id } }' }), asA()), { status: 200, code: 'BAD_USER_INPUT' }],
   [
     'overlong string input',
-    () => post(JSON.stringify({ query: 'mutation ($n: String!) { createCustomer(input: { name: $n, email: "x@y.example" }) { id } }', variables: { n: 'n'.repeat(5000) } }), asA()),
+    () => post(JSON.stringify({ query: 'mutation ($n: String!) { createCustomer(input: { name: $n, email: "x@y.example" }) { customer { id } } }', variables: { n: 'n'.repeat(5000) } }), asA()),
     { status: 200, code: 'BAD_USER_INPUT' },
   ],
   ['missing token', () => post(JSON.stringify({ query: '{ customers { totalCount } }' }), { 'x-tenant-id': 'tenant-a' }), { status: 401, code: 'UNAUTHENTICATED' }],
@@ -234,11 +234,11 @@ describe('hostile requests get their documented outcome', () => {
     );
     expect(reads.body.data).toEqual({ customer: null, reservation: null });
     const mutations: [string, Record<string, unknown>][] = [
-      ['mutation ($id: ID!) { updateCustomer(input: { id: $id, name: "Mallory" }) { id } }', { id: owned.customerId }],
+      ['mutation ($id: ID!) { updateCustomer(input: { id: $id, name: "Mallory" }) { customer { id } } }', { id: owned.customerId }],
       ['mutation ($id: ID!) { deleteCustomer(input: { id: $id }) { __typename } }', { id: owned.customerId }],
-      ['mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: owned.reservationId }],
-      ['mutation ($id: ID!) { cancelReservation(id: $id, reason: "spite") { id } }', { id: owned.reservationId }],
-      ['mutation ($id: ID!) { updateReservation(id: $id, input: { partySize: 9 }) { id } }', { id: owned.reservationId }],
+      ['mutation ($id: ID!) { confirmReservation(input: { id: $id }) { reservation { id } } }', { id: owned.reservationId }],
+      ['mutation ($id: ID!) { cancelReservation(input: { id: $id, reason: "spite" }) { reservation { id } } }', { id: owned.reservationId }],
+      ['mutation ($id: ID!) { updateReservation(input: { id: $id, partySize: 9 }) { reservation { id } } }', { id: owned.reservationId }],
     ];
     for (const [query, variables] of mutations) {
       const { body } = await graphql(supergraph.gatewayUrl, query, { ...asB, variables });
@@ -246,7 +246,7 @@ describe('hostile requests get their documented outcome', () => {
     }
     const booking = await graphql(
       supergraph.gatewayUrl,
-      'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-04-04T19:00:00Z", partySize: 2, idempotencyKey: "security-cross-tenant" }) { id } }',
+      'mutation ($c: ID!) { createReservation(input: { customerId: $c, startsAt: "2033-04-04T19:00:00Z", partySize: 2, idempotencyKey: "security-cross-tenant" }) { reservation { id } } }',
       { ...asB, variables: { c: owned.customerId } },
     );
     expect(booking.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });

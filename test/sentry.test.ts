@@ -81,14 +81,14 @@ beforeAll(async () => {
 
   // A customer, then a booking that crosses all three services (the reservation subgraph
   // checks the customer with the customer subgraph).
-  const { createCustomer } = await graphqlData<{ createCustomer: { id: string } }>(
+  const { createCustomer: { customer: createCustomer } } = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     gateway.url,
-    'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+    'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant: TENANT, variables: { input: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com' } }, headers: clientHeaders('sentry-setup') },
   );
   await graphqlData(
     gateway.url,
-    'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
+    'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
     {
       tenant: TENANT,
       variables: { input: { customerId: createCustomer.id, startsAt: daysFromNow(30), partySize: 2, idempotencyKey: 'sentry-booking' } },
@@ -99,7 +99,7 @@ beforeAll(async () => {
   // A user error: must not be reported.
   const invalid = await graphql(
     gateway.url,
-    'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+    'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant: TENANT, variables: { input: { name: 'Bad Email', email: 'not-an-email' } }, headers: clientHeaders('sentry-user-error') },
   );
   expect(invalid.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -111,7 +111,7 @@ beforeAll(async () => {
     await admin.query('ALTER TABLE customers RENAME TO customers_away');
     const broken = await graphql(
       gateway.url,
-      'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+      'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
       { tenant: TENANT, variables: { input: { name: 'Grace Hopper', email: 'grace.hopper@example.com' } }, headers: clientHeaders('sentry-broken') },
     );
     expect(broken.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');

@@ -35,11 +35,11 @@ let outDir: string;
 
 const ENFORCING = { TRUSTED_DOCUMENTS_MODE: 'enforce', TRUSTED_DOCUMENTS_PATH: path.join(WEB, 'src/gql/persisted-documents.json') };
 
-const CREATE_CUSTOMER = 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }';
+const CREATE_CUSTOMER = 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }';
 
 async function customer(name: string, email: string): Promise<string> {
-  const data = await graphqlData<{ createCustomer: { id: string } }>(supergraph.customer.url, CREATE_CUSTOMER, { tenant: TENANT, variables: { input: { name, email } } });
-  return data.createCustomer.id;
+  const data = await graphqlData<{ createCustomer: { customer: { id: string } } }>(supergraph.customer.url, CREATE_CUSTOMER, { tenant: TENANT, variables: { input: { name, email } } });
+  return data.createCustomer.customer.id;
 }
 
 beforeAll(async () => {
@@ -90,7 +90,7 @@ test('book a slot, meet a capacity refusal, confirm and cancel, in headless Chro
   const ada = await customer('Ada Lovelace', 'ada@example.com');
   await customer('Other Guest', 'guest@example.com');
   // A small room: 4 seats per slot.
-  await graphqlData(supergraph.reservation.url, 'mutation { updateReservationSettings(input: { capacity: 4 }) { capacity } }', { tenant: TENANT });
+  await graphqlData(supergraph.reservation.url, 'mutation { updateReservationSettings(input: { capacity: 4 }) { reservationSettings { capacity } } }', { tenant: TENANT });
   const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 
   const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
@@ -115,7 +115,7 @@ test('book a slot, meet a capacity refusal, confirm and cancel, in headless Chro
     // Meanwhile another guest takes two of the four seats of that slot.
     const other = await graphqlData<{ customers: { nodes: { id: string; name: string }[] } }>(supergraph.customer.url, '{ customers { nodes { id name } } }', { tenant: TENANT });
     const guest = other.customers.nodes.find((each) => each.name === 'Other Guest')!.id;
-    await graphqlData(supergraph.reservation.url, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }', {
+    await graphqlData(supergraph.reservation.url, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
       tenant: TENANT,
       variables: { input: { customerId: guest, startsAt, partySize: 2, idempotencyKey: 'other-guest' } },
     });

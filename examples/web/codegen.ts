@@ -9,7 +9,9 @@ import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-p
  */
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
+  // The operations in examples/operations are the app's only ones: one source for the app, the
+  // examples' test and the manifest.
+  documents: ['../operations/*.graphql'],
   ignoreNoDocuments: false,
   generates: {
     'src/gql/': {

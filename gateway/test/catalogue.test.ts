@@ -52,21 +52,21 @@ async function failure(tenant: string, query: string, variables?: Record<string,
 }
 
 async function createCategory(tenant: string, name: string, position?: number): Promise<string> {
-  const data = await call<{ createCategory: { id: string } }>(
+  const data = await call<{ createCategory: { category: { id: string } } }>(
     tenant,
-    'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id } }',
+    'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } } }',
     { input: { name, ...(position === undefined ? {} : { position }) } },
   );
-  return data.createCategory.id;
+  return data.createCategory.category.id;
 }
 
 async function createProduct(tenant: string, input: Record<string, unknown>): Promise<ProductNode> {
-  const data = await call<{ createProduct: ProductNode }>(
+  const data = await call<{ createProduct: { product: ProductNode } }>(
     tenant,
-    `mutation ($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT} } }`,
+    `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { ${PRODUCT} } } }`,
     { input: { priceCents: 100, ...input } },
   );
-  return data.createProduct;
+  return data.createProduct.product;
 }
 
 async function products(tenant: string, args: string): Promise<Page<ProductNode>> {
@@ -270,25 +270,25 @@ describe('categories', () => {
 describe('catalogue mutations', () => {
   test('create, update and delete a category', async () => {
     const tenant = 'category-crud';
-    const created = await call<{ createCategory: { id: string; name: string; position: number; products: Page<unknown> } }>(
+    const created = await call<{ createCategory: { category: { id: string; name: string; position: number; products: Page<unknown> } } }>(
       tenant,
-      'mutation { createCategory(input: { name: "  Salads ", position: 4 }) { id name position products { totalCount } } }',
+      'mutation { createCategory(input: { name: "  Salads ", position: 4 }) { category { id name position products { totalCount } } } }',
     );
-    expect(created.createCategory).toMatchObject({ name: 'Salads', position: 4, products: { totalCount: 0 } });
-    const id = created.createCategory.id;
+    expect(created.createCategory.category).toMatchObject({ name: 'Salads', position: 4, products: { totalCount: 0 } });
+    const id = created.createCategory.category.id;
 
-    const updated = await call<{ updateCategory: { name: string; position: number } }>(
+    const updated = await call<{ updateCategory: { category: { name: string; position: number } } }>(
       tenant,
-      'mutation ($id: ID!) { updateCategory(input: { id: $id, position: 1 }) { name position } }',
+      'mutation ($id: ID!) { updateCategory(input: { id: $id, position: 1 }) { category { name position } } }',
       { id },
     );
-    expect(updated.updateCategory).toEqual({ name: 'Salads', position: 1 });
-    const renamed = await call<{ updateCategory: { name: string; position: number } }>(
+    expect(updated.updateCategory.category).toEqual({ name: 'Salads', position: 1 });
+    const renamed = await call<{ updateCategory: { category: { name: string; position: number } } }>(
       tenant,
-      'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "Bowls" }) { name position } }',
+      'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "Bowls" }) { category { name position } } }',
       { id },
     );
-    expect(renamed.updateCategory).toEqual({ name: 'Bowls', position: 1 });
+    expect(renamed.updateCategory.category).toEqual({ name: 'Bowls', position: 1 });
 
     const deleted = await call<{ deleteCategory: { deletedId: string; movedProductCount: number } }>(
       tenant,
@@ -302,20 +302,20 @@ describe('catalogue mutations', () => {
   test('create a product with defaults, update some fields, delete it', async () => {
     const tenant = 'product-crud';
     const categoryId = await createCategory(tenant, 'Bakery');
-    const created = await call<{ createProduct: ProductNode }>(
+    const created = await call<{ createProduct: { product: ProductNode } }>(
       tenant,
-      `mutation { createProduct(input: { name: " Croissant ", priceCents: 250 }) { ${PRODUCT} } }`,
+      `mutation { createProduct(input: { name: " Croissant ", priceCents: 250 }) { product { ${PRODUCT} } } }`,
     );
-    const product = created.createProduct;
+    const product = created.createProduct.product;
     expect(product).toMatchObject({ name: 'Croissant', description: null, priceCents: 250, currency: 'EUR', isActive: true, category: null });
     expect(product.createdAt).toBe(product.updatedAt);
 
-    const updated = await call<{ updateProduct: ProductNode }>(
+    const updated = await call<{ updateProduct: { product: ProductNode } }>(
       tenant,
-      `mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { ${PRODUCT} } }`,
+      `mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { ${PRODUCT} } } }`,
       { input: { id: product.id, priceCents: 275, currency: 'chf', description: 'Butter, 24 h dough.', categoryId } },
     );
-    expect(updated.updateProduct).toMatchObject({
+    expect(updated.updateProduct.product).toMatchObject({
       id: product.id,
       name: 'Croissant',
       priceCents: 275,
@@ -325,14 +325,14 @@ describe('catalogue mutations', () => {
       category: { id: categoryId, name: 'Bakery' },
       createdAt: product.createdAt,
     });
-    expect(new Date(updated.updateProduct.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(product.updatedAt).getTime());
+    expect(new Date(updated.updateProduct.product.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(product.updatedAt).getTime());
 
-    const cleared = await call<{ updateProduct: ProductNode }>(
+    const cleared = await call<{ updateProduct: { product: ProductNode } }>(
       tenant,
-      `mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { ${PRODUCT} } }`,
+      `mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { ${PRODUCT} } } }`,
       { input: { id: product.id, description: null, categoryId: null, isActive: false } },
     );
-    expect(cleared.updateProduct).toMatchObject({ description: null, category: null, isActive: false, priceCents: 275 });
+    expect(cleared.updateProduct.product).toMatchObject({ description: null, category: null, isActive: false, priceCents: 275 });
 
     const deleted = await call<{ deleteProduct: { deletedId: string } }>(
       tenant,
@@ -356,7 +356,7 @@ describe('catalogue mutations', () => {
       products: { nodes: [{ name: 'Soup of the day', priceCents: 600 }] },
       category: { products: { nodes: [{ name: 'Soup of the day', priceCents: 600 }] } },
     });
-    await call(tenant, 'mutation ($id: ID!) { updateProduct(input: { id: $id, name: "Pumpkin soup", priceCents: 650 }) { id } }', { id: product.id });
+    await call(tenant, 'mutation ($id: ID!) { updateProduct(input: { id: $id, name: "Pumpkin soup", priceCents: 650 }) { product { id } } }', { id: product.id });
     const after = await call(tenant, READ, { id: product.id, c: categoryId });
     expect(after).toEqual({
       product: { name: 'Pumpkin soup', priceCents: 650 },
@@ -413,8 +413,8 @@ describe('catalogue mutations', () => {
       foreignProductId = (await createProduct('other-shop', { name: 'Their product', categoryId: foreignCategoryId })).id;
     });
 
-    const CREATE = `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
-    const UPDATE = `mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id } }`;
+    const CREATE = `mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }`;
+    const UPDATE = `mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } } }`;
 
     test.each([
       ['a negative price', { name: 'Bad', priceCents: -1 }, 'input.priceCents'],
@@ -449,9 +449,9 @@ describe('catalogue mutations', () => {
     });
 
     test.each([
-      ['createCategory with a blank name', 'mutation { createCategory(input: { name: " " }) { id } }', 'input.name'],
-      ['createCategory with a negative position', 'mutation { createCategory(input: { name: "Neg", position: -1 }) { id } }', 'input.position'],
-      ['createCategory with a name over 100 characters', `mutation { createCategory(input: { name: "${'x'.repeat(101)}" }) { id } }`, 'input.name'],
+      ['createCategory with a blank name', 'mutation { createCategory(input: { name: " " }) { category { id } } }', 'input.name'],
+      ['createCategory with a negative position', 'mutation { createCategory(input: { name: "Neg", position: -1 }) { category { id } } }', 'input.position'],
+      ['createCategory with a name over 100 characters', `mutation { createCategory(input: { name: "${'x'.repeat(101)}" }) { category { id } } }`, 'input.name'],
     ])('%s is BAD_USER_INPUT naming the field', async (_label, query, field) => {
       const { error } = await failure(tenant, query);
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -471,8 +471,8 @@ describe('catalogue mutations', () => {
       ["updateProduct on another tenant's product", UPDATE, () => ({ input: { id: foreignProductId, priceCents: 1 } })],
       ['deleteProduct', 'mutation ($id: ID!) { deleteProduct(input: { id: $id }) { deletedId } }', () => ({ id: MISSING_ID })],
       ["deleteProduct on another tenant's product", 'mutation ($id: ID!) { deleteProduct(input: { id: $id }) { deletedId } }', () => ({ id: foreignProductId })],
-      ['updateCategory', 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "X" }) { id } }', () => ({ id: MISSING_ID })],
-      ["updateCategory on another tenant's category", 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "X" }) { id } }', () => ({ id: foreignCategoryId })],
+      ['updateCategory', 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "X" }) { category { id } } }', () => ({ id: MISSING_ID })],
+      ["updateCategory on another tenant's category", 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "X" }) { category { id } } }', () => ({ id: foreignCategoryId })],
       ['deleteCategory', 'mutation ($id: ID!) { deleteCategory(input: { id: $id }) { deletedId } }', () => ({ id: MISSING_ID })],
       ["deleteCategory on another tenant's category", 'mutation ($id: ID!) { deleteCategory(input: { id: $id }) { deletedId } }', () => ({ id: foreignCategoryId })],
     ])('%s with an id the tenant does not have is NOT_FOUND on input.id', async (_label, query, variables) => {
@@ -504,17 +504,17 @@ describe('catalogue mutations', () => {
     });
 
     test('a category name the tenant already has, in any case, is a CONFLICT on input.name', async () => {
-      const created = await failure(tenant, 'mutation { createCategory(input: { name: "BREAKFAST" }) { id } }');
+      const created = await failure(tenant, 'mutation { createCategory(input: { name: "BREAKFAST" }) { category { id } } }');
       expect(created.error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
       const lunch = await createCategory(tenant, 'Lunch');
-      const renamed = await failure(tenant, 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "breakfast" }) { id } }', { id: lunch });
+      const renamed = await failure(tenant, 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "breakfast" }) { category { id } } }', { id: lunch });
       expect(renamed.error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
       // Another tenant may use the name.
       await expect(createCategory('third-shop', 'Breakfast')).resolves.toBeTruthy();
     });
 
     test('no SQL or Prisma text reaches the client in any of these errors', async () => {
-      const { body } = await failure(tenant, 'mutation { createCategory(input: { name: "Breakfast" }) { id } }');
+      const { body } = await failure(tenant, 'mutation { createCategory(input: { name: "Breakfast" }) { category { id } } }');
       expect(JSON.stringify(body)).not.toMatch(/prisma|unique constraint|SELECT|INSERT|categories_tenant/i);
     });
   });
@@ -574,7 +574,7 @@ describe('cache hints', () => {
   });
 
   test('mutations are never cached, even when they return catalogue types', async () => {
-    const header = await cacheControl('mutation { createProduct(input: { name: "Fresh", priceCents: 1 }) { id name category { name } } }');
+    const header = await cacheControl('mutation { createProduct(input: { name: "Fresh", priceCents: 1 }) { product { id name category { name } } } }');
     expect(header).toBe('no-store');
   });
 });

@@ -40,15 +40,15 @@ async function failure(tenant: string, query: string, variables: Record<string, 
 }
 
 async function createCustomer(tenant: string, input: Record<string, unknown>): Promise<CustomerNode> {
-  const data = await call<{ createCustomer: CustomerNode }>(
+  const data = await call<{ createCustomer: { customer: CustomerNode } }>(
     tenant,
-    `mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { ${CUSTOMER} } }`,
+    `mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { ${CUSTOMER} } } }`,
     { input },
   );
-  return data.createCustomer;
+  return data.createCustomer.customer;
 }
 
-const UPDATE = `mutation ($input: UpdateCustomerInput!) { updateCustomer(input: $input) { ${CUSTOMER} } }`;
+const UPDATE = `mutation ($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { ${CUSTOMER} } } }`;
 const DELETE = 'mutation ($id: ID!) { deleteCustomer(input: { id: $id }) { deletedId } }';
 const READ = `query ($id: ID!) { customer(id: $id) { ${CUSTOMER} } }`;
 
@@ -63,14 +63,14 @@ test('create with phone and notes, update some fields, clear others, delete', as
   expect(created).toMatchObject({ name: 'Mary Jackson', email: 'mary@example.com', phone: '+17575550100', notes: 'Birthday in April.' });
   expect(created.createdAt).toBe(created.updatedAt);
 
-  const { updateCustomer: renamed } = await call<{ updateCustomer: CustomerNode }>(tenant, UPDATE, {
+  const { updateCustomer: { customer: renamed } } = await call<{ updateCustomer: { customer: CustomerNode } }>(tenant, UPDATE, {
     input: { id: created.id, name: 'Mary W. Jackson', email: 'MWJ@example.com' },
   });
   expect(renamed).toMatchObject({ id: created.id, name: 'Mary W. Jackson', email: 'mwj@example.com', phone: '+17575550100', notes: 'Birthday in April.' });
   expect(new Date(renamed.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.updatedAt).getTime());
   expect(renamed.createdAt).toBe(created.createdAt);
 
-  const { updateCustomer: cleared } = await call<{ updateCustomer: CustomerNode }>(tenant, UPDATE, {
+  const { updateCustomer: { customer: cleared } } = await call<{ updateCustomer: { customer: CustomerNode } }>(tenant, UPDATE, {
     input: { id: created.id, phone: null, notes: '  ' },
   });
   expect(cleared).toMatchObject({ name: 'Mary W. Jackson', phone: null, notes: null });
@@ -126,7 +126,7 @@ describe('errors', () => {
     [{ name: 'Bad', email: 'bad@example.com', notes: 'x'.repeat(2001) }, 'input.notes'],
     [{ name: '', email: 'bad@example.com' }, 'input.name'],
   ])('createCustomer %j is BAD_USER_INPUT naming %s', async (input, field) => {
-    const error = await failure(tenant, 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }', { input });
+    const error = await failure(tenant, 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }', { input });
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
@@ -156,7 +156,7 @@ describe('errors', () => {
   });
 
   test('an email another customer of the tenant has, in any case, is a CONFLICT on input.email', async () => {
-    const created = await failure(tenant, 'mutation { createCustomer(input: { name: "Dup", email: "TAKEN@example.com" }) { id } }');
+    const created = await failure(tenant, 'mutation { createCustomer(input: { name: "Dup", email: "TAKEN@example.com" }) { customer { id } } }');
     expect(created.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.email' });
     const other = await call<{ customers: { nodes: { id: string; email: string }[] } }>(tenant, '{ customers(search: "other@") { nodes { id email } } }');
     const updated = await failure(tenant, UPDATE, { input: { id: other.customers.nodes[0]!.id, email: 'Taken@Example.com' } });

@@ -62,12 +62,12 @@ beforeAll(async () => {
     }),
     logs.gateway.logger,
   );
-  const created = await graphqlData<{ createCustomer: { id: string } }>(
+  const created = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     gateway.url,
-    'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+    'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant: TENANT, variables: { input: { name: 'Katherine Johnson', email: 'katherine@example.com', phone: '+17575550100' } } },
   );
-  customerId = created.createCustomer.id;
+  customerId = created.createCustomer.customer.id;
 });
 
 afterAll(async () => {
@@ -118,7 +118,7 @@ describe('one trace across the supergraph', () => {
   test("the reservation subgraph's own call to the customer subgraph stays on the request's trace", async () => {
     await graphqlData(
       gateway.url,
-      'mutation Book($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
+      'mutation Book($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
       { tenant: TENANT, headers: { 'x-request-id': 'trace-booking' }, variables: { input: { customerId, startsAt: daysFromNow(30), partySize: 4 } } },
     );
     const [gatewayLine] = requestLines('gateway', 'trace-booking');

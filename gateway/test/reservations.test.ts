@@ -29,15 +29,15 @@ async function call(query: string, variables: Record<string, unknown> = {}, tena
 }
 
 async function newCustomer(tenant: string, name: string): Promise<string> {
-  const data = await graphqlData<{ createCustomer: { id: string } }>(
+  const data = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     gatewayUrl,
-    'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+    'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant, variables: { input: { name, email: `${name.toLowerCase().replace(/\W/g, '')}-${tenant}@example.com` } } },
   );
-  return data.createCustomer.id;
+  return data.createCustomer.customer.id;
 }
 
-const CREATE = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id status startsAt endsAt partySize customer { id name } } }';
+const CREATE = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id status startsAt endsAt partySize customer { id name } } } }';
 
 let slot = 0;
 /** A fresh PENDING reservation at its own hour, so tests never compete for seats. */
@@ -46,7 +46,7 @@ async function pending(tenant = TENANT, customer = customerId): Promise<string> 
   const startsAt = new Date(Date.UTC(2032, 0, 1, 0) + slot * 3 * 3_600_000).toISOString();
   const body = await call(CREATE, { input: { customerId: customer, startsAt, partySize: 2 } }, tenant);
   expect(body.errors).toBeUndefined();
-  return (body.data as { createReservation: { id: string } }).createReservation.id;
+  return (body.data as { createReservation: { reservation: { id: string } } }).createReservation.reservation.id;
 }
 
 const MUTATION_OF = {
@@ -60,7 +60,7 @@ type Step = keyof typeof MUTATION_OF;
 
 function transition(step: Step, id: string, tenant = TENANT): Promise<Body> {
   const reason = step === 'cancel' ? ', reason: "Changed plans"' : '';
-  return call(`mutation ($id: ID!) { ${MUTATION_OF[step]}(id: $id${reason}) { id status cancellationReason } }`, { id }, tenant);
+  return call(`mutation ($id: ID!) { ${MUTATION_OF[step]}(input: { id: $id${reason} }) { reservation { id status cancellationReason } } }`, { id }, tenant);
 }
 
 /** How to reach each status from PENDING through allowed transitions. */
@@ -95,7 +95,7 @@ beforeAll(async () => {
   supergraph = await startTestSupergraph('reservations_gateway');
   gatewayUrl = supergraph.gatewayUrl;
   customerId = await newCustomer(TENANT, 'Transition Tess');
-  const settings = await call('mutation { updateReservationSettings(input: { capacity: 1000 }) { capacity } }');
+  const settings = await call('mutation { updateReservationSettings(input: { capacity: 1000 }) { reservationSettings { capacity } } }');
   expect(settings.errors).toBeUndefined();
 });
 
@@ -109,10 +109,10 @@ describe('status transitions through the gateway', () => {
     const body = await transition(step, id);
     if (allowed) {
       expect(body.errors).toBeUndefined();
-      expect(body.data?.[MUTATION_OF[step]]).toMatchObject({ id, status: ALLOWED[step].to });
+      expect(body.data?.[MUTATION_OF[step]]).toMatchObject({ reservation: { id, status: ALLOWED[step].to } });
     } else {
       expect(body.data).toBeNull();
-      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', status });
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.id', status });
       const read = await call('query ($id: ID!) { reservation(id: $id) { status } }', { id });
       expect(read.data).toEqual({ reservation: { status } });
     }
@@ -120,7 +120,7 @@ describe('status transitions through the gateway', () => {
 
   test('a cancellation keeps its reason', async () => {
     const body = await transition('cancel', await pending());
-    expect(body.data?.['cancelReservation']).toMatchObject({ status: 'CANCELLED', cancellationReason: 'Changed plans' });
+    expect(body.data?.['cancelReservation']).toMatchObject({ reservation: { status: 'CANCELLED', cancellationReason: 'Changed plans' } });
   });
 });
 
@@ -128,8 +128,8 @@ describe('error codes through the gateway', () => {
   const UNKNOWN_ID = '0190a5f0-0000-7000-9999-000000000000';
 
   test.each([...Object.values(MUTATION_OF), 'updateReservation'])('%s on an unknown or foreign id is NOT_FOUND', async (mutation) => {
-    const args = mutation === 'updateReservation' ? '(id: $id, input: { partySize: 3 })' : '(id: $id)';
-    const query = `mutation ($id: ID!) { ${mutation}${args} { id } }`;
+    const fields = mutation === 'updateReservation' ? ', partySize: 3' : '';
+    const query = `mutation ($id: ID!) { ${mutation}(input: { id: $id${fields} }) { reservation { id } } }`;
     expect((await call(query, { id: UNKNOWN_ID })).errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', serviceName: 'reservation' });
     const foreign = await call(query, { id: await pending() }, 'another-tenant');
     expect(foreign.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
@@ -156,21 +156,21 @@ describe('error codes through the gateway', () => {
     await expectField('query ($d: Date!) { availability(date: $d, partySize: 2) { startsAt } }', 'date', { d: 'tomorrow' });
     await expectField('{ reservations(first: 101) { totalCount } }', 'first');
     await expectField('{ reservations(from: "2032-01-01") { totalCount } }', 'from');
-    await expectField('mutation { updateReservationSettings(input: { capacity: -1 }) { capacity } }', 'input.capacity');
-    await expectField('mutation { updateReservationSettings(input: { opensAt: "25:00" }) { capacity } }', 'input.opensAt');
+    await expectField('mutation { updateReservationSettings(input: { capacity: -1 }) { reservationSettings { capacity } } }', 'input.capacity');
+    await expectField('mutation { updateReservationSettings(input: { opensAt: "25:00" }) { reservationSettings { capacity } } }', 'input.opensAt');
   });
 
   test('CAPACITY_EXCEEDED on create and on update; nothing changes', async () => {
     const tenant = 'gw-capacity';
     const guest = await newCustomer(tenant, 'Full Fiona');
-    await call('mutation { updateReservationSettings(input: { capacity: 6 }) { capacity } }', {}, tenant);
+    await call('mutation { updateReservationSettings(input: { capacity: 6 }) { reservationSettings { capacity } } }', {}, tenant);
     const first = await call(CREATE, { input: { customerId: guest, startsAt: '2032-03-01T19:00:00Z', partySize: 4 } }, tenant);
     const second = await call(CREATE, { input: { customerId: guest, startsAt: '2032-03-01T22:00:00Z', partySize: 4 } }, tenant);
     const over = await call(CREATE, { input: { customerId: guest, startsAt: '2032-03-01T20:00:00Z', partySize: 3 } }, tenant);
     expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', capacity: 6, remainingCapacity: 2, serviceName: 'reservation' });
 
-    const secondId = (second.data as { createReservation: { id: string } }).createReservation.id;
-    const moved = await call('mutation ($id: ID!) { updateReservation(id: $id, input: { startsAt: "2032-03-01T20:00:00Z" }) { id } }', { id: secondId }, tenant);
+    const secondId = (second.data as { createReservation: { reservation: { id: string } } }).createReservation.reservation.id;
+    const moved = await call('mutation ($id: ID!) { updateReservation(input: { id: $id, startsAt: "2032-03-01T20:00:00Z" }) { reservation { id } } }', { id: secondId }, tenant);
     expect(moved.errors?.[0]?.extensions?.['code']).toBe('CAPACITY_EXCEEDED');
     expect(first.errors).toBeUndefined();
     const list = await graphqlData<{ reservations: { nodes: { startsAt: string }[] } }>(gatewayUrl, '{ reservations { nodes { startsAt } } }', { tenant });
@@ -244,8 +244,8 @@ describe('reservations of a customer deleted in the customer subgraph', () => {
     expect((list as { extensions?: { valueCompletion?: unknown[] } }).extensions?.valueCompletion).toHaveLength(1);
 
     // The reservation itself is intact and can still be managed.
-    const cancelled = await call('mutation ($id: ID!) { cancelReservation(id: $id, reason: "Customer left") { id status } }', { id }, tenant);
-    expect(cancelled.data).toEqual({ cancelReservation: { id, status: 'CANCELLED' } });
+    const cancelled = await call('mutation ($id: ID!) { cancelReservation(input: { id: $id, reason: "Customer left" }) { reservation { id status } } }', { id }, tenant);
+    expect(cancelled.data).toEqual({ cancelReservation: { reservation: { id, status: 'CANCELLED' } } });
   });
 });
 

@@ -47,7 +47,7 @@ beforeAll(async () => {
   supergraph = await startTestSupergraph('resilience');
   customerProxy = await FaultProxy.start(supergraph.customer.url);
   reservationProxy = await FaultProxy.start(supergraph.reservation.url);
-  await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Resilient Rita", email: "rita@example.com" }) { id } }', {
+  await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Resilient Rita", email: "rita@example.com" }) { customer { id } } }', {
     tenant: 'faults',
   });
 });
@@ -102,7 +102,7 @@ test('a 4xx or a GraphQL error from the subgraph is not retried', async () => {
 test('a mutation without an idempotency key hitting a 503 is sent exactly once', async () => {
   const url = await gatewayWith();
   customerProxy.failNext(1, 503);
-  const { body } = await graphql(url, 'mutation { createCustomer(input: { name: "Once", email: "once@example.com" }) { id } }', {
+  const { body } = await graphql(url, 'mutation { createCustomer(input: { name: "Once", email: "once@example.com" }) { customer { id } } }', {
     tenant: 'faults',
   });
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
@@ -235,7 +235,7 @@ describe('identical queries in flight at once', () => {
     parsePrometheusText(await (await fetch(new URL('/metrics', url))).text()).value('gateway_subgraph_deduplicated_total', { subgraph: 'customer' }) ?? 0;
 
   beforeAll(async () => {
-    await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Other Olga", email: "olga@example.com" }) { id } }', {
+    await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Other Olga", email: "olga@example.com" }) { customer { id } } }', {
       tenant: 'other-faults',
     });
   });
@@ -273,7 +273,7 @@ describe('identical queries in flight at once', () => {
   test('mutations are never shared: each one reaches the subgraph', async () => {
     const url = await gatewayWith(SLOW_SUBGRAPH);
     customerProxy.delayMs = 200;
-    const create = 'mutation { createCustomer(input: { name: "Twice Tom", email: "tom@example.com" }) { id } }';
+    const create = 'mutation { createCustomer(input: { name: "Twice Tom", email: "tom@example.com" }) { customer { id } } }';
     const answers = await Promise.all([graphql(url, create, { tenant: 'dedupe-writes' }), graphql(url, create, { tenant: 'dedupe-writes' })]);
     expect(customerProxy.graphqlRequests()).toHaveLength(2);
     // The second write is the subgraph's to judge: the e-mail is taken.

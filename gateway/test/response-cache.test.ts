@@ -30,9 +30,9 @@ async function gateway(env: Record<string, string> = {}): Promise<StartedGateway
 }
 
 async function createProduct(tenant: string, name: string, priceCents: number): Promise<string> {
-  const { createProduct } = await graphqlData<{ createProduct: { id: string } }>(
+  const { createProduct: { product: createProduct } } = await graphqlData<{ createProduct: { product: { id: string } } }>(
     supergraph.gatewayUrl,
-    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
     { tenant, variables: { input: { name, priceCents } } },
   );
   return createProduct.id;
@@ -124,7 +124,7 @@ test("a product update through the gateway is visible at once; the other tenant'
   await read(url, 'shop-b');
   expect((await read(url, 'shop-c')).cache).toBe('HIT');
 
-  await graphqlData(url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id } }', {
+  await graphqlData(url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } } }', {
     tenant: 'shop-c',
     variables: { input: { id, priceCents: 350 } },
   });
@@ -143,7 +143,7 @@ test('a write made on another gateway instance invalidates this one too (shared 
   const id = await createProduct('shop-d', 'Cortado', 280);
   await read(one.url, 'shop-d');
   expect((await read(one.url, 'shop-d')).cache).toBe('HIT');
-  await graphqlData(two.url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id } }', {
+  await graphqlData(two.url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } } }', {
     tenant: 'shop-d',
     variables: { input: { id, name: 'Cortado doble' } },
   });
@@ -195,15 +195,15 @@ test('a catalogue write made directly on the customer subgraph (sharing Redis) r
   try {
     // The customer subgraph connected to Redis before the gateway, which started after it.
     await redisConnected(shared.gatewayUrl);
-    const { createProduct } = await graphqlData<{ createProduct: { id: string } }>(
+    const { createProduct: { product: createProduct } } = await graphqlData<{ createProduct: { product: { id: string } } }>(
       shared.gatewayUrl,
-      'mutation { createProduct(input: { name: "Ristretto", priceCents: 200 }) { id } }',
+      'mutation { createProduct(input: { name: "Ristretto", priceCents: 200 }) { product { id } } }',
       { tenant: 'shop-e' },
     );
     const cacheStatus = async (): Promise<string | null> => (await graphql(shared.gatewayUrl, PRODUCTS, { tenant: 'shop-e' })).headers.get('x-cache');
     await waitFor(async () => (await cacheStatus()) === 'HIT');
 
-    await graphqlData(shared.customer.url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id } }', {
+    await graphqlData(shared.customer.url, 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { id } } }', {
       tenant: 'shop-e',
       variables: { input: { id: createProduct.id, priceCents: 225 } },
     });

@@ -13,16 +13,16 @@ interface Seeded {
 async function seed(tenant: string, names: string[], reservationsPerCustomer: number): Promise<Seeded> {
   const seeded: Seeded = { customers: [], reservations: [] };
   for (const [index, name] of names.entries()) {
-    const { createCustomer } = await graphqlData<{ createCustomer: { id: string; name: string } }>(
+    const { createCustomer: { customer: createCustomer } } = await graphqlData<{ createCustomer: { customer: { id: string; name: string } } }>(
       supergraph.gatewayUrl,
-      'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id name } }',
+      'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id name } } }',
       { tenant, variables: { input: { name, email: `${tenant}-${index}@example.com` } } },
     );
     seeded.customers.push(createCustomer);
     for (let n = 0; n < reservationsPerCustomer; n++) {
-      const { createReservation } = await graphqlData<{ createReservation: { id: string } }>(
+      const { createReservation: { reservation: createReservation } } = await graphqlData<{ createReservation: { reservation: { id: string } } }>(
         supergraph.gatewayUrl,
-        'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
+        'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
         { tenant, variables: { input: { customerId: createCustomer.id, startsAt: `2031-01-${10 + n}T19:00:00Z`, partySize: 2 + n } } },
       );
       seeded.reservations.push({ id: createReservation.id, customerId: createCustomer.id });

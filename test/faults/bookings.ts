@@ -1,7 +1,7 @@
 /** What the booking fault tests share (not a test file itself). */
 import { graphqlData } from '@reservations/test-support/graphql';
 
-export const CREATE = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }';
+export const CREATE = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }';
 
 /** The id of the booking made with `key` in `tenant`, or null, asked as a client would. */
 export async function bookingByKey(url: string, tenant: string, key: string): Promise<string | null> {
@@ -15,9 +15,9 @@ export async function bookingByKey(url: string, tenant: string, key: string): Pr
 
 /** A customer to book for, made through the gateway. */
 export async function createBookingCustomer(url: string, tenant: string, name: string, email: string): Promise<string> {
-  const { createCustomer } = await graphqlData<{ createCustomer: { id: string } }>(
+  const { createCustomer: { customer: createCustomer } } = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     url,
-    'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+    'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant, variables: { input: { name, email } } },
   );
   return createCustomer.id;

@@ -20,7 +20,7 @@ import { startReservationSubgraph } from '@reservations/reservation-subgraph/ser
  */
 
 const READ = '{ reservations(first: 5) { totalCount } }';
-const WRITE = 'mutation { updateReservationSettings(input: { capacity: 40 }) { capacity } }';
+const WRITE = 'mutation { updateReservationSettings(input: { capacity: 40 }) { reservationSettings { capacity } } }';
 
 /** The error codes of one answer, or 'ok'. */
 function outcome(body: { errors?: { extensions?: Record<string, unknown> }[] }): string {
@@ -185,7 +185,7 @@ describe('a database behind a connection the test cuts', () => {
   });
 
   test('a statement stuck behind a lock is cancelled at DATABASE_STATEMENT_TIMEOUT_MS: SERVICE_UNAVAILABLE, nothing changed', async () => {
-    await graphqlData(gateway.url, 'mutation { updateReservationSettings(input: { capacity: 12 }) { capacity } }', { tenant: 'locked' });
+    await graphqlData(gateway.url, 'mutation { updateReservationSettings(input: { capacity: 12 }) { reservationSettings { capacity } } }', { tenant: 'locked' });
     const holder = new pg.Client({ connectionString: reservationDb.url });
     await holder.connect();
     try {

@@ -113,7 +113,7 @@ test('the deadline is signed: a request whose deadline was changed in transit is
 });
 
 test('a request that reaches the subgraph after its deadline is refused before it runs: 503 SERVICE_UNAVAILABLE', async () => {
-  const body = JSON.stringify({ query: 'mutation { updateReservationSettings(input: { capacity: 3 }) { capacity } }' });
+  const body = JSON.stringify({ query: 'mutation { updateReservationSettings(input: { capacity: 3 }) { reservationSettings { capacity } } }' });
   const headers = { 'content-type': 'application/json', 'x-tenant-id': 'late-settings', [DEADLINE_HEADER]: String(Date.now() - 1) };
   const response = await fetch(supergraph.reservation.url, {
     method: 'POST',

@@ -14,8 +14,8 @@ import type { StartedGateway } from '@reservations/gateway/server';
  */
 
 const PRODUCT = 'query ($id: ID!) { product(id: $id) { id priceCents } }';
-const UPDATE = 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { id priceCents } }';
-const CREATE = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }';
+const UPDATE = 'mutation ($input: UpdateProductInput!) { updateProduct(input: $input) { product { id priceCents } } }';
+const CREATE = 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }';
 /** Probes come quickly here so that recovery does not make the suite slow; waiting is by polling. */
 const FAST_PROBES = { REDIS_PROBE_INTERVAL_MS: '100' };
 
@@ -48,7 +48,7 @@ async function price(url: string, tenant: string, id: string): Promise<{ priceCe
 }
 
 async function cachedProduct(url: string, tenant: string, priceCents: number, ...readers: string[]): Promise<string> {
-  const { createProduct } = await graphqlData<{ createProduct: { id: string } }>(url, CREATE, {
+  const { createProduct: { product: createProduct } } = await graphqlData<{ createProduct: { product: { id: string } } }>(url, CREATE, {
     tenant,
     variables: { input: { name: 'Espresso', priceCents } },
   });
@@ -107,7 +107,7 @@ describe('a hung Redis (the process stops answering, its connections stay open)'
     for (const [url, priceCents] of [[supergraph.gatewayUrl, 510], [supergraph.customer.url, 520], [supergraph.gatewayUrl, 530]] as const) {
       const { body } = await graphql(url, UPDATE, { tenant: 'hung', variables: { input: { id, priceCents } } });
       // The gateway adds its cost extension; the subgraph answers data alone.
-      expect({ data: body.data, errors: body.errors }).toEqual({ data: { updateProduct: { id, priceCents } }, errors: undefined });
+      expect({ data: body.data, errors: body.errors }).toEqual({ data: { updateProduct: { product: { id, priceCents } } }, errors: undefined });
     }
     const created = await graphql(supergraph.gatewayUrl, CREATE, { tenant: 'hung', variables: { input: { name: 'Lungo', priceCents: 300 } } });
     expect(created.body.errors).toBeUndefined();
@@ -136,7 +136,7 @@ describe('a partition between the services and Redis (Redis keeps its data)', ()
 
     proxy.partition();
     const { body } = await graphql(writer, UPDATE, { tenant: 'cut', variables: { input: { id, priceCents: 700 } } });
-    expect(body).toEqual({ data: { updateProduct: { id, priceCents: 700 } }, extensions: { cost: expect.anything() } });
+    expect(body).toEqual({ data: { updateProduct: { product: { id, priceCents: 700 } } }, extensions: { cost: expect.anything() } });
     // The writer cannot reach Redis: it serves the new price uncached.
     expect(await price(writer, 'cut', id)).toEqual({ priceCents: 700, cache: 'BYPASS' });
     if (reset) proxy.cut();

@@ -2,77 +2,15 @@ import { useApolloClient, useFragment, useMutation, useQuery } from '@apollo/cli
 import { useState } from 'react';
 import { codesOf } from './errors';
 import { ErrorBanner } from './ErrorBanner';
-import { graphql } from './gql';
-
-const CustomerChoices = graphql(`
-  query CustomerChoices {
-    customers(first: 50) {
-      nodes {
-        id
-        name
-      }
-    }
-  }
-`);
-
-const Availability = graphql(`
-  query Availability($date: Date!, $partySize: Int!) {
-    availability(date: $date, partySize: $partySize) {
-      startsAt
-      endsAt
-      remainingCapacity
-      available
-    }
-  }
-`);
-
-const BookingFields = graphql(`
-  fragment BookingFields on Reservation {
-    id
-    status
-    startsAt
-    partySize
-    customer {
-      id
-      name
-    }
-  }
-`);
-
-const BookSlot = graphql(`
-  mutation BookSlot($input: CreateReservationInput!) {
-    createReservation(input: $input) {
-      ...BookingFields
-    }
-  }
-`);
-
-const BookingByKey = graphql(`
-  query BookingByKey($key: String!) {
-    reservationByIdempotencyKey(key: $key) {
-      ...BookingFields
-    }
-  }
-`);
-
-// Both return the reservation's id and new status: Apollo's cache updates the booking in place.
-const ConfirmBooking = graphql(`
-  mutation ConfirmBooking($id: ID!) {
-    confirmReservation(id: $id) {
-      id
-      status
-    }
-  }
-`);
-
-const CancelBooking = graphql(`
-  mutation CancelBooking($id: ID!) {
-    cancelReservation(id: $id) {
-      id
-      status
-    }
-  }
-`);
+import {
+  BookingAvailabilityDocument,
+  BookingByKeyDocument,
+  BookingFieldsFragmentDoc,
+  BookTableDocument,
+  CancelBookingDocument,
+  ConfirmBookingDocument,
+  CustomerChoicesDocument,
+} from './gql/graphql';
 
 function tomorrow(): string {
   return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -82,9 +20,9 @@ const time = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 
 /** One booking, read live from the cache: confirm and cancel change it without a refetch. */
 function Booking({ id }: { id: string }) {
-  const { data, complete } = useFragment({ fragment: BookingFields, fragmentName: 'BookingFields', from: { __typename: 'Reservation', id } });
-  const [confirm, confirmed] = useMutation(ConfirmBooking);
-  const [cancel, cancelled] = useMutation(CancelBooking);
+  const { data, complete } = useFragment({ fragment: BookingFieldsFragmentDoc, fragmentName: 'BookingFields', from: { __typename: 'Reservation', id } });
+  const [confirm, confirmed] = useMutation(ConfirmBookingDocument);
+  const [cancel, cancelled] = useMutation(CancelBookingDocument);
   if (!complete) return null;
   const open = data.status === 'PENDING' || data.status === 'CONFIRMED';
   return (
@@ -92,9 +30,9 @@ function Booking({ id }: { id: string }) {
       {data.customer.name}, {data.startsAt.slice(0, 10)} {time(data.startsAt)} UTC, party of {data.partySize}:{' '}
       <strong className="status">{data.status}</strong>{' '}
       {data.status === 'PENDING' && (
-        <button onClick={() => confirm({ variables: { id } }).catch(() => undefined)}>Confirm</button>
+        <button onClick={() => confirm({ variables: { input: { id } } }).catch(() => undefined)}>Confirm</button>
       )}
-      {open && <button onClick={() => cancel({ variables: { id } }).catch(() => undefined)}>Cancel</button>}
+      {open && <button onClick={() => cancel({ variables: { input: { id } } }).catch(() => undefined)}>Cancel</button>}
       <ErrorBanner error={confirmed.error ?? cancelled.error} />
     </li>
   );
@@ -102,13 +40,13 @@ function Booking({ id }: { id: string }) {
 
 export function BookingPage() {
   const apollo = useApolloClient();
-  const customers = useQuery(CustomerChoices);
+  const customers = useQuery(CustomerChoicesDocument);
   const [customerId, setCustomerId] = useState('');
   const [date, setDate] = useState(tomorrow);
   const [partySize, setPartySize] = useState(2);
   const [asked, setAsked] = useState<{ date: string; partySize: number } | null>(null);
-  const availability = useQuery(Availability, { variables: asked ?? { date, partySize }, skip: asked === null });
-  const [book, booking] = useMutation(BookSlot);
+  const availability = useQuery(BookingAvailabilityDocument, { variables: asked ?? { date, partySize }, skip: asked === null });
+  const [book, booking] = useMutation(BookTableDocument);
   const [bookingError, setBookingError] = useState<unknown>(null);
   const [note, setNote] = useState('');
   // The key of the booking being attempted: reused on every retry of it, new for the next one.
@@ -118,7 +56,7 @@ export function BookingPage() {
 
   async function settleUnknown(key: string): Promise<void> {
     // The booking may have been made: look it up by its key before offering to book again.
-    const { data } = await apollo.query({ query: BookingByKey, variables: { key }, fetchPolicy: 'network-only' });
+    const { data } = await apollo.query({ query: BookingByKeyDocument, variables: { key }, fetchPolicy: 'network-only' });
     const found = data?.reservationByIdempotencyKey;
     if (found) {
       setBooked((ids) => [found.id, ...ids]);
@@ -137,9 +75,10 @@ export function BookingPage() {
     try {
       const { data } = await book({
         variables: { input: { customerId: chosen, startsAt, partySize: asked?.partySize ?? partySize, idempotencyKey: key } },
-        refetchQueries: [Availability],
+        refetchQueries: [BookingAvailabilityDocument],
       });
-      if (data) setBooked((ids) => [data.createReservation.id, ...ids.filter((id) => id !== data.createReservation.id)]);
+      const made = data?.createReservation.reservation;
+      if (made) setBooked((ids) => [made.id, ...ids.filter((id) => id !== made.id)]);
       setAttempt(null);
     } catch (error) {
       setBookingError(error);

@@ -1,30 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { ErrorBanner } from './ErrorBanner';
-import { graphql } from './gql';
-
-const Catalogue = graphql(`
-  query Catalogue($search: String, $first: Int!, $after: String) {
-    products(isActive: true, search: $search, first: $first, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      nodes {
-        id
-        name
-        description
-        priceCents
-        currency
-        category {
-          id
-          name
-        }
-      }
-    }
-  }
-`);
+import { CataloguePageDocument } from './gql/graphql';
 
 const PAGE_SIZE = 8;
 
@@ -33,7 +10,7 @@ export function CataloguePage() {
   // Cursors of the pages before the current one: "previous" pops, "next" pushes.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1] ?? null;
-  const { data, error, loading } = useQuery(Catalogue, { variables: { search: search || null, first: PAGE_SIZE, after } });
+  const { data, error, loading } = useQuery(CataloguePageDocument, { variables: { categoryId: null, search: search || null, first: PAGE_SIZE, after } });
   const page = data?.products;
   return (
     <section>

@@ -1,28 +1,9 @@
 import { useQuery } from '@apollo/client/react';
 import { ErrorBanner } from './ErrorBanner';
-import { graphql } from './gql';
-
-const CustomerProfileQuery = graphql(`
-  query CustomerProfilePage($id: ID!) {
-    customer(id: $id) {
-      id
-      name
-      email
-      phone
-      notes
-      reservations {
-        id
-        startsAt
-        endsAt
-        partySize
-        status
-      }
-    }
-  }
-`);
+import { CustomerProfilePageDocument } from './gql/graphql';
 
 export function CustomerProfile({ id, onBack }: { id: string; onBack: () => void }) {
-  const { data, error, loading } = useQuery(CustomerProfileQuery, { variables: { id } });
+  const { data, error, loading } = useQuery(CustomerProfilePageDocument, { variables: { id } });
   if (loading && !data) return <p>Loading…</p>;
   const customer = data?.customer;
   return (

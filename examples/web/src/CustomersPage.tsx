@@ -1,32 +1,12 @@
 import { useQuery } from '@apollo/client/react';
 import { useState } from 'react';
 import { ErrorBanner } from './ErrorBanner';
-import { graphql } from './gql';
-
-// Customers from the customer subgraph, their upcoming bookings from the reservation subgraph.
-const CustomersWithUpcoming = graphql(`
-  query CustomersWithUpcoming($from: DateTime!) {
-    customers(first: 50) {
-      totalCount
-      nodes {
-        id
-        name
-        email
-        reservations(from: $from, status: [PENDING, CONFIRMED]) {
-          id
-          startsAt
-          partySize
-          status
-        }
-      }
-    }
-  }
-`);
+import { CustomersWithUpcomingDocument } from './gql/graphql';
 
 export function CustomersPage({ onOpen }: { onOpen: (id: string) => void }) {
   // Fixed for the page's life: a new instant each render would be a new query each render.
   const [from] = useState(() => new Date().toISOString());
-  const { data, error, loading } = useQuery(CustomersWithUpcoming, { variables: { from } });
+  const { data, error, loading } = useQuery(CustomersWithUpcomingDocument, { variables: { from } });
   if (loading && !data) return <p>Loading customers…</p>;
   return (
     <section>

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { EnvReader } from '@reservations/platform/config';
-import { ErrorCode } from '@reservations/platform/errors';
+import { GatewayErrorCode } from '../errors';
 import type { EdgeAdmission, EdgeAnswer } from '@reservations/platform/http/graphql-http-server';
 import type { RequestObservation } from '@reservations/platform/observability/request-scope';
 import { overBudget, type TenantBudgets } from '../security/tenant-budget';
@@ -94,7 +94,7 @@ export class TenantAdmission {
             mediaType,
             {
               message: `Too many requests of this tenant in progress (${this.config.maxInFlight}) and waiting (${this.config.maxQueued}); retry after 1 s`,
-              extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 },
+              extensions: { code: GatewayErrorCode.RateLimited, retryAfterSeconds: 1 },
             },
             { 'retry-after': '1' },
           ),

@@ -47,20 +47,20 @@ afterAll(async () => {
 });
 
 async function createCategory(tenant: string, name: string): Promise<string> {
-  const data = await graphqlData<{ createCategory: { id: string } }>(url, 'mutation ($name: String!) { createCategory(input: { name: $name }) { id } }', {
+  const data = await graphqlData<{ createCategory: { category: { id: string } } }>(url, 'mutation ($name: String!) { createCategory(input: { name: $name }) { category { id } } }', {
     tenant,
     variables: { name },
   });
-  return data.createCategory.id;
+  return data.createCategory.category.id;
 }
 
 async function createProduct(tenant: string, name: string, categoryId: string | null): Promise<string> {
-  const data = await graphqlData<{ createProduct: { id: string } }>(
+  const data = await graphqlData<{ createProduct: { product: { id: string } } }>(
     url,
-    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
     { tenant, variables: { input: { name, priceCents: 500, categoryId } } },
   );
-  return data.createProduct.id;
+  return data.createProduct.product.id;
 }
 
 const ENTITIES = `query ($r: [_Any!]!) { _entities(representations: $r) {
@@ -160,19 +160,19 @@ describe('catalogue change header', () => {
   test('successful product and category writes say so, so the gateway can drop its cached reads', async () => {
     const category = await createCategory('changes', 'Before');
     const product = await createProduct('changes', 'Before', category);
-    expect(await changed('mutation ($id: ID!) { updateProduct(input: { id: $id, priceCents: 1 }) { id } }', { id: product })).toBe('1');
-    expect(await changed('mutation ($id: ID!) { updateCategory(input: { id: $id, position: 3 }) { id } }', { id: category })).toBe('1');
-    expect(await changed('mutation { createCategory(input: { name: "Other" }) { id } }')).toBe('1');
+    expect(await changed('mutation ($id: ID!) { updateProduct(input: { id: $id, priceCents: 1 }) { product { id } } }', { id: product })).toBe('1');
+    expect(await changed('mutation ($id: ID!) { updateCategory(input: { id: $id, position: 3 }) { category { id } } }', { id: category })).toBe('1');
+    expect(await changed('mutation { createCategory(input: { name: "Other" }) { category { id } } }')).toBe('1');
     expect(await changed('mutation ($id: ID!) { deleteProduct(input: { id: $id }) { deletedId } }', { id: product })).toBe('1');
     expect(await changed('mutation ($id: ID!) { deleteCategory(input: { id: $id }) { deletedId } }', { id: category })).toBe('1');
   });
 
   test('reads, failed writes and customer writes do not', async () => {
     expect(await changed('{ products { totalCount } categories { totalCount } }')).toBeNull();
-    expect(await changed('mutation { createCategory(input: { name: "Other" }) { id } }')).toBeNull();
-    expect(await changed(`mutation { updateProduct(input: { id: "0190a5f0-0000-7000-8000-00000000dead", priceCents: 1 }) { id } }`)).toBeNull();
-    expect(await changed('mutation { createProduct(input: { name: "Free", priceCents: -1 }) { id } }')).toBeNull();
-    expect(await changed('mutation { createCustomer(input: { name: "C", email: "c@example.com" }) { id } }')).toBeNull();
+    expect(await changed('mutation { createCategory(input: { name: "Other" }) { category { id } } }')).toBeNull();
+    expect(await changed(`mutation { updateProduct(input: { id: "0190a5f0-0000-7000-8000-00000000dead", priceCents: 1 }) { product { id } } }`)).toBeNull();
+    expect(await changed('mutation { createProduct(input: { name: "Free", priceCents: -1 }) { product { id } } }')).toBeNull();
+    expect(await changed('mutation { createCustomer(input: { name: "C", email: "c@example.com" }) { customer { id } } }')).toBeNull();
   });
 });
 

@@ -11,15 +11,15 @@ let database: TestDatabase;
 let subgraph: Started;
 let url: string;
 
-const CREATE = `mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id name email createdAt } }`;
+const CREATE = `mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id name email createdAt } } }`;
 
 interface CreatedCustomer {
-  createCustomer: { id: string; name: string; email: string; createdAt: string };
+  createCustomer: { customer: { id: string; name: string; email: string; createdAt: string } };
 }
 
 async function createCustomer(tenant: string, name: string, email: string): Promise<string> {
   const data = await graphqlData<CreatedCustomer>(url, CREATE, { tenant, variables: { input: { name, email } } });
-  return data.createCustomer.id;
+  return data.createCustomer.customer.id;
 }
 
 beforeAll(async () => {
@@ -42,12 +42,12 @@ describe('customers', () => {
       tenant: 'acme',
       variables: { input: { name: '  Marie Curie ', email: 'Marie@Example.COM' } },
     });
-    expect(created.createCustomer).toMatchObject({ name: 'Marie Curie', email: 'marie@example.com' });
-    expect(new Date(created.createCustomer.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(created.createCustomer.customer).toMatchObject({ name: 'Marie Curie', email: 'marie@example.com' });
+    expect(new Date(created.createCustomer.customer.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
 
     const read = await graphqlData<{ customer: { name: string } }>(url, `query ($id: ID!) { customer(id: $id) { name } }`, {
       tenant: 'acme',
-      variables: { id: created.createCustomer.id },
+      variables: { id: created.createCustomer.customer.id },
     });
     expect(read.customer).toEqual({ name: 'Marie Curie' });
   });

@@ -101,7 +101,7 @@ test('20 racing requests with the same idempotency key create one reservation an
   const input = { customerId, startsAt: '2030-12-31T20:00:00Z', partySize: 4, idempotencyKey: 'checkout-42' };
   const results = await Promise.all(Array.from({ length: 20 }, () => tryBook(url, tenant, input)));
   for (const body of results) expect(body.errors).toBeUndefined();
-  const ids = new Set(results.map((body) => body.data?.createReservation.id));
+  const ids = new Set(results.map((body) => body.data?.createReservation.reservation.id));
   expect(ids.size).toBe(1);
   expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
 
@@ -117,7 +117,7 @@ test('the same key with a different payload is CONFLICT and books nothing, even 
   const base = { customerId, startsAt: '2030-12-30T20:00:00Z', idempotencyKey: 'k-1' };
   const results = await Promise.all(Array.from({ length: 10 }, (_, index) => tryBook(url, tenant, { ...base, partySize: 2 + (index % 2) })));
   const succeeded = results.filter((body) => !body.errors);
-  const sizes = new Set(succeeded.map((body) => body.data?.createReservation.partySize));
+  const sizes = new Set(succeeded.map((body) => body.data?.createReservation.reservation.partySize));
   // Whichever payload won, every request with it got the reservation and every other one CONFLICT.
   expect(sizes.size).toBe(1);
   expect(succeeded).toHaveLength(5);
@@ -138,7 +138,7 @@ test('20 racing bookings reusing an expired key make exactly one new reservation
   const results = await Promise.all(Array.from({ length: 20 }, (_, index) => tryBook(timed.url, tenant, { ...base, partySize: 2 + (index % 2) })));
   const succeeded = results.filter((body) => !body.errors);
   expect(succeeded).toHaveLength(10);
-  const ids = new Set(succeeded.map((body) => body.data?.createReservation.id));
+  const ids = new Set(succeeded.map((body) => body.data?.createReservation.reservation.id));
   expect(ids.size).toBe(1);
   expect(ids.has(old.id)).toBe(false);
   for (const body of results.filter((result) => result.errors)) {
@@ -156,7 +156,7 @@ test('racing transitions: of 10 simultaneous confirms one wins; of seat versus n
   const customerId = await createCustomer(supergraph.customer.url, tenant);
   const reservation = await book(url, tenant, { customerId, startsAt: '2030-12-29T19:00:00Z' });
   const call = (mutation: string) =>
-    graphql<Record<string, { status: string }>>(url, `mutation ($id: ID!) { ${mutation}(id: $id) { status } }`, {
+    graphql<Record<string, { reservation: { status: string } }>>(url, `mutation ($id: ID!) { ${mutation}(input: { id: $id }) { reservation { status } } }`, {
       tenant,
       variables: { id: reservation.id },
     }).then(({ body }) => body);
@@ -171,7 +171,7 @@ test('racing transitions: of 10 simultaneous confirms one wins; of seat versus n
   const winners = mixed.filter((body) => !body.errors);
   expect(winners).toHaveLength(1);
   const final = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: reservation.id } });
-  expect(Object.values(winners[0]!.data!)[0]!.status).toBe(final.status);
+  expect(Object.values(winners[0]!.data!)[0]!.reservation.status).toBe(final.status);
 });
 
 describe('a database too busy to finish a write in time', () => {
@@ -208,7 +208,7 @@ describe('a database too busy to finish a write in time', () => {
       for (const body of answers.filter((answer) => answer.errors !== undefined)) {
         expect(body.errors?.[0]?.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
       }
-      bookedNotes = booked.map((body) => body.data!.createReservation.notes).sort();
+      bookedNotes = booked.map((body) => body.data!.createReservation.reservation.notes).sort();
     } finally {
       await holder.end();
     }

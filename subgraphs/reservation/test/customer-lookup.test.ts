@@ -52,9 +52,9 @@ afterAll(async () => {
 
 test('a known customer is confirmed through _entities with the tenant and request id forwarded', async () => {
   const customerId = await createCustomer(supergraph.customer.url, 'lookup-up');
-  const { body, headers } = await graphql<{ createReservation: { id: string } }>(
+  const { body, headers } = await graphql<{ createReservation: { reservation: { id: string } } }>(
     viaProxy.url,
-    'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }',
+    'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
     { tenant: 'lookup-up', variables: { input: { customerId, startsAt: '2030-01-01T19:00:00Z', partySize: 2 } }, headers: { 'x-request-id': 'lookup-req-1' } },
   );
   expect(body.errors).toBeUndefined();

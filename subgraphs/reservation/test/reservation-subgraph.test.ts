@@ -25,7 +25,7 @@ async function mutate<T = Record<string, unknown>>(tenant: string, query: string
   return (await graphql<T>(url, query, { tenant, variables })).body;
 }
 
-const UPDATE = `mutation ($id: ID!, $input: UpdateReservationInput!) { updateReservation(id: $id, input: $input) { ${RESERVATION_FIELDS} } }`;
+const UPDATE = `mutation ($input: UpdateReservationInput!) { updateReservation(input: $input) { reservation { ${RESERVATION_FIELDS} } } }`;
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('reservation_subgraph');
@@ -85,7 +85,7 @@ describe('creating and reading reservations', () => {
     const a1 = await book(url, 'filters', { customerId: ada, startsAt: '2030-07-01T19:00:00Z' });
     const a2 = await book(url, 'filters', { customerId: ada, startsAt: '2030-07-02T19:00:00Z' });
     const b1 = await book(url, 'filters', { customerId: bob, startsAt: '2030-07-02T20:00:00Z' });
-    await mutate('filters', 'mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: a2.id });
+    await mutate('filters', 'mutation ($id: ID!) { confirmReservation(input: { id: $id }) { reservation { id } } }', { id: a2.id });
 
     const types: Record<string, string> = { from: 'DateTime', to: 'DateTime', customerId: 'ID' };
     const list = async (args: string, variables: Record<string, unknown> = {}) => {
@@ -132,7 +132,7 @@ describe('creating and reading reservations', () => {
   ])('invalid input %j is BAD_USER_INPUT naming %s, and nothing is written', async (override, field) => {
     const customerId = await customerIn('invalid');
     const input = { customerId, startsAt: '2030-01-01T19:00:00Z', partySize: 2, ...override };
-    const { body } = await graphql(url, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { id } }', {
+    const { body } = await graphql(url, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
       tenant: 'invalid',
       variables: { input },
     });
@@ -154,33 +154,33 @@ describe('updating reservations', () => {
     const created = await book(url, 'update', { customerId, startsAt: '2030-08-01T19:00:00Z', notes: 'Cake' });
     await setSettings(url, 'update', { defaultDurationMinutes: 150 });
 
-    const moved = await mutate<{ updateReservation: ReservationView }>('update', UPDATE, { id: created.id, input: { startsAt: '2030-08-02T18:00:00Z' } });
-    expect(moved.data?.updateReservation).toMatchObject({
+    const moved = await mutate<{ updateReservation: { reservation: ReservationView } }>('update', UPDATE, { input: { id: created.id, startsAt: '2030-08-02T18:00:00Z' } });
+    expect(moved.data?.updateReservation.reservation).toMatchObject({
       startsAt: '2030-08-02T18:00:00.000Z',
       endsAt: '2030-08-02T19:30:00.000Z',
       partySize: 2,
       notes: 'Cake',
     });
-    expect(Date.parse(moved.data!.updateReservation.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
+    expect(Date.parse(moved.data!.updateReservation.reservation.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
 
-    const cleared = await mutate<{ updateReservation: ReservationView }>('update', UPDATE, { id: created.id, input: { partySize: 5, notes: null } });
-    expect(cleared.data?.updateReservation).toMatchObject({ startsAt: '2030-08-02T18:00:00.000Z', partySize: 5, notes: null });
+    const cleared = await mutate<{ updateReservation: { reservation: ReservationView } }>('update', UPDATE, { input: { id: created.id, partySize: 5, notes: null } });
+    expect(cleared.data?.updateReservation.reservation).toMatchObject({ startsAt: '2030-08-02T18:00:00.000Z', partySize: 5, notes: null });
   });
 
   test('only PENDING and CONFIRMED reservations change; unknown and foreign ids are NOT_FOUND', async () => {
     const customerId = await customerIn('update-rules');
     const confirmed = await book(url, 'update-rules', { customerId, startsAt: '2030-08-03T19:00:00Z' });
-    await mutate('update-rules', 'mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: confirmed.id });
-    const ok = await mutate('update-rules', UPDATE, { id: confirmed.id, input: { partySize: 3 } });
+    await mutate('update-rules', 'mutation ($id: ID!) { confirmReservation(input: { id: $id }) { reservation { id } } }', { id: confirmed.id });
+    const ok = await mutate('update-rules', UPDATE, { input: { id: confirmed.id, partySize: 3 } });
     expect(ok.errors).toBeUndefined();
 
-    await mutate('update-rules', 'mutation ($id: ID!) { seatReservation(id: $id) { id } }', { id: confirmed.id });
-    const seated = await mutate('update-rules', UPDATE, { id: confirmed.id, input: { partySize: 4 } });
-    expect(seated.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id', status: 'SEATED' });
+    await mutate('update-rules', 'mutation ($id: ID!) { seatReservation(input: { id: $id }) { reservation { id } } }', { id: confirmed.id });
+    const seated = await mutate('update-rules', UPDATE, { input: { id: confirmed.id, partySize: 4 } });
+    expect(seated.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.id', status: 'SEATED' });
 
-    const unknown = await mutate('update-rules', UPDATE, { id: '0190a5f0-0000-7000-9999-000000000000', input: { partySize: 3 } });
+    const unknown = await mutate('update-rules', UPDATE, { input: { id: '0190a5f0-0000-7000-9999-000000000000', partySize: 3 } });
     expect(errorCode(unknown)).toBe('NOT_FOUND');
-    const foreign = await mutate('someone-else', UPDATE, { id: confirmed.id, input: { partySize: 3 } });
+    const foreign = await mutate('someone-else', UPDATE, { input: { id: confirmed.id, partySize: 3 } });
     expect(errorCode(foreign)).toBe('NOT_FOUND');
   });
 });
@@ -212,14 +212,14 @@ describe('capacity', () => {
       const held = await book(url, tenant, { customerId, startsAt, partySize: 4 });
       expect(errorCode(await tryBook(url, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
       for (const step of path) {
-        const body = await mutate(tenant, `mutation ($id: ID!) { ${step}(id: $id) { id } }`, { id: held.id });
+        const body = await mutate(tenant, `mutation ($id: ID!) { ${step}(input: { id: $id }) { reservation { id } } }`, { id: held.id });
         expect(body.errors).toBeUndefined();
       }
     }
     // Confirmed and seated ones keep holding theirs.
     const held = await book(url, tenant, { customerId, startsAt, partySize: 4 });
     for (const step of ['confirmReservation', 'seatReservation']) {
-      await mutate(tenant, `mutation ($id: ID!) { ${step}(id: $id) { id } }`, { id: held.id });
+      await mutate(tenant, `mutation ($id: ID!) { ${step}(input: { id: $id }) { reservation { id } } }`, { id: held.id });
       expect(errorCode(await tryBook(url, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
     }
   });
@@ -230,8 +230,8 @@ describe('capacity', () => {
     await setSettings(url, tenant, { capacity: 8 });
     const own = await book(url, tenant, { customerId, startsAt: '2030-09-03T19:00:00Z', partySize: 4 });
     await book(url, tenant, { customerId, startsAt: '2030-09-03T21:00:00Z', partySize: 6 });
-    expect((await mutate(tenant, UPDATE, { id: own.id, input: { partySize: 8 } })).errors).toBeUndefined();
-    const moved = await mutate(tenant, UPDATE, { id: own.id, input: { startsAt: '2030-09-03T20:00:00Z' } });
+    expect((await mutate(tenant, UPDATE, { input: { id: own.id, partySize: 8 } })).errors).toBeUndefined();
+    const moved = await mutate(tenant, UPDATE, { input: { id: own.id, startsAt: '2030-09-03T20:00:00Z' } });
     expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', remainingCapacity: 2 });
     const stored = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: own.id } });
     expect(stored.startsAt.toISOString()).toBe('2030-09-03T19:00:00.000Z');
@@ -250,9 +250,9 @@ describe('settings', () => {
       closesAt: '23:00',
       updatedAt: null,
     });
-    const { updateReservationSettings: updated } = await graphqlData<{ updateReservationSettings: Record<string, unknown> }>(
+    const { updateReservationSettings: { reservationSettings: updated } } = await graphqlData<{ updateReservationSettings: { reservationSettings: Record<string, unknown> } }>(
       url,
-      'mutation { updateReservationSettings(input: { capacity: 12, closesAt: "01:30" }) { capacity defaultDurationMinutes opensAt closesAt updatedAt } }',
+      'mutation { updateReservationSettings(input: { capacity: 12, closesAt: "01:30" }) { reservationSettings { capacity defaultDurationMinutes opensAt closesAt updatedAt } } }',
       { tenant: 'settings-a' },
     );
     expect(updated).toMatchObject({ capacity: 12, defaultDurationMinutes: 120, opensAt: '11:00', closesAt: '01:30' });
@@ -272,7 +272,7 @@ describe('settings', () => {
     [{ bookingHorizonDays: 0 }, 'input.bookingHorizonDays'],
     [{ bookingHorizonDays: 3_651 }, 'input.bookingHorizonDays'],
   ])('%j is BAD_USER_INPUT naming %s', async (input, field) => {
-    const body = await mutate('settings-invalid', 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { capacity } }', { input });
+    const body = await mutate('settings-invalid', 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }', { input });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
@@ -346,7 +346,7 @@ describe('availability', () => {
     }
     // Exactly the reported number does fit.
     await book(url, tenant, { customerId, startsAt: '2030-11-05T19:00:00Z', partySize: 7 });
-    await mutate(tenant, 'mutation ($id: ID!) { cancelReservation(id: $id, reason: "ill") { id } }', { id: late.id });
+    await mutate(tenant, 'mutation ($id: ID!) { cancelReservation(input: { id: $id, reason: "ill" }) { reservation { id } } }', { id: late.id });
 
     const after = await graphqlData<{ availability: Slot[] }>(url, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
     expect(after.availability.map((slot) => slot.remainingCapacity)).toEqual([1, 3, 3, 0, 0, 0]);
@@ -429,17 +429,17 @@ describe('times that have passed', () => {
     expect(errorCode(await tryBook(timed.url, tenant, withoutKey))).toBe('BAD_USER_INPUT');
 
     const update = (id: string, change: Record<string, unknown>) =>
-      graphql<{ updateReservation: ReservationView }>(timed.url, UPDATE, { tenant, variables: { id, input: change } }).then(({ body }) => body);
+      graphql<{ updateReservation: { reservation: ReservationView } }>(timed.url, UPDATE, { tenant, variables: { input: { id, ...change } } }).then(({ body }) => body);
     const moved = await update(later.id, { startsAt: '2030-11-20T19:30:00Z' });
     expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
     expect((await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString()).toBe(
       '2030-11-20T21:00:00.000Z',
     );
-    expect((await update(later.id, { startsAt: '2030-11-20T20:00:00Z' })).data?.updateReservation.startsAt).toBe('2030-11-20T20:00:00.000Z');
+    expect((await update(later.id, { startsAt: '2030-11-20T20:00:00Z' })).data?.updateReservation.reservation.startsAt).toBe('2030-11-20T20:00:00.000Z');
     // A reservation already under way still takes other changes, even with its start resent as it is.
     const grown = await update(first.id, { startsAt: '2030-11-20T19:30:00Z', partySize: 3 });
     expect(grown.errors).toBeUndefined();
-    expect(grown.data?.updateReservation).toMatchObject({ startsAt: '2030-11-20T19:30:00.000Z', partySize: 3 });
+    expect(grown.data?.updateReservation.reservation).toMatchObject({ startsAt: '2030-11-20T19:30:00.000Z', partySize: 3 });
   });
 });
 
@@ -461,7 +461,7 @@ describe('the booking horizon', () => {
     const beyond = await tryBook(timed.url, tenant, { customerId, startsAt: '2030-01-31T12:00:00.001Z' });
     expect(beyond.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
     expect(beyond.errors?.[0]?.message).toMatch(/30 days ahead/);
-    const moved = await graphql(timed.url, UPDATE, { tenant, variables: { id: edge.id, input: { startsAt: '2030-02-15T19:00:00Z' } } });
+    const moved = await graphql(timed.url, UPDATE, { tenant, variables: { input: { id: edge.id, startsAt: '2030-02-15T19:00:00Z' } } });
     expect(moved.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
     const slots = (date: string) =>
       graphqlData<{ availability: unknown[] }>(timed.url, 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt } }', { tenant, variables: { date } });
@@ -546,7 +546,7 @@ describe('Customer.reservations contributed to the customer entity', () => {
       customers.push(customerId);
       const list: ReservationView[] = [];
       for (let n = 0; n < index; n++) list.push(await book(url, tenant, { customerId, startsAt: `2030-07-1${n}T19:00:00Z` }));
-      if (list[0]) await mutate(tenant, 'mutation ($id: ID!) { confirmReservation(id: $id) { id } }', { id: list[0].id });
+      if (list[0]) await mutate(tenant, 'mutation ($id: ID!) { confirmReservation(input: { id: $id }) { reservation { id } } }', { id: list[0].id });
       booked.set(customerId, list);
     }
     const { result, queries } = await countQueries(supergraph.reservation.client, () =>

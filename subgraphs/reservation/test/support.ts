@@ -17,7 +17,7 @@ export interface ReservationView {
   customer: { id: string };
 }
 
-export const CREATE = `mutation ($input: CreateReservationInput!) { createReservation(input: $input) { ${RESERVATION_FIELDS} } }`;
+export const CREATE = `mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { ${RESERVATION_FIELDS} } } }`;
 
 export interface BookingInput {
   customerId: string;
@@ -32,17 +32,17 @@ let customerCount = 0;
 /** A real customer, created through the customer subgraph's own API. */
 export async function createCustomer(customerUrl: string, tenant: string, name = 'Test Customer'): Promise<string> {
   customerCount += 1;
-  const data = await graphqlData<{ createCustomer: { id: string } }>(
+  const data = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     customerUrl,
-    'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { id } }',
+    'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant, variables: { input: { name, email: `c${customerCount}-${Date.now()}@example.com` } } },
   );
-  return data.createCustomer.id;
+  return data.createCustomer.customer.id;
 }
 
 /** createReservation, returning the raw body so callers can inspect errors. */
-export async function tryBook(url: string, tenant: string, input: BookingInput): Promise<GraphQLResponseBody<{ createReservation: ReservationView }>> {
-  const { body } = await graphql<{ createReservation: ReservationView }>(url, CREATE, {
+export async function tryBook(url: string, tenant: string, input: BookingInput): Promise<GraphQLResponseBody<{ createReservation: { reservation: ReservationView } }>> {
+  const { body } = await graphql<{ createReservation: { reservation: ReservationView } }>(url, CREATE, {
     tenant,
     variables: { input: { partySize: 2, ...input } },
   });
@@ -52,11 +52,11 @@ export async function tryBook(url: string, tenant: string, input: BookingInput):
 export async function book(url: string, tenant: string, input: BookingInput): Promise<ReservationView> {
   const body = await tryBook(url, tenant, input);
   if (body.errors?.length || !body.data) throw new Error(`createReservation failed: ${JSON.stringify(body.errors)}`);
-  return body.data.createReservation;
+  return body.data.createReservation.reservation;
 }
 
 export async function setSettings(url: string, tenant: string, input: Record<string, unknown>): Promise<void> {
-  await graphqlData(url, 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { capacity } }', {
+  await graphqlData(url, 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }', {
     tenant,
     variables: { input },
   });

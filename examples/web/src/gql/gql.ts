@@ -14,28 +14,28 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query CustomerChoices {\n    customers(first: 50) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CustomerChoicesDocument,
-    "\n  query Availability($date: Date!, $partySize: Int!) {\n    availability(date: $date, partySize: $partySize) {\n      startsAt\n      endsAt\n      remainingCapacity\n      available\n    }\n  }\n": typeof types.AvailabilityDocument,
-    "\n  fragment BookingFields on Reservation {\n    id\n    status\n    startsAt\n    partySize\n    customer {\n      id\n      name\n    }\n  }\n": typeof types.BookingFieldsFragmentDoc,
-    "\n  mutation BookSlot($input: CreateReservationInput!) {\n    createReservation(input: $input) {\n      ...BookingFields\n    }\n  }\n": typeof types.BookSlotDocument,
-    "\n  query BookingByKey($key: String!) {\n    reservationByIdempotencyKey(key: $key) {\n      ...BookingFields\n    }\n  }\n": typeof types.BookingByKeyDocument,
-    "\n  mutation ConfirmBooking($id: ID!) {\n    confirmReservation(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.ConfirmBookingDocument,
-    "\n  mutation CancelBooking($id: ID!) {\n    cancelReservation(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.CancelBookingDocument,
-    "\n  query Catalogue($search: String, $first: Int!, $after: String) {\n    products(isActive: true, search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        priceCents\n        currency\n        category {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.CatalogueDocument,
-    "\n  query CustomerProfilePage($id: ID!) {\n    customer(id: $id) {\n      id\n      name\n      email\n      phone\n      notes\n      reservations {\n        id\n        startsAt\n        endsAt\n        partySize\n        status\n      }\n    }\n  }\n": typeof types.CustomerProfilePageDocument,
-    "\n  query CustomersWithUpcoming($from: DateTime!) {\n    customers(first: 50) {\n      totalCount\n      nodes {\n        id\n        name\n        email\n        reservations(from: $from, status: [PENDING, CONFIRMED]) {\n          id\n          startsAt\n          partySize\n          status\n        }\n      }\n    }\n  }\n": typeof types.CustomersWithUpcomingDocument,
+    "query BookingAvailability($date: Date!, $partySize: Int!) {\n  availability(date: $date, partySize: $partySize) {\n    startsAt\n    endsAt\n    remainingCapacity\n    available\n  }\n}": typeof types.BookingAvailabilityDocument,
+    "query BookingByKey($key: String!) {\n  reservationByIdempotencyKey(key: $key) {\n    ...BookingFields\n  }\n}": typeof types.BookingByKeyDocument,
+    "mutation CancelBooking($input: CancelReservationInput!) {\n  cancelReservation(input: $input) {\n    reservation {\n      id\n      status\n      cancellationReason\n    }\n  }\n}": typeof types.CancelBookingDocument,
+    "mutation ConfirmBooking($input: ConfirmReservationInput!) {\n  confirmReservation(input: $input) {\n    reservation {\n      id\n      status\n    }\n  }\n}": typeof types.ConfirmBookingDocument,
+    "mutation BookTable($input: CreateReservationInput!) {\n  createReservation(input: $input) {\n    reservation {\n      ...BookingFields\n    }\n  }\n}": typeof types.BookTableDocument,
+    "fragment BookingFields on Reservation {\n  id\n  status\n  startsAt\n  endsAt\n  partySize\n  customer {\n    id\n    name\n  }\n}": typeof types.BookingFieldsFragmentDoc,
+    "query CataloguePage($categoryId: ID, $search: String, $first: Int = 12, $after: String) {\n  categories {\n    nodes {\n      id\n      name\n      position\n    }\n  }\n  products(\n    categoryId: $categoryId\n    isActive: true\n    search: $search\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      name\n      description\n      priceCents\n      currency\n      category {\n        id\n        name\n      }\n    }\n  }\n}": typeof types.CataloguePageDocument,
+    "query CustomerChoices {\n  customers(first: 50) {\n    nodes {\n      id\n      name\n    }\n  }\n}": typeof types.CustomerChoicesDocument,
+    "query CustomerProfilePage($id: ID!) {\n  customer(id: $id) {\n    id\n    name\n    email\n    phone\n    notes\n    reservations {\n      id\n      startsAt\n      endsAt\n      partySize\n      status\n      notes\n    }\n  }\n}": typeof types.CustomerProfilePageDocument,
+    "query CustomersWithUpcoming($from: DateTime!) {\n  customers(first: 50) {\n    totalCount\n    nodes {\n      id\n      name\n      email\n      reservations(from: $from, status: [PENDING, CONFIRMED]) {\n        id\n        startsAt\n        partySize\n        status\n      }\n    }\n  }\n}": typeof types.CustomersWithUpcomingDocument,
 };
 const documents: Documents = {
-    "\n  query CustomerChoices {\n    customers(first: 50) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": types.CustomerChoicesDocument,
-    "\n  query Availability($date: Date!, $partySize: Int!) {\n    availability(date: $date, partySize: $partySize) {\n      startsAt\n      endsAt\n      remainingCapacity\n      available\n    }\n  }\n": types.AvailabilityDocument,
-    "\n  fragment BookingFields on Reservation {\n    id\n    status\n    startsAt\n    partySize\n    customer {\n      id\n      name\n    }\n  }\n": types.BookingFieldsFragmentDoc,
-    "\n  mutation BookSlot($input: CreateReservationInput!) {\n    createReservation(input: $input) {\n      ...BookingFields\n    }\n  }\n": types.BookSlotDocument,
-    "\n  query BookingByKey($key: String!) {\n    reservationByIdempotencyKey(key: $key) {\n      ...BookingFields\n    }\n  }\n": types.BookingByKeyDocument,
-    "\n  mutation ConfirmBooking($id: ID!) {\n    confirmReservation(id: $id) {\n      id\n      status\n    }\n  }\n": types.ConfirmBookingDocument,
-    "\n  mutation CancelBooking($id: ID!) {\n    cancelReservation(id: $id) {\n      id\n      status\n    }\n  }\n": types.CancelBookingDocument,
-    "\n  query Catalogue($search: String, $first: Int!, $after: String) {\n    products(isActive: true, search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        priceCents\n        currency\n        category {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.CatalogueDocument,
-    "\n  query CustomerProfilePage($id: ID!) {\n    customer(id: $id) {\n      id\n      name\n      email\n      phone\n      notes\n      reservations {\n        id\n        startsAt\n        endsAt\n        partySize\n        status\n      }\n    }\n  }\n": types.CustomerProfilePageDocument,
-    "\n  query CustomersWithUpcoming($from: DateTime!) {\n    customers(first: 50) {\n      totalCount\n      nodes {\n        id\n        name\n        email\n        reservations(from: $from, status: [PENDING, CONFIRMED]) {\n          id\n          startsAt\n          partySize\n          status\n        }\n      }\n    }\n  }\n": types.CustomersWithUpcomingDocument,
+    "query BookingAvailability($date: Date!, $partySize: Int!) {\n  availability(date: $date, partySize: $partySize) {\n    startsAt\n    endsAt\n    remainingCapacity\n    available\n  }\n}": types.BookingAvailabilityDocument,
+    "query BookingByKey($key: String!) {\n  reservationByIdempotencyKey(key: $key) {\n    ...BookingFields\n  }\n}": types.BookingByKeyDocument,
+    "mutation CancelBooking($input: CancelReservationInput!) {\n  cancelReservation(input: $input) {\n    reservation {\n      id\n      status\n      cancellationReason\n    }\n  }\n}": types.CancelBookingDocument,
+    "mutation ConfirmBooking($input: ConfirmReservationInput!) {\n  confirmReservation(input: $input) {\n    reservation {\n      id\n      status\n    }\n  }\n}": types.ConfirmBookingDocument,
+    "mutation BookTable($input: CreateReservationInput!) {\n  createReservation(input: $input) {\n    reservation {\n      ...BookingFields\n    }\n  }\n}": types.BookTableDocument,
+    "fragment BookingFields on Reservation {\n  id\n  status\n  startsAt\n  endsAt\n  partySize\n  customer {\n    id\n    name\n  }\n}": types.BookingFieldsFragmentDoc,
+    "query CataloguePage($categoryId: ID, $search: String, $first: Int = 12, $after: String) {\n  categories {\n    nodes {\n      id\n      name\n      position\n    }\n  }\n  products(\n    categoryId: $categoryId\n    isActive: true\n    search: $search\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      name\n      description\n      priceCents\n      currency\n      category {\n        id\n        name\n      }\n    }\n  }\n}": types.CataloguePageDocument,
+    "query CustomerChoices {\n  customers(first: 50) {\n    nodes {\n      id\n      name\n    }\n  }\n}": types.CustomerChoicesDocument,
+    "query CustomerProfilePage($id: ID!) {\n  customer(id: $id) {\n    id\n    name\n    email\n    phone\n    notes\n    reservations {\n      id\n      startsAt\n      endsAt\n      partySize\n      status\n      notes\n    }\n  }\n}": types.CustomerProfilePageDocument,
+    "query CustomersWithUpcoming($from: DateTime!) {\n  customers(first: 50) {\n    totalCount\n    nodes {\n      id\n      name\n      email\n      reservations(from: $from, status: [PENDING, CONFIRMED]) {\n        id\n        startsAt\n        partySize\n        status\n      }\n    }\n  }\n}": types.CustomersWithUpcomingDocument,
 };
 
 /**
@@ -55,43 +55,43 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CustomerChoices {\n    customers(first: 50) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomerChoices {\n    customers(first: 50) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "query BookingAvailability($date: Date!, $partySize: Int!) {\n  availability(date: $date, partySize: $partySize) {\n    startsAt\n    endsAt\n    remainingCapacity\n    available\n  }\n}"): (typeof documents)["query BookingAvailability($date: Date!, $partySize: Int!) {\n  availability(date: $date, partySize: $partySize) {\n    startsAt\n    endsAt\n    remainingCapacity\n    available\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Availability($date: Date!, $partySize: Int!) {\n    availability(date: $date, partySize: $partySize) {\n      startsAt\n      endsAt\n      remainingCapacity\n      available\n    }\n  }\n"): (typeof documents)["\n  query Availability($date: Date!, $partySize: Int!) {\n    availability(date: $date, partySize: $partySize) {\n      startsAt\n      endsAt\n      remainingCapacity\n      available\n    }\n  }\n"];
+export function graphql(source: "query BookingByKey($key: String!) {\n  reservationByIdempotencyKey(key: $key) {\n    ...BookingFields\n  }\n}"): (typeof documents)["query BookingByKey($key: String!) {\n  reservationByIdempotencyKey(key: $key) {\n    ...BookingFields\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment BookingFields on Reservation {\n    id\n    status\n    startsAt\n    partySize\n    customer {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment BookingFields on Reservation {\n    id\n    status\n    startsAt\n    partySize\n    customer {\n      id\n      name\n    }\n  }\n"];
+export function graphql(source: "mutation CancelBooking($input: CancelReservationInput!) {\n  cancelReservation(input: $input) {\n    reservation {\n      id\n      status\n      cancellationReason\n    }\n  }\n}"): (typeof documents)["mutation CancelBooking($input: CancelReservationInput!) {\n  cancelReservation(input: $input) {\n    reservation {\n      id\n      status\n      cancellationReason\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation BookSlot($input: CreateReservationInput!) {\n    createReservation(input: $input) {\n      ...BookingFields\n    }\n  }\n"): (typeof documents)["\n  mutation BookSlot($input: CreateReservationInput!) {\n    createReservation(input: $input) {\n      ...BookingFields\n    }\n  }\n"];
+export function graphql(source: "mutation ConfirmBooking($input: ConfirmReservationInput!) {\n  confirmReservation(input: $input) {\n    reservation {\n      id\n      status\n    }\n  }\n}"): (typeof documents)["mutation ConfirmBooking($input: ConfirmReservationInput!) {\n  confirmReservation(input: $input) {\n    reservation {\n      id\n      status\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BookingByKey($key: String!) {\n    reservationByIdempotencyKey(key: $key) {\n      ...BookingFields\n    }\n  }\n"): (typeof documents)["\n  query BookingByKey($key: String!) {\n    reservationByIdempotencyKey(key: $key) {\n      ...BookingFields\n    }\n  }\n"];
+export function graphql(source: "mutation BookTable($input: CreateReservationInput!) {\n  createReservation(input: $input) {\n    reservation {\n      ...BookingFields\n    }\n  }\n}"): (typeof documents)["mutation BookTable($input: CreateReservationInput!) {\n  createReservation(input: $input) {\n    reservation {\n      ...BookingFields\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ConfirmBooking($id: ID!) {\n    confirmReservation(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmBooking($id: ID!) {\n    confirmReservation(id: $id) {\n      id\n      status\n    }\n  }\n"];
+export function graphql(source: "fragment BookingFields on Reservation {\n  id\n  status\n  startsAt\n  endsAt\n  partySize\n  customer {\n    id\n    name\n  }\n}"): (typeof documents)["fragment BookingFields on Reservation {\n  id\n  status\n  startsAt\n  endsAt\n  partySize\n  customer {\n    id\n    name\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CancelBooking($id: ID!) {\n    cancelReservation(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation CancelBooking($id: ID!) {\n    cancelReservation(id: $id) {\n      id\n      status\n    }\n  }\n"];
+export function graphql(source: "query CataloguePage($categoryId: ID, $search: String, $first: Int = 12, $after: String) {\n  categories {\n    nodes {\n      id\n      name\n      position\n    }\n  }\n  products(\n    categoryId: $categoryId\n    isActive: true\n    search: $search\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      name\n      description\n      priceCents\n      currency\n      category {\n        id\n        name\n      }\n    }\n  }\n}"): (typeof documents)["query CataloguePage($categoryId: ID, $search: String, $first: Int = 12, $after: String) {\n  categories {\n    nodes {\n      id\n      name\n      position\n    }\n  }\n  products(\n    categoryId: $categoryId\n    isActive: true\n    search: $search\n    first: $first\n    after: $after\n  ) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      name\n      description\n      priceCents\n      currency\n      category {\n        id\n        name\n      }\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Catalogue($search: String, $first: Int!, $after: String) {\n    products(isActive: true, search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        priceCents\n        currency\n        category {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Catalogue($search: String, $first: Int!, $after: String) {\n    products(isActive: true, search: $search, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        priceCents\n        currency\n        category {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "query CustomerChoices {\n  customers(first: 50) {\n    nodes {\n      id\n      name\n    }\n  }\n}"): (typeof documents)["query CustomerChoices {\n  customers(first: 50) {\n    nodes {\n      id\n      name\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CustomerProfilePage($id: ID!) {\n    customer(id: $id) {\n      id\n      name\n      email\n      phone\n      notes\n      reservations {\n        id\n        startsAt\n        endsAt\n        partySize\n        status\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomerProfilePage($id: ID!) {\n    customer(id: $id) {\n      id\n      name\n      email\n      phone\n      notes\n      reservations {\n        id\n        startsAt\n        endsAt\n        partySize\n        status\n      }\n    }\n  }\n"];
+export function graphql(source: "query CustomerProfilePage($id: ID!) {\n  customer(id: $id) {\n    id\n    name\n    email\n    phone\n    notes\n    reservations {\n      id\n      startsAt\n      endsAt\n      partySize\n      status\n      notes\n    }\n  }\n}"): (typeof documents)["query CustomerProfilePage($id: ID!) {\n  customer(id: $id) {\n    id\n    name\n    email\n    phone\n    notes\n    reservations {\n      id\n      startsAt\n      endsAt\n      partySize\n      status\n      notes\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CustomersWithUpcoming($from: DateTime!) {\n    customers(first: 50) {\n      totalCount\n      nodes {\n        id\n        name\n        email\n        reservations(from: $from, status: [PENDING, CONFIRMED]) {\n          id\n          startsAt\n          partySize\n          status\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomersWithUpcoming($from: DateTime!) {\n    customers(first: 50) {\n      totalCount\n      nodes {\n        id\n        name\n        email\n        reservations(from: $from, status: [PENDING, CONFIRMED]) {\n          id\n          startsAt\n          partySize\n          status\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "query CustomersWithUpcoming($from: DateTime!) {\n  customers(first: 50) {\n    totalCount\n    nodes {\n      id\n      name\n      email\n      reservations(from: $from, status: [PENDING, CONFIRMED]) {\n        id\n        startsAt\n        partySize\n        status\n      }\n    }\n  }\n}"): (typeof documents)["query CustomersWithUpcoming($from: DateTime!) {\n  customers(first: 50) {\n    totalCount\n    nodes {\n      id\n      name\n      email\n      reservations(from: $from, status: [PENDING, CONFIRMED]) {\n        id\n        startsAt\n        partySize\n        status\n      }\n    }\n  }\n}"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

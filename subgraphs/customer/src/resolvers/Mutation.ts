@@ -3,9 +3,10 @@ import { badUserInput, conflict, notFound } from '@reservations/platform/errors'
 import { parseId } from '@reservations/platform/graphql/ids';
 import { optionalText, requiredText } from '@reservations/platform/graphql/validation';
 import type { CustomerContext } from '../context';
-import type { Category, CategoryData } from '../data/categories';
-import type { Customer, CustomerData } from '../data/customers';
-import type { Product, ProductData } from '../data/products';
+import type { CategoryData } from '../data/categories';
+import type { CustomerData } from '../data/customers';
+import type { ProductData } from '../data/products';
+import type { MutationResolvers } from '../generated/graphql';
 import {
   DEFAULT_CURRENCY,
   normalizeCurrency,
@@ -17,58 +18,6 @@ import {
   priceCents,
   requiredName,
 } from '../validation';
-
-// Input shapes as GraphQL delivers them: an omitted field is undefined, an explicit null is null.
-
-interface CreateCustomerInput {
-  name: string;
-  email: string;
-  phone?: string | null;
-  notes?: string | null;
-}
-
-interface UpdateCustomerInput {
-  id: string;
-  name?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  notes?: string | null;
-}
-
-interface CreateCategoryInput {
-  name: string;
-  position?: number | null;
-}
-
-interface UpdateCategoryInput {
-  id: string;
-  name?: string | null;
-  position?: number | null;
-}
-
-interface DeleteCategoryInput {
-  id: string;
-  moveProductsToCategoryId?: string | null;
-}
-
-interface CreateProductInput {
-  name: string;
-  description?: string | null;
-  priceCents: number;
-  currency?: string | null;
-  categoryId?: string | null;
-  isActive?: boolean | null;
-}
-
-interface UpdateProductInput {
-  id: string;
-  name?: string | null;
-  description?: string | null;
-  priceCents?: number | null;
-  currency?: string | null;
-  categoryId?: string | null;
-  isActive?: boolean | null;
-}
 
 const emailTaken = () => conflict('A customer with this email already exists', 'input.email');
 const categoryNameTaken = () => conflict('A category with this name already exists (names ignore case)', 'input.name');
@@ -100,18 +49,19 @@ async function productWrite<T>(context: CustomerContext, categoryId: string | nu
   }
 }
 
-export const MutationResolvers = {
-  async createCustomer(_: unknown, { input }: { input: CreateCustomerInput }, context: CustomerContext): Promise<Customer> {
+// Arguments as GraphQL delivers them: an omitted input field is undefined, an explicit null is null.
+export const Mutation: MutationResolvers = {
+  async createCustomer(_, { input }, context) {
     const data: CustomerData = {
       name: requiredText(input.name, 'input.name'),
       email: normalizeEmail(input.email, 'input.email'),
       phoneE164: normalizePhone(input.phone, 'input.phone'),
       notes: optionalText(input.notes),
     };
-    return orConflict(context.customers().create(data), emailTaken);
+    return { customer: await orConflict(context.customers().create(data), emailTaken) };
   },
 
-  async updateCustomer(_: unknown, { input }: { input: UpdateCustomerInput }, context: CustomerContext): Promise<Customer> {
+  async updateCustomer(_, { input }, context) {
     const id = parseId(input.id, 'input.id');
     const data: Partial<CustomerData> = {};
     if (input.name !== undefined) data.name = requiredName(input.name, 'input.name');
@@ -120,38 +70,34 @@ export const MutationResolvers = {
     if (input.notes !== undefined) data.notes = optionalText(input.notes);
     const customer = await orConflict(context.customers().update(id, data), emailTaken);
     if (!customer) throw notOfTenant('customer');
-    return customer;
+    return { customer };
   },
 
-  async deleteCustomer(_: unknown, { input }: { input: { id: string } }, context: CustomerContext): Promise<{ deletedId: string }> {
+  async deleteCustomer(_, { input }, context) {
     const id = parseId(input.id, 'input.id');
     if (!(await context.customers().delete(id))) throw notOfTenant('customer');
     return { deletedId: id };
   },
 
-  async createCategory(_: unknown, { input }: { input: CreateCategoryInput }, context: CustomerContext): Promise<Category> {
+  async createCategory(_, { input }, context) {
     const data: CategoryData = {
       name: requiredText(input.name, 'input.name'),
       position: position(input.position ?? 0, 'input.position'),
     };
-    return orConflict(context.categories().create(data), categoryNameTaken);
+    return { category: await orConflict(context.categories().create(data), categoryNameTaken) };
   },
 
-  async updateCategory(_: unknown, { input }: { input: UpdateCategoryInput }, context: CustomerContext): Promise<Category> {
+  async updateCategory(_, { input }, context) {
     const id = parseId(input.id, 'input.id');
     const data: Partial<CategoryData> = {};
     if (input.name !== undefined) data.name = requiredName(input.name, 'input.name');
     if (input.position !== undefined) data.position = position(notNull(input.position, 'input.position'), 'input.position');
     const category = await orConflict(context.categories().update(id, data), categoryNameTaken);
     if (!category) throw notOfTenant('category');
-    return category;
+    return { category };
   },
 
-  async deleteCategory(
-    _: unknown,
-    { input }: { input: DeleteCategoryInput },
-    context: CustomerContext,
-  ): Promise<{ deletedId: string; movedProductCount: number }> {
+  async deleteCategory(_, { input }, context) {
     const id = parseId(input.id, 'input.id');
     const target = optionalId(input.moveProductsToCategoryId, 'input.moveProductsToCategoryId');
     if (target === id) {
@@ -175,7 +121,7 @@ export const MutationResolvers = {
     }
   },
 
-  async createProduct(_: unknown, { input }: { input: CreateProductInput }, context: CustomerContext): Promise<Product> {
+  async createProduct(_, { input }, context) {
     const data: ProductData = {
       name: requiredText(input.name, 'input.name'),
       description: optionalText(input.description),
@@ -184,10 +130,10 @@ export const MutationResolvers = {
       categoryId: optionalId(input.categoryId, 'input.categoryId'),
       isActive: input.isActive ?? true,
     };
-    return productWrite(context, data.categoryId, () => context.products().create(data));
+    return { product: await productWrite(context, data.categoryId, () => context.products().create(data)) };
   },
 
-  async updateProduct(_: unknown, { input }: { input: UpdateProductInput }, context: CustomerContext): Promise<Product> {
+  async updateProduct(_, { input }, context) {
     const id = parseId(input.id, 'input.id');
     const data: Partial<ProductData> = {};
     if (input.name !== undefined) data.name = requiredName(input.name, 'input.name');
@@ -198,10 +144,10 @@ export const MutationResolvers = {
     if (input.isActive !== undefined) data.isActive = notNull(input.isActive, 'input.isActive');
     const product = await productWrite(context, data.categoryId, () => context.products().update(id, data));
     if (!product) throw notOfTenant('product');
-    return product;
+    return { product };
   },
 
-  async deleteProduct(_: unknown, { input }: { input: { id: string } }, context: CustomerContext): Promise<{ deletedId: string }> {
+  async deleteProduct(_, { input }, context) {
     const id = parseId(input.id, 'input.id');
     if (!(await context.products().delete(id))) throw notOfTenant('product');
     return { deletedId: id };

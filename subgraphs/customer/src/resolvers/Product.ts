@@ -1,18 +1,15 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import { applyEntityCacheHint } from '@reservations/platform/graphql/cache-control';
-import type { CustomerContext } from '../context';
-import type { Category } from '../data/categories';
-import type { Product } from '../data/products';
+import type { ProductResolvers } from '../generated/graphql';
 
-export const ProductResolvers = {
+export const Product: ProductResolvers = {
   /** Batched through the request's loader: N references cost one query. */
-  __resolveReference(reference: { id: string }, context: CustomerContext, info: GraphQLResolveInfo): Promise<Product | null> {
+  __resolveReference(reference, context, info) {
     applyEntityCacheHint(info, 'Product');
     return context.products().byId.load(reference.id);
   },
 
   /** Batched: a page of N products costs one query for their categories. */
-  category(product: Product, _args: unknown, context: CustomerContext): Promise<Category | null> | null {
+  category(product, _args, context) {
     return product.categoryId === null ? null : context.categories().byId.load(product.categoryId);
   },
 };

@@ -266,7 +266,7 @@ export class ReservationStore {
     return this.remember(
       await this.underCapacityLock(async (tx) => {
         const current = await tx.reservation.findFirst({ where: { id } });
-        if (!current) throw notFound('No reservation with this id');
+        if (!current) throw notFound('input.id is not a reservation of this tenant', 'input.id');
         if (!EDITABLE_STATUSES.includes(current.status)) throw this.refused('change', current.status);
         const startsAt = changes.startsAt ?? current.startsAt;
         const partySize = changes.partySize ?? current.partySize;
@@ -378,14 +378,14 @@ export class ReservationStore {
 
   private refused(verb: string, status: ReservationStatus): GraphQLError {
     return new GraphQLError(`Cannot ${verb} a reservation that is ${status}`, {
-      extensions: { code: ErrorCode.BadUserInput, field: 'id', status },
+      extensions: { code: ErrorCode.BadUserInput, field: 'input.id', status },
     });
   }
 
   /** Why a conditional update matched nothing: no such reservation here, or its status. */
   private async explainMiss(id: string, verb: string, db: Tx | ReservationDb): Promise<GraphQLError> {
     const current = await db.reservation.findFirst({ where: { id }, select: { status: true } });
-    return current ? this.refused(verb, current.status) : notFound('No reservation with this id');
+    return current ? this.refused(verb, current.status) : notFound('input.id is not a reservation of this tenant', 'input.id');
   }
 
   private remember(reservation: Reservation): Reservation {

@@ -1,19 +1,14 @@
-import type { ReservationContext } from '../context';
-import type { Reservation } from '../data/reservations';
-import { timeFilter, type TimeRangeArgs } from './arguments';
+import type { CustomerResolvers } from '../generated/graphql';
+import { timeFilter } from './arguments';
 
-interface CustomerReference {
-  id: string;
-}
-
-export const CustomerResolvers = {
+export const Customer: CustomerResolvers = {
   /** Nothing to look up: this subgraph only adds fields keyed by the customer's id. */
-  __resolveReference(reference: CustomerReference): CustomerReference {
+  __resolveReference(reference) {
     return { id: reference.id };
   },
 
   /** One query per batch of customers asking with the same arguments. */
-  reservations(customer: CustomerReference, args: TimeRangeArgs, context: ReservationContext): Promise<Reservation[]> {
+  reservations(customer, args, context) {
     return context.reservations().forCustomers(timeFilter(args)).load(customer.id);
   },
 };

@@ -3,42 +3,19 @@ import { parseId } from '@reservations/platform/graphql/ids';
 import { optionalText } from '@reservations/platform/graphql/validation';
 import { requireTenant } from '@reservations/platform/tenancy';
 import type { ReservationContext } from '../context';
-import type { Reservation, ReservationChanges } from '../data/reservations';
-import type { EffectiveSettings } from '../data/settings';
+import type { ReservationChanges } from '../data/reservations';
+import type { MutationResolvers } from '../generated/graphql';
 import { checkInteger, checkNotStarted, checkPartySize, parseTimeOfDay, SETTINGS_LIMITS, type BookingSettings, type TransitionName } from '../rules';
 import { requestFingerprint } from './arguments';
 
-interface CreateReservationInput {
-  customerId: string;
-  startsAt: Date;
-  partySize: number;
-  notes?: string | null;
-  idempotencyKey?: string | null;
+/** A status change of the reservation `id`, answered with the reservation as it is now. */
+async function transition(context: ReservationContext, id: string, name: TransitionName, reason: string | null = null) {
+  return { reservation: await context.reservations().transition(parseId(id, 'input.id'), name, optionalText(reason)) };
 }
 
-interface UpdateReservationInput {
-  startsAt?: Date | null;
-  partySize?: number | null;
-  notes?: string | null;
-}
-
-interface UpdateReservationSettingsInput {
-  capacity?: number | null;
-  defaultDurationMinutes?: number | null;
-  slotIntervalMinutes?: number | null;
-  opensAt?: string | null;
-  closesAt?: string | null;
-  bookingHorizonDays?: number | null;
-}
-
-function transition(name: TransitionName) {
-  return (_: unknown, args: { id: string }, context: ReservationContext): Promise<Reservation> =>
-    context.reservations().transition(parseId(args.id, 'id'), name);
-}
-
-export const MutationResolvers = {
-  async createReservation(_: unknown, args: { input: CreateReservationInput }, context: ReservationContext): Promise<Reservation> {
-    const { input } = args;
+// Arguments as GraphQL delivers them: an omitted input field is undefined, an explicit null is null.
+export const Mutation: MutationResolvers = {
+  async createReservation(_, { input }, context) {
     const tenantId = requireTenant(context);
     const customerId = parseId(input.customerId, 'input.customerId');
     const partySize = checkPartySize(input.partySize, 'input.partySize');
@@ -57,40 +34,31 @@ export const MutationResolvers = {
     // A repeat is answered before anything else, even while the customer subgraph is down.
     if (idempotency) {
       const first = await store.replayed(idempotency);
-      if (first) return first;
+      if (first) return { reservation: first };
     }
     // After the replay, so a retry of a booking made in time still gets it once the start has passed.
     checkNotStarted(input.startsAt, context.clock(), 'input.startsAt');
     // Asked before the write transaction opens, so no lock is held during the HTTP call.
     await context.customers.assertExists(tenantId, customerId, 'input.customerId');
-    return store.create({ customerId, startsAt: input.startsAt, partySize, notes, idempotency });
+    return { reservation: await store.create({ customerId, startsAt: input.startsAt, partySize, notes, idempotency }) };
   },
 
-  updateReservation(_: unknown, args: { id: string; input: UpdateReservationInput }, context: ReservationContext): Promise<Reservation> {
-    const id = parseId(args.id, 'id');
-    const { input } = args;
+  async updateReservation(_, { input }, context) {
+    const id = parseId(input.id, 'input.id');
     const changes: ReservationChanges = {};
     if (input.startsAt) changes.startsAt = input.startsAt;
     if (input.partySize !== undefined && input.partySize !== null) changes.partySize = checkPartySize(input.partySize, 'input.partySize');
     if (input.notes !== undefined) changes.notes = optionalText(input.notes);
-    return context.reservations().update(id, changes);
+    return { reservation: await context.reservations().update(id, changes) };
   },
 
-  confirmReservation: transition('confirm'),
-  seatReservation: transition('seat'),
-  completeReservation: transition('complete'),
-  markNoShow: transition('markNoShow'),
+  confirmReservation: (_, { input }, context) => transition(context, input.id, 'confirm'),
+  seatReservation: (_, { input }, context) => transition(context, input.id, 'seat'),
+  completeReservation: (_, { input }, context) => transition(context, input.id, 'complete'),
+  markNoShow: (_, { input }, context) => transition(context, input.id, 'markNoShow'),
+  cancelReservation: (_, { input }, context) => transition(context, input.id, 'cancel', input.reason),
 
-  cancelReservation(_: unknown, args: { id: string; reason?: string | null }, context: ReservationContext): Promise<Reservation> {
-    return context.reservations().transition(parseId(args.id, 'id'), 'cancel', optionalText(args.reason));
-  },
-
-  updateReservationSettings(
-    _: unknown,
-    args: { input: UpdateReservationSettingsInput },
-    context: ReservationContext,
-  ): Promise<EffectiveSettings> {
-    const { input } = args;
+  async updateReservationSettings(_, { input }, context) {
     // Validated before the transaction, so a bad value never takes the lock.
     const change: Partial<BookingSettings> = {};
     if (input.capacity != null) change.capacity = checkInteger(input.capacity, 'input.capacity', SETTINGS_LIMITS.capacity);
@@ -105,6 +73,6 @@ export const MutationResolvers = {
     if (input.bookingHorizonDays != null) {
       change.bookingHorizonDays = checkInteger(input.bookingHorizonDays, 'input.bookingHorizonDays', SETTINGS_LIMITS.bookingHorizonDays);
     }
-    return context.reservations().updateSettings((current) => ({ ...current, ...change }));
+    return { reservationSettings: await context.reservations().updateSettings((current) => ({ ...current, ...change })) };
   },
 };

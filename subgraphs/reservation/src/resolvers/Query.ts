@@ -1,37 +1,29 @@
 import { parseId } from '@reservations/platform/graphql/ids';
-import { pageRequest, type Connection } from '@reservations/platform/graphql/pagination';
-import type { ReservationContext } from '../context';
-import type { AvailabilitySlot, Reservation } from '../data/reservations';
-import type { EffectiveSettings } from '../data/settings';
+import { pageRequest } from '@reservations/platform/graphql/pagination';
+import type { QueryResolvers } from '../generated/graphql';
 import { checkPartySize } from '../rules';
-import { timeFilter, type TimeRangeArgs } from './arguments';
+import { timeFilter } from './arguments';
 
-interface ReservationsArgs extends TimeRangeArgs {
-  customerId?: string | null;
-  first?: number | null;
-  after?: string | null;
-}
-
-export const QueryResolvers = {
-  reservation(_: unknown, args: { id: string }, context: ReservationContext): Promise<Reservation | null> {
+export const Query: QueryResolvers = {
+  reservation(_, args, context) {
     return context.reservations().byId.load(parseId(args.id, 'id'));
   },
 
-  reservations(_: unknown, args: ReservationsArgs, context: ReservationContext): Promise<Connection<Reservation>> {
+  reservations(_, args, context) {
     const page = pageRequest(args.first, args.after);
     const filter = { ...timeFilter(args), customerId: args.customerId ? parseId(args.customerId, 'customerId') : null };
     return context.reservations().page(page, filter);
   },
 
-  reservationByIdempotencyKey(_: unknown, args: { key: string }, context: ReservationContext): Promise<Reservation | null> {
+  reservationByIdempotencyKey(_, args, context) {
     return context.reservations().withIdempotencyKey(args.key);
   },
 
-  availability(_: unknown, args: { date: string; partySize: number }, context: ReservationContext): Promise<AvailabilitySlot[]> {
+  availability(_, args, context) {
     return context.reservations().availability(args.date, checkPartySize(args.partySize, 'partySize'));
   },
 
-  reservationSettings(_: unknown, __: unknown, context: ReservationContext): Promise<EffectiveSettings> {
+  reservationSettings(_, __, context) {
     return context.reservations().settings();
   },
 };

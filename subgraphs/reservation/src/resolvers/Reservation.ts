@@ -1,8 +1,7 @@
-import type { ReservationContext } from '../context';
-import type { Reservation } from '../data/reservations';
+import type { ReservationResolvers } from '../generated/graphql';
 
-export const ReservationResolvers = {
-  __resolveReference(reference: { id: string }, context: ReservationContext): Promise<Reservation | null> {
+export const Reservation: ReservationResolvers = {
+  __resolveReference(reference, context) {
     return context.reservations().byId.load(reference.id);
   },
 
@@ -10,7 +9,7 @@ export const ReservationResolvers = {
    * A reference only: the gateway asks the customer subgraph for the customer's fields. It is
    * returned even if the customer has since been deleted there (see docs/api.md, "A customer deleted later").
    */
-  customer(reservation: Reservation): { __typename: 'Customer'; id: string } {
-    return { __typename: 'Customer', id: reservation.customerId };
+  customer(reservation) {
+    return { id: reservation.customerId };
   },
 };

@@ -1,7 +1,7 @@
-import type { EffectiveSettings } from '../data/settings';
+import type { ReservationSettingsResolvers } from '../generated/graphql';
 import { formatTimeOfDay } from '../rules';
 
-export const ReservationSettingsResolvers = {
-  opensAt: (settings: EffectiveSettings): string => formatTimeOfDay(settings.opensAtMinute),
-  closesAt: (settings: EffectiveSettings): string => formatTimeOfDay(settings.closesAtMinute),
+export const ReservationSettings: ReservationSettingsResolvers = {
+  opensAt: (settings) => formatTimeOfDay(settings.opensAtMinute),
+  closesAt: (settings) => formatTimeOfDay(settings.closesAtMinute),
 };

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { badUserInput } from '@reservations/platform/errors';
 import type { ReservationFilter } from '../data/reservations';
-import type { ReservationStatus } from '../rules';
-
-export interface TimeRangeArgs {
-  from?: Date | null;
-  to?: Date | null;
-  status?: ReservationStatus[] | null;
-}
+import type { InputMaybe, ReservationStatus } from '../generated/graphql';
 
 /** `from`/`to` bound startsAt as [from, to); an empty or inverted range is refused. */
-export function timeFilter(args: TimeRangeArgs): Omit<ReservationFilter, 'customerId'> {
+export function timeFilter(args: {
+  from?: InputMaybe<Date>;
+  to?: InputMaybe<Date>;
+  status?: InputMaybe<ReservationStatus[]>;
+}): Omit<ReservationFilter, 'customerId'> {
   if (args.from && args.to && args.from.getTime() >= args.to.getTime()) {
     throw badUserInput('to must be later than from', 'to');
   }

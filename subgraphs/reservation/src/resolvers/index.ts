@@ -1,18 +1,18 @@
-import type { GraphQLResolverMap } from '@reservations/platform/subgraph/build-schema';
-import type { ReservationContext } from '../context';
+import type { Resolvers } from '../generated/graphql';
 import { DateScalar, DateTimeScalar } from '../scalars';
-import { CustomerResolvers } from './Customer';
-import { MutationResolvers } from './Mutation';
-import { QueryResolvers } from './Query';
-import { ReservationResolvers } from './Reservation';
-import { ReservationSettingsResolvers } from './ReservationSettings';
+import { Customer } from './Customer';
+import { Mutation } from './Mutation';
+import { Query } from './Query';
+import { Reservation } from './Reservation';
+import { ReservationSettings } from './ReservationSettings';
 
-export const resolvers: GraphQLResolverMap<ReservationContext> = {
+/** Typed from schema.graphql (src/generated/graphql.ts): a resolver the schema no longer matches fails typecheck. */
+export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Date: DateScalar,
-  Query: QueryResolvers,
-  Mutation: MutationResolvers,
-  Reservation: ReservationResolvers,
-  Customer: CustomerResolvers,
-  ReservationSettings: ReservationSettingsResolvers,
+  Query,
+  Mutation,
+  Reservation,
+  Customer,
+  ReservationSettings,
 };
