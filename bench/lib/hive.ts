@@ -63,7 +63,7 @@ export async function startHiveGateway(
     await waitFor(async () => {
       if (child.exitCode !== null) throw new Error('exited');
       return (await fetch(`http://127.0.0.1:${port}/readiness`)).ok;
-    }, 60_000);
+    }, 120_000);
   } catch {
     child.kill('SIGKILL');
     throw new Error(`Hive Gateway (${setup}) did not become ready:\n${output}`);
