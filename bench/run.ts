@@ -3,14 +3,18 @@
  * Gateway, in one run on one machine, so every number is read as a ratio. See
  * docs/benchmarks.md for the scenarios and how to read the table.
  *
- *   npm run bench                  full run (about 6 minutes); writes bench/results/latest.json
+ *   npm run bench                  full run (about 8 minutes); writes bench/results/latest.json
  *                                  and the table in docs/benchmarks.md
  *   npm run bench -- --quick       a second per run, to prove the bench works (CI); writes
  *                                  bench/results/quick.json only. Its numbers mean little.
  *   --seconds S --rounds R         per run and number of interleaved rounds (default 5 and 2)
  *   --only 1,3                     only these scenarios (results go to bench/results/partial.json);
- *                                  5 is start-up time and memory of the compiled services
+ *                                  7 is start-up time and memory of the compiled services; 9 the
+ *                                  heavy query on its own four-subgraph supergraph (it starts
+ *                                  only its own servers)
  *   --profile                      a V8 CPU profile of every server process, in bench/results/profiles/
+ *
+ * Hive Gateway, the peer, is a package of its own (bench/hive), installed on first use.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -25,7 +29,8 @@ import { statementsPerRequest } from './lib/sql-statements';
 import { postgresUp, startBenchStack, type BenchStack } from './lib/stack';
 import { measureStartup, renderStartupTable, type StartupRow } from './lib/startup';
 import { measureTenantFlood, type FloodResult } from './lib/tenant-flood';
-import { scenarios, tenantFloodTargets, type Group } from './scenarios';
+import { startHeavyStack } from './lib/heavy-stack';
+import { HEAVY_CONNECTIONS, heavyScenarios, scenarios, tenantFloodTargets, type Group } from './scenarios';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -74,6 +79,7 @@ async function checkGroup(group: Group): Promise<void> {
   const answers = await Promise.all(group.variants.map(async (variant) => ({ variant, answer: await send(variant.target) })));
   if (!group.sameAnswers) return;
   const expected = JSON.stringify(answers[0]!.answer.body.data);
+  log(`  every variant answers the same ${(Buffer.byteLength(expected) / 1024).toFixed(1)} KB of data`);
   for (const { variant, answer } of answers) {
     if (JSON.stringify(answer.body.data) !== expected) throw new Error(`${group.setting}: "${variant.name}" answers differently`);
   }
@@ -85,10 +91,10 @@ async function checkGroup(group: Group): Promise<void> {
   }
 }
 
-async function measureGroup(stack: BenchStack, group: Group): Promise<Row[]> {
+async function measureGroup(stack: BenchStack | null, group: Group): Promise<Row[]> {
   await checkGroup(group);
   const statements = new Map<string, Record<string, number>>();
-  if (group.countStatements) {
+  if (group.countStatements && stack !== null) {
     const subgraphs = { customer: stack.customer, reservation: stack.reservation };
     for (const variant of group.variants) {
       statements.set(variant.name, await statementsPerRequest(subgraphs, stack.metricsToken, () => send(variant.target).then(() => undefined), STATEMENT_SAMPLES));
@@ -164,6 +170,7 @@ function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
     atMost('5: fragment fan-out (32 levels), p50 ms over { __typename }', () => addedP50(rows, 'fragment fan-out, 32 levels (refused)'), 1),
     atMost('5: honest ~100 KB query, p50 ms over { __typename }', () => addedP50(rows, 'honest query, ~100 KB answer'), 5),
     atMost('6: quiet tenant p95 under a flood / alone', () => find(rows, 'quiet tenant', 'while another tenant floods').p95Ms / find(rows, 'quiet tenant', 'alone').p95Ms, 3),
+    ...heavyTargets(rows, atLeast, atMost),
   ];
   return candidates.flatMap((evaluate) => {
     try {
@@ -173,6 +180,21 @@ function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
       throw error;
     }
   });
+}
+
+type TargetOf = (name: string, measured: () => number, wanted: number) => () => Target;
+
+/** Scenario 9: ours against each peer on the heavy page, and the gateway's CPU per request. */
+function heavyTargets(rows: Row[], atLeast: TargetOf, atMost: TargetOf): (() => Target)[] {
+  const heavy = (connections: number, variant: string) => find(rows, `storefront page (~90 KB), ${connections} conn`, variant);
+  const oursOver = (connections: number, peer: string) => () => heavy(connections, 'ours').rps / heavy(connections, peer).rps;
+  const hive = ['Hive Gateway', 'Hive Gateway, published setup'];
+  const peers = { 1: ['Apollo Gateway', ...hive], 50: hive };
+  return [
+    ...HEAVY_CONNECTIONS.flatMap((connections) => peers[connections].map((peer) => atLeast(`9: ours RPS / ${peer} RPS, heavy page, ${connections} conn`, oursOver(connections, peer), 1.0))),
+    // CPU s per 1k requests is ms per request; the CPU column of scenario 9 is the gateway alone.
+    atMost('9: ours, gateway CPU ms per heavy request, 1 conn', () => heavy(1, 'ours').cpuPer1k ?? Number.NaN, 3.5),
+  ];
 }
 
 const ADMISSION_SETTING = 'admission analysis per request, in-process';
@@ -194,6 +216,7 @@ function admissionRows(timings: AdmissionTiming[]): Row[] {
     rps: timing.operations / timing.seconds,
     p50Ms: timing.p50Ms,
     p95Ms: timing.p95Ms,
+    p99Ms: Number.NaN,
     cpuPer1k: null,
     ratio: timing.operations / timing.seconds / (reference.operations / reference.seconds),
     reference: reference.name,
@@ -222,6 +245,7 @@ function clientRows(client: PrismaVersusPg): Row[] {
     rps: timing.opsPerSecond,
     p50Ms: timing.p50Ms,
     p95Ms: timing.p95Ms,
+    p99Ms: Number.NaN,
     cpuPer1k: timing.cpuPer1k,
     ratio: timing.opsPerSecond / client.pg.opsPerSecond,
     reference: 'pg',
@@ -268,24 +292,25 @@ async function startupScenario(): Promise<StartupRow[] | null> {
   return rows;
 }
 
-async function main(): Promise<void> {
-  log(`bench: ${QUICK ? 'quick mode, ' : ''}${ROUNDS} round(s) of ${SECONDS} s per variant after ${WARMUP_SECONDS} s warm-up`);
-  const startup = await startupScenario();
-  if (ONLY !== null && ONLY.every((scenario) => scenario === '7')) {
-    const file = path.join(__dirname, 'results', 'partial.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), mode: QUICK ? 'quick' : 'full', scenarios: ONLY, startup }, null, 2)}\n`);
-    log(`wrote ${path.relative(process.cwd(), file)}`);
-    return;
-  }
+/** What the main stack's run leaves for the report: its rows and how it was set up. */
+interface MainStackRun {
+  rows: Row[];
+  client: PrismaVersusPg | null;
+  storage: BenchStack['storage'];
+  dataSet: BenchStack['data']['totals'];
+  tenants: number;
+  postgres: string | null;
+}
+
+/** Scenarios 1-6 and 8, on the reservations supergraph (the services, PostgreSQL, Redis). */
+async function mainStackScenarios(wanted: (scenario: string) => boolean): Promise<MainStackRun> {
   const stack = await startBenchStack(log, { profileDir: PROFILE_DIR });
   try {
     const rows: Row[] = [];
-    for (const group of scenarios(stack).filter((candidate) => ONLY === null || ONLY.some((n) => candidate.scenario.startsWith(n)))) {
+    for (const group of scenarios(stack).filter((candidate) => wanted(candidate.scenario.split(' ')[0]!))) {
       log(`${group.scenario}: ${group.setting}`);
       rows.push(...(await measureGroup(stack, group)));
     }
-    const wanted = (scenario: string) => ONLY === null || ONLY.includes(scenario);
     if (wanted('5')) {
       log('5 admission: analysis per request, in-process');
       const admission = admissionRows(await measureAdmission(ADMISSION_OPERATIONS));
@@ -303,7 +328,7 @@ async function main(): Promise<void> {
       rows.push(...flood);
     }
     let client: PrismaVersusPg | null = null;
-    if (ONLY !== null && !ONLY.includes('4')) {
+    if (!wanted('4')) {
       // Not asked for.
     } else if (stack.customerDatabaseUrl !== null) {
       log('4 ceilings: Prisma findUnique vs pg');
@@ -312,54 +337,88 @@ async function main(): Promise<void> {
     } else {
       log('4 ceilings: Prisma vs pg skipped (embedded database: pg cannot reach it)');
     }
-
-    const targets = evaluateTargets(rows, client);
-    const table = renderTable(rows);
-    const targetText = renderTargets(targets);
-    log(`\n${table}\n\n${targetText}\n`);
-
-    const cpus = os.cpus();
-    const machine = {
-      cpu: cpus[0]?.model ?? 'unknown',
-      cores: cpus.length,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-      postgres: await postgresVersion(stack.customerDatabaseUrl),
-      redis: stack.storage.redis !== null,
-    };
-    const report = {
-      date: new Date().toISOString(),
-      mode: QUICK ? 'quick' : 'full',
-      scenarios: ONLY ?? 'all',
-      machine,
-      setup: {
-        storage: stack.storage,
-        dataSet: stack.data.totals,
-        tenants: stack.data.tenants.length,
-        secondsPerRun: SECONDS,
-        rounds: ROUNDS,
-        warmupSeconds: WARMUP_SECONDS,
-        loadGenerator: 'autocannon, in the bench process; every server in its own process',
-        prismaSql: client?.sql ?? null,
-      },
+    return {
       rows,
-      startup,
-      prismaVersusPg: client,
-      targets,
+      client,
+      storage: stack.storage,
+      dataSet: stack.data.totals,
+      tenants: stack.data.tenants.length,
+      postgres: await postgresVersion(stack.customerDatabaseUrl),
     };
-    const file = path.join(__dirname, 'results', ONLY !== null ? 'partial.json' : QUICK ? 'quick.json' : 'latest.json');
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    log(`wrote ${path.relative(process.cwd(), file)}`);
-    if (!QUICK && ONLY === null) {
-      const when = `${report.date.slice(0, 10)}, ${machine.cores} × ${machine.cpu}, Node ${machine.node}, PostgreSQL ${machine.postgres ?? 'embedded'}, ${machine.redis ? 'Redis' : 'no Redis'}`;
-      const startupText = startup === null ? '' : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
-      updateBenchmarksDoc(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`);
-      log(`updated the table in ${TABLE_FILE}`);
-    }
   } finally {
     await stack.stop();
+  }
+}
+
+/** Scenario 9, on its own four-subgraph supergraph, after the main stack has stopped. */
+async function heavyQueryScenario(): Promise<Row[]> {
+  const heavy = await startHeavyStack(log, { profileDir: PROFILE_DIR });
+  try {
+    const rows: Row[] = [];
+    for (const group of heavyScenarios(heavy)) {
+      log(`${group.scenario}: ${group.setting}`);
+      rows.push(...(await measureGroup(null, group)));
+    }
+    return rows;
+  } finally {
+    await heavy.stop();
+  }
+}
+
+const MAIN_STACK_SCENARIOS = ['1', '2', '3', '4', '5', '6', '8'];
+
+async function main(): Promise<void> {
+  log(`bench: ${QUICK ? 'quick mode, ' : ''}${ROUNDS} round(s) of ${SECONDS} s per variant after ${WARMUP_SECONDS} s warm-up`);
+  const wanted = (scenario: string) => ONLY === null || ONLY.includes(scenario);
+  const startup = await startupScenario();
+  const main = MAIN_STACK_SCENARIOS.some(wanted) ? await mainStackScenarios(wanted) : null;
+  const rows = [...(main?.rows ?? []), ...(wanted('9') ? await heavyQueryScenario() : [])];
+  const client = main?.client ?? null;
+
+  const targets = evaluateTargets(rows, client);
+  const table = renderTable(rows);
+  const targetText = renderTargets(targets);
+  if (rows.length > 0) log(`\n${table}\n\n${targetText}\n`);
+
+  const cpus = os.cpus();
+  const machine = {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    postgres: main?.postgres ?? null,
+    redis: main === null ? null : main.storage.redis !== null,
+  };
+  const report = {
+    date: new Date().toISOString(),
+    mode: QUICK ? 'quick' : 'full',
+    scenarios: ONLY ?? 'all',
+    machine,
+    setup: {
+      storage: main?.storage ?? null,
+      dataSet: main?.dataSet ?? null,
+      tenants: main?.tenants ?? null,
+      secondsPerRun: SECONDS,
+      rounds: ROUNDS,
+      warmupSeconds: WARMUP_SECONDS,
+      loadGenerator: 'autocannon, in the bench process; every server in its own process',
+      prismaSql: client?.sql ?? null,
+    },
+    rows,
+    startup,
+    prismaVersusPg: client,
+    targets,
+  };
+  const file = path.join(__dirname, 'results', ONLY !== null ? 'partial.json' : QUICK ? 'quick.json' : 'latest.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  log(`wrote ${path.relative(process.cwd(), file)}`);
+  if (!QUICK && ONLY === null) {
+    const when = `${report.date.slice(0, 10)}, ${machine.cores} × ${machine.cpu}, Node ${machine.node}, PostgreSQL ${machine.postgres ?? 'embedded'}, ${machine.redis ? 'Redis' : 'no Redis'}`;
+    const startupText = startup === null ? '' : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
+    updateBenchmarksDoc(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`);
+    log(`updated the table in ${TABLE_FILE}`);
   }
 }
 

@@ -5,6 +5,8 @@ import type { LoadTarget } from './lib/load';
 import { readFileSync } from 'node:fs';
 import { parseManifest } from '@reservations/gateway/security/trusted-documents';
 import { WEB_MANIFEST, type BenchStack, type Served } from './lib/stack';
+import type { HeavyStack } from './lib/heavy-stack';
+import { HEAVY_QUERY } from './heavy/subgraphs';
 
 export interface Variant {
   name: string;
@@ -175,4 +177,36 @@ export function tenantFloodTargets(stack: BenchStack): { quiet: LoadTarget; floo
       pids,
     },
   };
+}
+
+/** Scenario 9's connection counts: one caller at a time, and a popular page opened by many at once. */
+export const HEAVY_CONNECTIONS = [1, 50] as const;
+
+/**
+ * Scenario 9: the storefront page (~90 KB, entity hops through all four subgraphs), the same
+ * request on every connection, through each gateway. The CPU column is the gateway's process
+ * alone: the subgraphs are one shared process, the same for every variant.
+ */
+export function heavyScenarios(heavy: HeavyStack): Group[] {
+  const request = fixed(body(HEAVY_QUERY));
+  const through = (gateway: Served): LoadTarget => ({
+    url: gateway.url,
+    headers: { authorization: `Bearer ${heavy.token}`, [TENANT_HEADER]: heavy.tenant },
+    body: request,
+    pids: [gateway.pid],
+  });
+  const { ours, apollo, hiveDefault, hivePublished } = heavy.gateways;
+  return HEAVY_CONNECTIONS.map((connections) => ({
+    scenario: '9 heavy query',
+    setting: `storefront page (~90 KB), ${connections} conn`,
+    connections,
+    reference: 'Apollo Gateway',
+    sameAnswers: true,
+    variants: [
+      { name: 'ours', target: through(ours) },
+      { name: 'Apollo Gateway', target: through(apollo) },
+      { name: 'Hive Gateway', target: through(hiveDefault) },
+      { name: 'Hive Gateway, published setup', target: through(hivePublished) },
+    ],
+  }));
 }

@@ -29,6 +29,7 @@ export interface LoadResult {
   rps: number;
   p50Ms: number;
   p95Ms: number;
+  p99Ms: number;
   /** Server CPU seconds per 1,000 requests; null where /proc is unavailable. */
   cpuPer1k: number | null;
 }
@@ -101,6 +102,7 @@ export function summarise(runs: LoadRun[]): LoadResult {
     rps: requests / seconds,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
     cpuPer1k: Number.isNaN(cpu) || requests === 0 ? null : (cpu / requests) * 1000,
   };
 }

@@ -31,8 +31,8 @@ function statementsCell(statements: Record<string, number> | null): string {
 
 /** A Markdown table, readable in a terminal too. */
 export function renderTable(rows: Row[]): string {
-  const header = ['Scenario', 'Setting', 'Variant', 'RPS', 'p50 ms', 'p95 ms', 'Ratio', 'CPU s/1k req', 'SQL/request'];
-  const align = ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'l'];
+  const header = ['Scenario', 'Setting', 'Variant', 'RPS', 'p50 ms', 'p95 ms', 'p99 ms', 'Ratio', 'CPU s/1k req', 'SQL/request'];
+  const align = ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
   const cells = rows.map((row) => [
     row.scenario,
     row.setting,
@@ -40,6 +40,7 @@ export function renderTable(rows: Row[]): string {
     fixed(row.rps, 0),
     fixed(row.p50Ms, 2),
     fixed(row.p95Ms, 2),
+    fixed(row.p99Ms, 2),
     `${fixed(row.ratio, 2)}x`,
     row.cpuPer1k === null ? '-' : fixed(row.cpuPer1k, 2),
     statementsCell(row.statements),

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,11 +7,11 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import { REPO_ROOT } from '@reservations/platform/config';
 import type { DatabaseTarget } from '@reservations/platform/database/connection';
-import { freePort } from '@reservations/test-support/net';
 import { ADMIN_URL, createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
 import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations/test-support/redis';
 import { startServiceProcess, type ServiceProcess } from '@reservations/test-support/service-process';
-import { redisConnected, waitFor } from '@reservations/test-support/wait';
+import { redisConnected } from '@reservations/test-support/wait';
+import { ensureHiveInstalled, startHiveGateway } from './hive';
 import { seedDataSet, type SeededData } from './seed';
 
 /** The example web app's trusted-documents manifest (hash -> document). */
@@ -63,7 +62,7 @@ export const postgresUp = () =>
     await client.end();
   });
 
-const redisUp = () =>
+export const redisUp = () =>
   reachable(async () => {
     const client = createClient({ url: REDIS_URL, socket: { connectTimeout: 2_000, reconnectStrategy: false } });
     client.on('error', () => undefined);
@@ -78,50 +77,6 @@ async function supergraphFor(urls: { customer: string; reservation: string }, di
   const file = path.join(dir, 'supergraph.graphql');
   await writeFile(file, routed);
   return file;
-}
-
-/**
- * Hive Gateway as its CLI runs it (`hive-gateway supergraph`), under tsx so its config file
- * can use the platform's request signing. Ready when its /readiness answers 200.
- */
-async function startHiveGateway(
-  supergraphPath: string,
-  signingSecret: string,
-  nodeArgs: string[],
-): Promise<Served & { stop(): Promise<void> }> {
-  const port = await freePort();
-  const bin = path.join(REPO_ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
-  const config = path.join(REPO_ROOT, 'bench', 'hive', 'gateway.config.ts');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', bin, 'supergraph', '--config-path', config, '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_ENV: 'production', BENCH_SUPERGRAPH_PATH: supergraphPath, GATEWAY_SIGNING_SECRET: signingSecret },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-20_000));
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}/graphql`;
-  try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error('exited');
-      return (await fetch(`http://127.0.0.1:${port}/readiness`)).ok;
-    }, 60_000);
-  } catch {
-    child.kill('SIGKILL');
-    throw new Error(`Hive Gateway did not become ready:\n${output}`);
-  }
-  return {
-    url,
-    pid: child.pid!,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 const served = (service: ServiceProcess): Served => ({ url: service.url, pid: service.pid });
@@ -218,7 +173,8 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
       await redisConnected(cacheOn.url, metricsToken);
     }
 
-    const hive = await startHiveGateway(await supergraphFor({ customer: customer.url, reservation: reservation.url }, tmp), signingSecret, nodeArgs);
+    ensureHiveInstalled(log);
+    const hive = await startHiveGateway(await supergraphFor({ customer: customer.url, reservation: reservation.url }, tmp), { signingSecret, nodeArgs });
     stops.push(() => hive.stop());
 
     const bareHttp = await start('bare-http', 'bench/servers/bare-http.ts', {});
