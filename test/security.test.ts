@@ -38,7 +38,7 @@ interface Raw {
 async function raw(url: string, init: RequestInit): Promise<Raw> {
   const response = await fetch(url, init);
   const text = await response.text();
-  let body: Raw['body'] = null;
+  let body: Raw['body'];
   try {
     body = JSON.parse(text) as Raw['body'];
   } catch {

@@ -183,7 +183,7 @@ describe('a database too busy to finish a write in time', () => {
     // each holding one of the subgraph's 10 pooled connections.
     const holder = new pg.Client({ connectionString: supergraph.databases.reservation.url });
     await holder.connect();
-    let bookedNotes: (string | null)[] = [];
+    let bookedNotes: (string | null)[];
     try {
       await holder.query('SELECT pg_advisory_lock($1::int4, hashtext($2))', [CAPACITY_LOCK_CLASS, tenant]);
       const queued = Array.from({ length: 10 }, (_, index) => tryBook(url, tenant, { customerId, startsAt, notes: `queued ${index}` }));
