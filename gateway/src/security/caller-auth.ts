@@ -4,6 +4,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { EnvReader } from '@reservations/platform/config';
 import { ErrorCode } from '@reservations/platform/errors';
 import { TENANT_HEADER, tenantFromHeader } from '@reservations/platform/tenancy';
+import { systemClock, type GatewayClock } from '../clock';
 
 /** How callers prove who they are. */
 export interface CallerAuthConfig {
@@ -64,7 +65,7 @@ const VERIFIED_TOKENS_MAX = 10_000;
 class VerifiedTokens {
   private readonly entries = new Map<string, { claims: Record<string, unknown>; until: number }>();
 
-  get(token: string, now = Date.now()): Record<string, unknown> | undefined {
+  get(token: string, now: number): Record<string, unknown> | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
     if (entry.until > now) return entry.claims;
@@ -72,7 +73,7 @@ class VerifiedTokens {
     return undefined;
   }
 
-  remember(token: string, claims: Record<string, unknown>, now = Date.now()): void {
+  remember(token: string, claims: Record<string, unknown>, now: number): void {
     const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
     // Bounded: the oldest entry (first in insertion order) makes room.
     if (this.entries.size >= VERIFIED_TOKENS_MAX) this.entries.delete(this.entries.keys().next().value!);
@@ -100,7 +101,8 @@ export type TenantResolver = (headers: { authorization?: string; tenant?: string
  * Without a token the bare x-tenant-id header is accepted only when authentication is not
  * required (development), where a token is verified only if JWT settings exist.
  */
-export function createTenantResolver(config: CallerAuthConfig): TenantResolver {
+/** `clock` decides whether a token has expired (default: the system's). */
+export function createTenantResolver(config: CallerAuthConfig, clock: GatewayClock = systemClock): TenantResolver {
   // The HS256 secret as a key object once: jose would otherwise build one per verification.
   const keys: JWTVerifyGetKey | KeyObject | null = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
@@ -120,17 +122,19 @@ export function createTenantResolver(config: CallerAuthConfig): TenantResolver {
     }
     // Nothing to verify with (development without JWT settings): the token is only forwarded.
     if (keys === null) return headerTenant;
-    let claims = verified.get(token);
+    const now = clock.now();
+    let claims = verified.get(token, now);
     if (claims === undefined) {
       try {
         const result = await jwtVerify(token, keys as KeyObject, {
           algorithms,
+          currentDate: new Date(now),
           ...(config.issuer ? { issuer: config.issuer } : {}),
           ...(config.audience ? { audience: config.audience } : {}),
         });
         claims = result.payload;
-        if (!withinLifetime(claims, config.maxLifetimeSeconds, Math.floor(Date.now() / 1000))) throw new Error('lifetime');
-        verified.remember(token, claims);
+        if (!withinLifetime(claims, config.maxLifetimeSeconds, Math.floor(now / 1000))) throw new Error('lifetime');
+        verified.remember(token, claims, now);
       } catch {
         // Why (expired, no or too distant `exp`, bad signature, wrong audience) is not the caller's to learn.
         throw unauthenticated('The bearer token is invalid or expired');

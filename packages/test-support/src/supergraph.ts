@@ -7,8 +7,9 @@ import { startCustomerSubgraph } from '@reservations/customer-subgraph/server';
 import type { Clock } from '@reservations/reservation-subgraph/clock';
 import { readReservationConfig } from '@reservations/reservation-subgraph/config';
 import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
-import { startReservationSubgraph } from '@reservations/reservation-subgraph/server';
+import { createReservationSubgraph, startReservationSubgraph } from '@reservations/reservation-subgraph/server';
 import { readGatewayConfig } from '@reservations/gateway/config';
+import type { GatewayClock } from '@reservations/gateway/clock';
 import { startGateway, type StartedGateway } from '@reservations/gateway/server';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
@@ -55,15 +56,28 @@ export function startTestReservationSubgraph(
   );
 }
 
+/**
+ * The reservation subgraph's definition as `startTestReservationSubgraph` configures it, asking
+ * the customer subgraph at `customerUrl`, for the in-process layer (see subgraph-operations.ts).
+ */
+export function testReservationSubgraph(customerUrl: string, clock?: Clock, env: Record<string, string> = {}) {
+  return createReservationSubgraph(
+    subgraphConfig(readReservationConfig, { CUSTOMER_SUBGRAPH_URL: customerUrl, BOOKING_HORIZON_DAYS: '3650', ...env }),
+    clock,
+  );
+}
+
 /** A gateway in front of the given subgraph URLs. */
 export function startTestGateway(
   urls: { customer: string; reservation: string },
   env: Record<string, string> = {},
   logger: Logger = silentLogger,
+  clock?: GatewayClock,
 ): Promise<StartedGateway> {
   return startGateway(
     readGatewayConfig({ ...testEnv, CUSTOMER_SUBGRAPH_URL: urls.customer, RESERVATION_SUBGRAPH_URL: urls.reservation, ...env }),
     logger,
+    clock ? { clock } : {},
   );
 }
 
@@ -84,6 +98,8 @@ export interface TestSupergraphOptions {
   reservationEnv?: Record<string, string>;
   /** One logger for all three services, e.g. to assert what they log (default: silent). */
   logger?: Logger;
+  /** The gateway's clock (see gateway/src/clock.ts), e.g. to let tokens expire without waiting. */
+  gatewayClock?: GatewayClock;
 }
 
 /**
@@ -111,7 +127,7 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
     stops.push(customer.stop);
     const reservation = await startTestReservationSubgraph(reservationDb, customer.url, { ...env, ...options.reservationEnv }, undefined, logger);
     stops.push(reservation.stop);
-    const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env, logger);
+    const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env, logger, options.gatewayClock);
     stops.push(gateway.stop);
     return {
       gatewayUrl: gateway.url,
