@@ -29,8 +29,7 @@ export function createReservationSubgraph(
     connect: (database) => createReservationPrisma(database),
     disconnect: (prisma) => prisma.$disconnect(),
     seedDemoTenant: seedDemoReservations,
-    context: ({ tenantId, client, logger, req }) =>
-      createReservationContext(tenantId, client, logger, booking, clock, req.headers),
+    context: ({ tenantId, client, logger, headers }) => createReservationContext(tenantId, client, logger, booking, clock, headers),
   };
 }
 
