@@ -81,14 +81,18 @@ export function startTestGateway(
   );
 }
 
-export interface TestSupergraph {
-  gatewayUrl: string;
+/** Both subgraphs over HTTP, without a gateway: for tests of what one subgraph does over HTTP. */
+export interface TestSubgraphs {
   customer: StartedSubgraph<CustomerPrisma>;
   reservation: StartedSubgraph<ReservationPrisma>;
-  gateway: StartedGateway;
   /** The subgraphs' databases, e.g. to start a second instance of a subgraph on the same data. */
   databases: { customer: TestDatabase; reservation: TestDatabase };
   stop(): Promise<void>;
+}
+
+export interface TestSupergraph extends TestSubgraphs {
+  gatewayUrl: string;
+  gateway: StartedGateway;
 }
 
 export interface TestSupergraphOptions {
@@ -103,16 +107,16 @@ export interface TestSupergraphOptions {
 }
 
 /**
- * Both subgraphs on fresh databases of the machine's PostgreSQL plus the gateway, all
- * in-process on free ports; the reservation subgraph checks customers against the customer
- * subgraph started here. `stop()` stops them and drops the databases.
+ * Both subgraphs on fresh databases of the machine's PostgreSQL, in-process on free ports; the
+ * reservation subgraph checks customers against the customer subgraph started here. `stop()`
+ * stops them and drops the databases.
  */
-export async function startTestSupergraph(label: string, options: TestSupergraphOptions = {}): Promise<TestSupergraph> {
+export async function startTestSubgraphs(label: string, options: Omit<TestSupergraphOptions, 'gatewayClock'> = {}): Promise<TestSubgraphs> {
   const databases: TestDatabase[] = [];
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
-    for (const stopOne of stops.reverse()) await stopOne();
-    for (const database of databases) await database.drop();
+    for (const stopOne of stops.splice(0).reverse()) await stopOne();
+    for (const database of databases.splice(0)) await database.drop();
   };
   try {
     const [customerDb, reservationDb] = await Promise.all([
@@ -127,18 +131,30 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
     stops.push(customer.stop);
     const reservation = await startTestReservationSubgraph(reservationDb, customer.url, { ...env, ...options.reservationEnv }, undefined, logger);
     stops.push(reservation.stop);
-    const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env, logger, options.gatewayClock);
-    stops.push(gateway.stop);
-    return {
-      gatewayUrl: gateway.url,
-      customer,
-      reservation,
-      gateway,
-      databases: { customer: customerDb, reservation: reservationDb },
-      stop,
-    };
+    return { customer, reservation, databases: { customer: customerDb, reservation: reservationDb }, stop };
   } catch (error) {
     await stop();
+    throw error;
+  }
+}
+
+/** `startTestSubgraphs` plus the gateway in front of them; `stop()` stops all three and drops the databases. */
+export async function startTestSupergraph(label: string, options: TestSupergraphOptions = {}): Promise<TestSupergraph> {
+  const subgraphs = await startTestSubgraphs(label, options);
+  try {
+    const urls = { customer: subgraphs.customer.url, reservation: subgraphs.reservation.url };
+    const gateway = await startTestGateway(urls, options.env ?? {}, options.logger ?? silentLogger, options.gatewayClock);
+    return {
+      ...subgraphs,
+      gatewayUrl: gateway.url,
+      gateway,
+      async stop() {
+        await gateway.stop();
+        await subgraphs.stop();
+      },
+    };
+  } catch (error) {
+    await subgraphs.stop();
     throw error;
   }
 }
