@@ -13,8 +13,9 @@ import { silentLogger } from './supergraph';
 /**
  * The fast test layer: one subgraph's resolvers through its own Apollo Server (the same schema,
  * plugins and per-request context as in production) with `executeOperation`, on a real
- * database, without HTTP and without the other services. What HTTP adds (tenant header
- * parsing errors, signatures, deadlines, body limits) is tested over HTTP.
+ * database, without HTTP and without the other services. What HTTP adds (signatures,
+ * deadlines, body limits, the 400 for a malformed tenant header, which throws here) is tested
+ * over HTTP.
  */
 export interface InProcessOperations extends OperationRunner {
   stop(): Promise<void>;
