@@ -60,35 +60,35 @@ describe(`the compiled services under plain node, from ${RUNTIME_ROOT === ROOT ?
     expect(deploy.output).toMatch(/customer .*applied/);
     expect(runCompiled(['scripts/dist/db.js', 'seed'], databaseEnv)).toMatchObject({ status: 0 });
 
-    const ports = { customer: await freePort(), reservation: await freePort(), gateway: await freePort() };
-    const customerUrl = `http://127.0.0.1:${ports.customer}/graphql`;
-    services.push(
+    // Each service binds port 0 and reports the URL it got; the next one is told that URL.
+    const customer = await startServiceProcess('customer', path.join(RUNTIME_ROOT, 'scripts/dist/service.js'), {
       // Through the image's entry script, as a container with SERVICE=customer starts it.
-      await startServiceProcess('customer', path.join(RUNTIME_ROOT, 'scripts/dist/service.js'), {
-        ...PLAIN_NODE_ENV,
-        SERVICE: 'customer',
-        CUSTOMER_PORT: String(ports.customer),
-        CUSTOMER_DATABASE_URL: databases.customer.runtimeUrl,
-      }),
-      await startServiceProcess('reservation', path.join(RUNTIME_ROOT, 'subgraphs/reservation/dist/index.js'), {
-        ...PLAIN_NODE_ENV,
-        RESERVATION_PORT: String(ports.reservation),
-        RESERVATION_DATABASE_URL: databases.reservation.runtimeUrl,
-        CUSTOMER_SUBGRAPH_URL: customerUrl,
-      }),
-    );
+      ...PLAIN_NODE_ENV,
+      SERVICE: 'customer',
+      CUSTOMER_PORT: '0',
+      CUSTOMER_DATABASE_URL: databases.customer.runtimeUrl,
+    });
+    services.push(customer);
+    const reservation = await startServiceProcess('reservation', path.join(RUNTIME_ROOT, 'subgraphs/reservation/dist/index.js'), {
+      ...PLAIN_NODE_ENV,
+      RESERVATION_PORT: '0',
+      RESERVATION_DATABASE_URL: databases.reservation.runtimeUrl,
+      CUSTOMER_SUBGRAPH_URL: customer.url,
+    });
+    services.push(reservation);
     const gateway = await startServiceProcess('gateway', path.join(RUNTIME_ROOT, 'gateway/dist/index.js'), {
       ...PLAIN_NODE_ENV,
-      GATEWAY_PORT: String(ports.gateway),
-      CUSTOMER_SUBGRAPH_URL: customerUrl,
-      RESERVATION_SUBGRAPH_URL: `http://127.0.0.1:${ports.reservation}/graphql`,
+      GATEWAY_PORT: '0',
+      CUSTOMER_SUBGRAPH_URL: customer.url,
+      RESERVATION_SUBGRAPH_URL: reservation.url,
       JWT_SECRET,
     });
     services.push(gateway);
+    const ports = { customer: new URL(customer.url).port, gateway: new URL(gateway.url).port };
 
     // The image's HEALTHCHECK: healthy for a running service, unhealthy where nothing listens.
-    expect(runCompiled(['scripts/dist/service.js', 'health'], { SERVICE: 'customer', CUSTOMER_PORT: String(ports.customer) }).status).toBe(0);
-    expect(runCompiled(['scripts/dist/service.js', 'health'], { SERVICE: 'gateway', GATEWAY_PORT: String(ports.gateway) }).status).toBe(0);
+    expect(runCompiled(['scripts/dist/service.js', 'health'], { SERVICE: 'customer', CUSTOMER_PORT: ports.customer }).status).toBe(0);
+    expect(runCompiled(['scripts/dist/service.js', 'health'], { SERVICE: 'gateway', GATEWAY_PORT: ports.gateway }).status).toBe(0);
     expect(runCompiled(['scripts/dist/service.js', 'health'], { SERVICE: 'gateway', GATEWAY_PORT: String(await freePort()) }).status).toBe(1);
     const token = await new SignJWT({ tenant: 'demo' })
       .setProtectedHeader({ alg: 'HS256' })

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import { SignJWT } from 'jose';
+import { systemClock, type GatewayClock } from '@reservations/gateway/clock';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { capturingLogger } from '@reservations/test-support/logs';
@@ -16,6 +17,9 @@ const ALLOWED_ORIGIN = 'https://app.example.com';
 const METRICS_TOKEN = 'test-metrics-token-0123456789';
 
 let supergraph: TestSupergraph;
+/** The gateway's clock runs `aheadMs` ahead of the system's: a token can expire without a wait. */
+const gatewayTime = { aheadMs: 0 };
+const gatewayClock: GatewayClock = { ...systemClock, now: () => Date.now() + gatewayTime.aheadMs };
 let tokenA: string;
 let tokenB: string;
 const owned: { customerId?: string; reservationId?: string; productId?: string } = {};
@@ -38,7 +42,7 @@ interface Raw {
 async function raw(url: string, init: RequestInit): Promise<Raw> {
   const response = await fetch(url, init);
   const text = await response.text();
-  let body: Raw['body'] = null;
+  let body: Raw['body'];
   try {
     body = JSON.parse(text) as Raw['body'];
   } catch {
@@ -84,6 +88,7 @@ beforeAll(async () => {
       CORS_ORIGINS: ALLOWED_ORIGIN,
       METRICS_TOKEN,
     },
+    gatewayClock,
   });
   tokenA = await token('tenant-a');
   tokenB = await token('tenant-b');
@@ -285,8 +290,13 @@ describe('hostile requests get their documented outcome', () => {
     // Same header and payload, another signature: must be verified, not matched to the one above.
     const altered = `${shortLived.slice(0, shortLived.lastIndexOf('.') + 1)}${'A'.repeat(43)}`;
     expect((await post(query, { authorization: `Bearer ${altered}` })).body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 2_000 - (Date.now() % 1000)) + 1_100));
-    expect((await post(query, { authorization: `Bearer ${shortLived}` })).body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // Three seconds later on the gateway's clock, the token has expired (exp is in whole seconds).
+    gatewayTime.aheadMs = 3_000;
+    try {
+      expect((await post(query, { authorization: `Bearer ${shortLived}` })).body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      gatewayTime.aheadMs = 0;
+    }
   });
 
   test('a request target no URL parser accepts gets 400 from every service, which keeps running', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '@reservations/test-support/net';
+import { onFreePorts } from '@reservations/test-support/net';
 import { graphqlData } from '@reservations/test-support/graphql';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -52,37 +52,49 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'supergraph-start-'));
 });
 
-afterAll(async () => {
-  // The runner and its three services share the child's process group: never leave them behind.
-  if (child?.pid !== undefined) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+/** The runner and its three services share the child's process group: never leave them behind. */
+function killGroup(started: ChildProcess): void {
+  if (started.pid === undefined) return;
+  try {
+    process.kill(-started.pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
+}
+
+afterAll(async () => {
+  if (child) killGroup(child);
   await rm(dataDir, { recursive: true, force: true });
 });
 
 test('npm start serves the seeded demo tenant through the gateway on embedded databases and stops cleanly on SIGTERM', async () => {
-  const ports = { gateway: await freePort(), customer: await freePort(), reservation: await freePort() };
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: dataDir,
-    GATEWAY_PORT: String(ports.gateway),
-    CUSTOMER_PORT: String(ports.customer),
-    RESERVATION_PORT: String(ports.reservation),
-    CUSTOMER_SUBGRAPH_URL: `http://127.0.0.1:${ports.customer}/graphql`,
-    RESERVATION_SUBGRAPH_URL: `http://127.0.0.1:${ports.reservation}/graphql`,
-  };
-  delete env.CUSTOMER_DATABASE_URL;
-  delete env.RESERVATION_DATABASE_URL;
-  const started = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  child = started;
-
-  const banner = await waitForOutput(started, /Supergraph ready: (\S+)/, 90_000);
+  // `npm start` must be told its three ports; one taken meanwhile by another test means another try.
+  const { started, ports, banner } = await onFreePorts(3, async ([gateway, customer, reservation]) => {
+    const ports = { gateway: gateway!, customer: customer!, reservation: reservation! };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      GATEWAY_PORT: String(ports.gateway),
+      CUSTOMER_PORT: String(ports.customer),
+      RESERVATION_PORT: String(ports.reservation),
+      CUSTOMER_SUBGRAPH_URL: `http://127.0.0.1:${ports.customer}/graphql`,
+      RESERVATION_SUBGRAPH_URL: `http://127.0.0.1:${ports.reservation}/graphql`,
+    };
+    delete env.CUSTOMER_DATABASE_URL;
+    delete env.RESERVATION_DATABASE_URL;
+    const started = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child = started;
+    try {
+      return { started, ports, banner: await waitForOutput(started, /Supergraph ready: (\S+)/, 90_000) };
+    } catch (error) {
+      const exited = exitOf(started);
+      killGroup(started);
+      await exited;
+      throw error;
+    }
+  });
   expect(banner).toContain(`:${ports.gateway}/graphql`);
   // The banner comes only once the gateway has reached both subgraphs: it is ready at once.
   const ready = await fetch(`http://127.0.0.1:${ports.gateway}/ready`);

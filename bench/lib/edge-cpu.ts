@@ -25,7 +25,7 @@ async function main() {
     const apollo = await startServiceProcess('apollo', 'bench/servers/trivial-apollo-server.ts', { LOG_LEVEL: 'warn', HOST: '127.0.0.1' }, { timeoutMs: 120_000 });
     services.push(apollo);
     await redisConnected(redisGw.url);
-    await fetch(sg.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'a' }, body: JSON.stringify({ query: 'mutation { createProduct(input: {name: "X", priceCents: 1}) { id } }' }) });
+    await fetch(sg.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'a' }, body: JSON.stringify({ query: 'mutation { createProduct(input: {name: "X", priceCents: 1}) { product { id } } }' }) });
     const products = JSON.stringify({ query: '{ products(first: 20) { totalCount nodes { id name priceCents currency } } }' });
     const trivial = JSON.stringify({ query: '{ __typename }' });
     const targets: [string, ServiceProcess, string][] = [

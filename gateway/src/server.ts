@@ -14,6 +14,7 @@ import { bearerCheck, metricsRoutes } from '@reservations/platform/observability
 import { flushSentry, initSentry } from '@reservations/platform/observability/sentry';
 import { stringInputGuardPlugin } from '@reservations/platform/graphql/string-input-guard';
 import { tenantRequiredPlugin } from '@reservations/platform/tenancy';
+import { systemClock, type GatewayClock } from './clock';
 import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { GATEWAY_CLIENT_ERROR_CODES } from './errors';
@@ -58,6 +59,7 @@ export function createGateway(
   observer: SubgraphFetchObserver,
   /** Shared with admission, which plans each operation first (see security/entity-fetches.ts). */
   plans: QueryPlanCache,
+  clock: GatewayClock = systemClock,
 ): ApolloGateway {
   return new ApolloGateway({
     supergraphSdl,
@@ -73,6 +75,7 @@ export function createGateway(
         signingSecret: config.gatewaySigningSecret,
         deduplicateQueries: config.deduplicateSubgraphQueries,
         observer,
+        clock,
       });
       links.set(name, link);
       return new SubgraphDataSource(link, onCatalogueChanged, logger);
@@ -80,7 +83,12 @@ export function createGateway(
   });
 }
 
-export async function startGateway(config: GatewayConfig, logger: Logger): Promise<StartedGateway> {
+export interface GatewayOptions {
+  /** What the gateway's policies read time from (token expiry, timeouts, retries, breaker); tests pass their own. */
+  clock?: GatewayClock;
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger, { clock = systemClock }: GatewayOptions = {}): Promise<StartedGateway> {
   // Before anything serves requests; a no-op without SENTRY_DSN (the SDK is not even loaded).
   initSentry(config.observability.sentry, { service: 'gateway', logger });
   const metrics = new GatewayMetrics();
@@ -109,7 +117,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const plans = new InMemoryLRUCache<QueryPlan>({ maxSize: 30 * 1024 * 1024 });
   // Read once: the gateway plans from it and admission prices operations by its directives.
   const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const gateway = createGateway(config, supergraphSdl, logger, links, onCatalogueChanged, metrics.fetchObserver, plans);
+  const gateway = createGateway(config, supergraphSdl, logger, links, onCatalogueChanged, metrics.fetchObserver, plans, clock);
   const budgets = new TenantBudgets(config.tenantBudgets, redis, logger);
   const known = new KnownOperations();
   const responseCache = config.responseCache.enabled
@@ -169,7 +177,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   for (const link of links.values()) metrics.watchSubgraph(link);
   const firstContact = new FirstContact(links, { logger });
   const lifecycle = new Readiness().require('every subgraph answered once', () => firstContact.complete);
-  const resolveCaller = createCallerResolver(config.auth);
+  const resolveCaller = createCallerResolver(config.auth, clock);
   if (!config.auth.required) {
     logger.warn('authentication not required: the x-tenant-id header alone selects the tenant (development mode)');
   }

@@ -56,7 +56,7 @@ beforeAll(async () => {
   supergraph = await startTestSupergraph('inbound_dedup');
   customerProxy = await FaultProxy.start(supergraph.customer.url);
   for (const [tenant, name] of [['dedup-a', 'Ada'], ['dedup-b', 'Bea']]) {
-    await graphqlData(supergraph.gatewayUrl, 'mutation ($name: String!) { createCustomer(input: { name: $name, email: "x@example.com" }) { id } }', { tenant, variables: { name } });
+    await graphqlData(supergraph.gatewayUrl, 'mutation ($name: String!) { createCustomer(input: { name: $name, email: "x@example.com" }) { customer { id } } }', { tenant, variables: { name } });
   }
 });
 
@@ -102,12 +102,12 @@ test('never across callers: two subjects of one tenant each get their own run', 
 
 test('never mutations: identical concurrent mutations each run', async () => {
   const { url } = await gateway();
-  const mutation = 'mutation { createProduct(input: { name: "Twin", priceCents: 100 }) { id } }';
+  const mutation = 'mutation { createProduct(input: { name: "Twin", priceCents: 100 }) { product { id } } }';
   const create = () => graphql(url, mutation, { tenant: 'dedup-m' });
   await create();
   const { subgraphCalls, answers } = await burst(Array.from({ length: 3 }, () => create));
   expect(subgraphCalls).toBe(3);
-  const ids = answers.map((answer) => (answer.body as { data: { createProduct: { id: string } } }).data.createProduct.id);
+  const ids = answers.map((answer) => (answer.body as { data: { createProduct: { product: { id: string } } } }).data.createProduct.product.id);
   expect(new Set(ids).size).toBe(3);
   expect(await shared(url)).toBe(0);
 });

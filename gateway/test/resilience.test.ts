@@ -1,14 +1,17 @@
 import { createLogger } from '@reservations/platform/logger';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
-import { graphql, graphqlData } from '@reservations/test-support/graphql';
+import { graphql, graphqlData, type GraphQLCall } from '@reservations/test-support/graphql';
+import { ManualClock } from '@reservations/test-support/manual-clock';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
 import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { waitFor } from '@reservations/test-support/wait';
 import { readGatewayConfig } from '../src/config';
 import { startGateway, type StartedGateway } from '../src/server';
 
 /**
- * The gateway in front of fault-injecting proxies to the real subgraphs, with delays short
- * enough that no test waits for seconds.
+ * The gateway in front of fault-injecting proxies to the real subgraphs. Backoff, timeouts and
+ * the breaker's reset period run on a clock the test moves, so no test waits for them; other
+ * delays are short enough that no test waits for seconds.
  */
 const FAST_POLICY = {
   SERVICE_MAX_RETRIES: '3',
@@ -24,7 +27,7 @@ let customerProxy: FaultProxy;
 let reservationProxy: FaultProxy;
 const gateways: StartedGateway[] = [];
 
-async function gatewayWith(env: Record<string, string> = {}): Promise<string> {
+async function gatewayWith(env: Record<string, string> = {}, clock?: ManualClock): Promise<string> {
   const gateway = await startGateway(
     readGatewayConfig({
       NODE_ENV: 'test',
@@ -36,12 +39,32 @@ async function gatewayWith(env: Record<string, string> = {}): Promise<string> {
       ...env,
     }),
     createLogger('resilience-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    clock ? { clock } : {},
   );
   gateways.push(gateway);
   return gateway.url;
 }
 
 const CUSTOMERS = '{ customers { nodes { id name } } }';
+/**
+ * On the test's clock a long attempt timeout costs no time; the subgraph still gets a deadline
+ * in real time, which a loaded machine's first answer must not miss.
+ */
+const PATIENT = { SERVICE_TIMEOUT: '5000' };
+
+/**
+ * Waits for a call to a hanging subgraph: each time the proxy has seen another attempt, time
+ * moves to the next timer (that attempt's timeout), until the gateway answers.
+ */
+async function answerOfHangingCall(clock: ManualClock, call: Promise<GraphQLCall<Record<string, unknown>>>) {
+  let answered = false;
+  void call.finally(() => (answered = true));
+  for (let seen = 1; !answered; seen++) {
+    await waitFor(async () => answered || customerProxy.graphqlRequests().length >= seen);
+    if (!answered) clock.fireNext();
+  }
+  return call;
+}
 
 beforeAll(async () => {
   supergraph = await startTestSupergraph('resilience');
@@ -65,26 +88,28 @@ afterAll(async () => {
 });
 
 test('a query succeeds after two transient 503s, with growing backoff between attempts', async () => {
-  const url = await gatewayWith();
+  const clock = new ManualClock();
+  const url = await gatewayWith(PATIENT, clock);
   customerProxy.failNext(2, 503);
   const data = await graphqlData<{ customers: { nodes: { name: string }[] } }>(url, CUSTOMERS, { tenant: 'faults' });
   expect(data.customers.nodes.map((customer) => customer.name)).toEqual(['Resilient Rita']);
-  const seen = customerProxy.graphqlRequests();
-  expect(seen).toHaveLength(3);
-  const [first, second, third] = seen.map((request) => request.at);
-  const gap1 = second! - first!;
-  const gap2 = third! - second!;
-  expect(gap1).toBeGreaterThanOrEqual(30);
-  expect(gap2).toBeGreaterThan(gap1);
+  expect(customerProxy.graphqlRequests()).toHaveLength(3);
+  // SERVICE_RETRY_DELAY_MS 40, doubled per retry, each within ±20 % jitter.
+  const [first, second] = clock.sleeps;
+  expect(clock.sleeps).toHaveLength(2);
+  expect(first).toBeGreaterThanOrEqual(32);
+  expect(first).toBeLessThanOrEqual(48);
+  expect(second).toBeGreaterThanOrEqual(64);
+  expect(second).toBeLessThanOrEqual(96);
 });
 
 test('Retry-After from a 429 is honoured', async () => {
-  const url = await gatewayWith();
+  const clock = new ManualClock();
+  const url = await gatewayWith(PATIENT, clock);
   customerProxy.failNext(1, 429, { 'retry-after': '1' });
-  const started = Date.now();
   await graphqlData(url, CUSTOMERS, { tenant: 'faults' });
   expect(customerProxy.graphqlRequests()).toHaveLength(2);
-  expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  expect(clock.sleeps).toEqual([1_000]);
 });
 
 test('a 4xx or a GraphQL error from the subgraph is not retried', async () => {
@@ -109,31 +134,36 @@ test('a mutation without an idempotency key hitting a 503 is sent exactly once',
   expect(customerProxy.graphqlRequests()).toHaveLength(1);
 });
 
-test('a hanging subgraph is cut off at the timeout and the client gets a timely error', async () => {
-  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '1', SERVICE_TIMEOUT: '200' });
+test('a hanging subgraph is cut off at the timeout, each attempt, and the client gets an error then', async () => {
+  const clock = new ManualClock();
+  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '1', SERVICE_TIMEOUT: '200' }, clock);
   customerProxy.mode = 'hang';
-  const started = Date.now();
-  const { body } = await graphql(url, CUSTOMERS, { tenant: 'faults' });
-  const elapsed = Date.now() - started;
+  const started = clock.now();
+  const { body } = await answerOfHangingCall(clock, graphql(url, CUSTOMERS, { tenant: 'faults' }));
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
-  expect(body.errors?.[0]?.message).toMatch(/timed out/);
+  expect(body.errors?.[0]?.message).toMatch(/timed out after 200 ms/);
   expect(customerProxy.graphqlRequests()).toHaveLength(2);
-  expect(elapsed).toBeGreaterThanOrEqual(400);
-  expect(elapsed).toBeLessThan(2_000);
+  // Two attempts of 200 ms and one backoff: the client waited no longer than that.
+  expect(clock.now() - started).toBe(400 + clock.sleeps[0]!);
 });
 
 test('the overall deadline bounds retries', async () => {
-  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '10', SERVICE_TIMEOUT: '150', SERVICE_DEADLINE_MS: '500' });
+  const clock = new ManualClock();
+  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '10', SERVICE_TIMEOUT: '150', SERVICE_DEADLINE_MS: '500' }, clock);
   customerProxy.mode = 'hang';
-  const started = Date.now();
-  const { body } = await graphql(url, CUSTOMERS, { tenant: 'faults' });
+  const started = clock.now();
+  const { body } = await answerOfHangingCall(clock, graphql(url, CUSTOMERS, { tenant: 'faults' }));
   expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
-  expect(Date.now() - started).toBeLessThan(1_500);
+  expect(clock.now() - started).toBeLessThanOrEqual(500);
+  // Far fewer than 11 attempts: the last one only gets what is left of the 500 ms.
   expect(customerProxy.graphqlRequests().length).toBeLessThanOrEqual(4);
+  expect(clock.timers.slice(0, 2)).toEqual([150, 150]);
+  expect(clock.timers.at(-1)).toBeLessThan(150);
 });
 
 test('the breaker opens after the threshold, fails fast, half-opens and closes after recovery', async () => {
-  const url = await gatewayWith({ SERVICE_MAX_RETRIES: '0', SERVICE_BREAKER_THRESHOLD: '3', SERVICE_BREAKER_RESET_MS: '300' });
+  const clock = new ManualClock();
+  const url = await gatewayWith({ ...PATIENT, SERVICE_MAX_RETRIES: '0', SERVICE_BREAKER_THRESHOLD: '3', SERVICE_BREAKER_RESET_MS: '300' }, clock);
   customerProxy.failNext(3, 503);
   for (let i = 0; i < 3; i++) await graphql(url, CUSTOMERS, { tenant: 'faults' });
   expect(customerProxy.graphqlRequests()).toHaveLength(3);
@@ -148,7 +178,7 @@ test('the breaker opens after the threshold, fails fast, half-opens and closes a
   expect(open.subgraphs['customer']?.breaker).toBe('open');
 
   customerProxy.mode = 'forward';
-  await new Promise((resolve) => setTimeout(resolve, 350));
+  clock.advance(300);
   const recovered = await graphqlData<{ customers: { nodes: unknown[] } }>(url, CUSTOMERS, { tenant: 'faults' });
   expect(recovered.customers.nodes).toHaveLength(1);
   expect(customerProxy.graphqlRequests()).toHaveLength(4);

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { parsePrometheusText } from '@reservations/test-support/prometheus';
 import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations/test-support/redis';
-import { freePort } from '@reservations/test-support/net';
+import { PrivateRedis } from '@reservations/test-support/private-redis';
 import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
@@ -160,31 +159,25 @@ test('without Redis (embedded default) the in-process cache behaves the same', a
   expect((await read(started.url, 'shop-b')).cache).toBe('MISS');
 });
 
-function startRedis(port: number): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-}
-
 test('Redis stopped mid-run: requests keep succeeding uncached; after restart, hits resume', async () => {
-  const port = await freePort();
-  let redis = startRedis(port);
+  let redis = await PrivateRedis.start();
   try {
-    const { url } = await gateway({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    const { url } = await gateway({ REDIS_URL: redis.url });
     await waitFor(async () => (await read(url, 'shop-a')).cache === 'MISS');
     expect((await read(url, 'shop-a')).cache).toBe('HIT');
 
-    redis.kill('SIGKILL');
-    await new Promise((resolve) => redis.once('exit', resolve));
+    await redis.kill();
     for (let i = 0; i < 3; i++) {
       const during = await read(url, 'shop-a');
       expect(during.cache).toBe('BYPASS');
       expect(during.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Espresso' })] } }, extensions: { cost: expect.anything() } });
     }
 
-    redis = startRedis(port);
+    redis = await redis.restart();
     await waitFor(async () => (await read(url, 'shop-a')).cache === 'MISS', 10_000);
     expect((await read(url, 'shop-a')).cache).toBe('HIT');
   } finally {
-    redis.kill('SIGKILL');
+    await redis.kill();
   }
 });
 

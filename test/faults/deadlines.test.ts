@@ -4,7 +4,7 @@ import { guardDeadlines } from '@reservations/platform/database/deadline-guard';
 import { DEADLINE_HEADER, runWithDeadline } from '@reservations/platform/http/deadline';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { FaultProxy } from '@reservations/test-support/fault-proxy';
-import { graphql, graphqlData } from '@reservations/test-support/graphql';
+import { graphql } from '@reservations/test-support/graphql';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import { waitFor } from '@reservations/test-support/wait';
 import type { StartedGateway } from '@reservations/gateway/server';

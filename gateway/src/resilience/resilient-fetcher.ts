@@ -11,6 +11,7 @@ import type { Logger } from '@reservations/platform/logger';
 import { currentRequest } from '@reservations/platform/observability/request-scope';
 import { SIGNATURE_HEADER, signatureFor } from '@reservations/platform/security/request-signing';
 import { GatewayErrorCode } from '../errors';
+import { systemClock, type GatewayClock } from '../clock';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
 import { isQueryBody } from '@reservations/platform/graphql/request-body';
@@ -48,6 +49,8 @@ export interface ResilientFetcherOptions {
   /** Let identical queries in flight at the same time share one subgraph request. */
   deduplicateQueries?: boolean;
   observer?: SubgraphFetchObserver;
+  /** Backoff, deadline and Retry-After dates are read from it (default: the system's). */
+  clock?: GatewayClock;
 }
 
 export function serviceUnavailable(subgraph: string, reason: string): GraphQLError {
@@ -117,8 +120,6 @@ function attemptResult(result: Attempt): AttemptResult {
   return result.response.status === 429 ? 'http_429' : 'http_5xx';
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Headers that differ per client request without changing the answer: tracing only. */
 const PER_REQUEST_HEADERS = new Set([REQUEST_ID_HEADER, TRACEPARENT_HEADER, 'tracestate']);
 
@@ -151,7 +152,7 @@ function copyError(error: unknown): unknown {
  * OUTCOME_UNKNOWN. Each attempt carries its deadline to the subgraph (see platform http/deadline).
  */
 export function createResilientFetcher(options: ResilientFetcherOptions): Fetcher {
-  const { subgraph, policy, breaker, health, logger, transport, observer } = options;
+  const { subgraph, policy, breaker, health, logger, transport, observer, clock = systemClock } = options;
 
   async function attempt(url: string, method: string, requestHeaders: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
     const headers = { ...requestHeaders, [DEADLINE_HEADER]: String(Date.now() + timeoutMs - deadlineMarginMs(timeoutMs)) };
@@ -207,7 +208,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
     // Set once an attempt sent a change and heard nothing conclusive: from then on, giving up
     // cannot claim that nothing was applied.
     let unconfirmed = false;
-    const deadline = Date.now() + policy.deadlineMs;
+    const deadline = clock.now() + policy.deadlineMs;
     const started = process.hrtime.bigint();
     const giveUp = (outcome: FetchOutcome, reason: string): GraphQLError => {
       observer?.finished(subgraph, outcome, secondsSince(started), reason);
@@ -218,7 +219,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
 
     for (let attemptNumber = 0; ; attemptNumber++) {
       if (!observe(() => breaker.tryAcquire())) throw giveUp('circuit_open', 'circuit open');
-      const remaining = deadline - Date.now();
+      const remaining = deadline - clock.now();
       if (remaining <= 0) {
         breaker.release();
         throw giveUp('deadline', 'deadline exceeded');
@@ -253,7 +254,7 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
       } else {
         const { status, headers } = result.response;
         reason = `HTTP ${status}`;
-        waitAtLeast = retryAfterMs(headers.get('retry-after')) ?? 0;
+        waitAtLeast = retryAfterMs(headers.get('retry-after'), clock.now()) ?? 0;
         if (isChange && STATUS_OUTCOME_UNKNOWN.has(status)) unconfirmed = true;
         // A 429 is the subgraph protecting itself, not a sign that it is down.
         if (status === 429) breaker.release();
@@ -270,13 +271,13 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
         throw giveUp('retries_exhausted', reason);
       }
       const delay = Math.min(Math.max(backoffMs(attemptNumber, policy.retryDelayMs, Math.random), waitAtLeast), policy.maxRetryDelayMs);
-      if (Date.now() + delay >= deadline) {
+      if (clock.now() + delay >= deadline) {
         log().warn({ reason, attempts: attemptNumber + 1 }, 'subgraph request failed; no time left to retry');
         throw giveUp('no_time_left', reason);
       }
       log().warn({ reason, attempt: attemptNumber + 1, delayMs: delay }, 'retrying subgraph request');
       observer?.retry(subgraph, reason);
-      await sleep(delay);
+      await clock.sleep(delay);
     }
   }
 }

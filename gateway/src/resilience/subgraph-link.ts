@@ -1,5 +1,6 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Logger } from '@reservations/platform/logger';
+import { systemClock, type GatewayClock } from '../clock';
 import { CircuitBreaker } from './circuit-breaker';
 import type { ResiliencePolicy } from './policy';
 import { createResilientFetcher, type SubgraphFetchObserver } from './resilient-fetcher';
@@ -23,6 +24,8 @@ export interface SubgraphLinkOptions {
   deduplicateQueries: boolean;
   /** Learns of every fetch (metrics, error reporting). */
   observer?: SubgraphFetchObserver;
+  /** Drives timeouts, backoff, the breaker's reset period and its probes (default: the system's). */
+  clock?: GatewayClock;
 }
 
 /** How often an open circuit's subgraph is asked whether it is ready again. */
@@ -30,24 +33,32 @@ export function probeIntervalMs(breakerResetMs: number): number {
   return Math.max(100, Math.min(1_000, Math.floor(breakerResetMs / 4)));
 }
 
-export function createSubgraphLink(name: string, url: string, { policy, logger, signingSecret, deduplicateQueries, observer }: SubgraphLinkOptions): SubgraphLink {
+export function createSubgraphLink(
+  name: string,
+  url: string,
+  { policy, logger, signingSecret, deduplicateQueries, observer, clock = systemClock }: SubgraphLinkOptions,
+): SubgraphLink {
   // While the circuit is open the subgraph's /ready is probed, so a subgraph back after a short
   // restart is used again as soon as it says it is ready, not only after the reset period.
-  let probes: NodeJS.Timeout | null = null;
+  let probes: (() => void) | null = null;
   const stopProbing = (): void => {
-    if (probes !== null) clearInterval(probes);
+    probes?.();
     probes = null;
+  };
+  const probeEvery = (ms: number): void => {
+    probes = clock.setTimer(ms, () => {
+      if (breaker.state === 'closed') return stopProbing();
+      void health.probe();
+      probeEvery(ms);
+    });
   };
   const breaker = new CircuitBreaker({
     threshold: policy.breakerThreshold,
     resetMs: policy.breakerResetMs,
+    now: () => clock.now(),
     onTransition: (_from, to) => {
       if (to !== 'open' || probes !== null) return;
-      probes = setInterval(() => {
-        if (breaker.state === 'closed') stopProbing();
-        else void health.probe();
-      }, probeIntervalMs(policy.breakerResetMs));
-      probes.unref();
+      probeEvery(probeIntervalMs(policy.breakerResetMs));
     },
   });
   const health = new SubgraphHealth(url, breaker);
@@ -57,7 +68,8 @@ export function createSubgraphLink(name: string, url: string, { policy, logger, 
     breaker,
     health,
     logger,
-    transport: createSubgraphTransport(url, { maxResponseBytes: policy.maxResponseBytes }),
+    transport: createSubgraphTransport(url, { maxResponseBytes: policy.maxResponseBytes, clock }),
+    clock,
     signingSecret,
     deduplicateQueries,
     ...(observer ? { observer } : {}),

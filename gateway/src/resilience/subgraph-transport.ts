@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { FetcherHeaders, FetcherResponse } from '@apollo/utils.fetcher';
+import { systemClock, type GatewayClock } from '../clock';
 
 /** A subgraph attempt that ran out of time; `isTimeout` (platform http/timeout) recognises it. */
 export class SubgraphTimeoutError extends Error {
@@ -132,7 +133,10 @@ export type SubgraphTransport = (url: string, request: SubgraphRequest) => Promi
  * of it: past that, or when its Content-Length says so, the connection is dropped and the
  * attempt fails with SubgraphResponseTooLargeError instead of growing the gateway's memory.
  */
-export function createSubgraphTransport(baseUrl: string, { maxResponseBytes }: { maxResponseBytes: number }): SubgraphTransport {
+export function createSubgraphTransport(
+  baseUrl: string,
+  { maxResponseBytes, clock = systemClock }: { maxResponseBytes: number; clock?: GatewayClock },
+): SubgraphTransport {
   const secure = new URL(baseUrl).protocol === 'https:';
   const agent = secure ? new https.Agent({ keepAlive: true, scheduling: 'lifo' }) : new http.Agent({ keepAlive: true, scheduling: 'lifo' });
   const request = secure ? https.request : http.request;
@@ -155,7 +159,7 @@ export function createSubgraphTransport(baseUrl: string, { maxResponseBytes }: {
           chunks.push(chunk);
         });
         incoming.on('end', () => {
-          clearTimeout(timer);
+          cancelTimer();
           resolve(new SubgraphResponse(url, incoming.statusCode ?? 0, incoming.statusMessage ?? '', incoming.headers, Buffer.concat(chunks)));
         });
         incoming.on('error', fail);
@@ -168,10 +172,10 @@ export function createSubgraphTransport(baseUrl: string, { maxResponseBytes }: {
       let sent = false;
       outgoing.once('finish', () => (sent = true));
       function fail(error: Error): void {
-        clearTimeout(timer);
+        cancelTimer();
         reject(Object.assign(error, { [REQUEST_SENT]: sent }));
       }
-      const timer = setTimeout(() => outgoing.destroy(new SubgraphTimeoutError(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      const cancelTimer = clock.setTimer(timeoutMs, () => outgoing.destroy(new SubgraphTimeoutError(`timed out after ${timeoutMs} ms`)));
       outgoing.on('error', fail);
       outgoing.end(payload);
     });

@@ -53,7 +53,6 @@ export function createLogger(service: string, level: string, destination?: pino.
  */
 export function prettyLogStream(output: { write(text: string): unknown; isTTY?: boolean } = process.stdout): pino.DestinationStream {
   // Loaded only when asked for: JSON-logging services (production, CI) never pay for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
   const prettify = prettyFactory({
     colorize: output.isTTY === true,

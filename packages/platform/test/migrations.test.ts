@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { applyMigrations, migrationStatus, type SqlExecutor } from '@reservations/platform/database/migrations';
-import { pgExecutor, pgliteExecutor } from '@reservations/platform/database/sql-executors';
+import { pgExecutor } from '@reservations/platform/database/sql-executors';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SERVER = { host: '127.0.0.1', port: 5432, user: 'postgres' };

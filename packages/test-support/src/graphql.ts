@@ -9,12 +9,31 @@ export interface GraphQLCall<TData> {
   body: GraphQLResponseBody<TData>;
 }
 
-/** POSTs one operation the way a front-end would, with the tenant header when given. */
+export interface GraphQLCallOptions {
+  variables?: Record<string, unknown>;
+  tenant?: string;
+  headers?: Record<string, string>;
+}
+
+/** Runs operations without HTTP: a subgraph in-process (see subgraph-operations.ts). */
+export interface OperationRunner {
+  run<TData>(query: string, options?: GraphQLCallOptions): Promise<GraphQLCall<TData>>;
+}
+
+/** Where an operation goes: a URL, over HTTP, or a subgraph in-process. */
+export type GraphQLTarget = string | OperationRunner;
+
+/**
+ * POSTs one operation the way a front-end would, with the tenant header when given; or runs it
+ * on an in-process subgraph with the same headers.
+ */
 export async function graphql<TData = Record<string, unknown>>(
-  url: string,
+  target: GraphQLTarget,
   query: string,
-  { variables, tenant, headers = {} }: { variables?: Record<string, unknown>; tenant?: string; headers?: Record<string, string> } = {},
+  { variables, tenant, headers = {} }: GraphQLCallOptions = {},
 ): Promise<GraphQLCall<TData>> {
+  if (typeof target !== 'string') return target.run<TData>(query, { variables, tenant, headers });
+  const url = target;
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(tenant ? { 'x-tenant-id': tenant } : {}), ...headers },
@@ -25,11 +44,11 @@ export async function graphql<TData = Record<string, unknown>>(
 
 /** Like `graphql` but fails the test on any GraphQL error, returning the data. */
 export async function graphqlData<TData = Record<string, unknown>>(
-  url: string,
+  target: GraphQLTarget,
   query: string,
-  options: { variables?: Record<string, unknown>; tenant?: string; headers?: Record<string, string> } = {},
+  options: GraphQLCallOptions = {},
 ): Promise<TData> {
-  const { body } = await graphql<TData>(url, query, options);
+  const { body } = await graphql<TData>(target, query, options);
   if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
   if (!body.data) throw new Error('GraphQL response without data');
   return body.data;

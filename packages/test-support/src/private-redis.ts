@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createClient } from '@redis/client';
-import { freePort } from './net';
+import { onFreePorts } from './net';
 import { waitFor } from './wait';
 
 /**
@@ -16,12 +16,21 @@ export class PrivateRedis {
   ) {}
 
   static async start(): Promise<PrivateRedis> {
-    const port = await freePort();
+    return onFreePorts(1, ([port]) => PrivateRedis.startOn(port!));
+  }
+
+  /** Rejects (with redis-server's own words, e.g. "Address already in use") if it exits before answering. */
+  private static async startOn(port: number): Promise<PrivateRedis> {
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = once(child, 'exit').then(() => {
+      throw new Error(`redis-server on port ${port} exited before answering:\n${output}`);
     });
     const redis = new PrivateRedis(child, port);
-    await waitFor(async () => {
+    const answered = waitFor(async () => {
       const client = createClient({ url: redis.url, socket: { reconnectStrategy: false } });
       client.on('error', () => undefined);
       try {
@@ -31,6 +40,13 @@ export class PrivateRedis {
         if (client.isOpen) client.destroy();
       }
     });
+    try {
+      await Promise.race([answered, exited]);
+    } catch (error) {
+      await redis.stop();
+      throw error;
+    }
+    exited.catch(() => undefined);
     return redis;
   }
 
@@ -46,8 +62,21 @@ export class PrivateRedis {
     this.child.kill('SIGCONT');
   }
 
+  /** SIGKILL, as a crash: the server is gone at once, without saving or closing connections. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** A new server on this one's port (after `kill` or `stop`), as a restarted Redis at the same address. */
+  restart(): Promise<PrivateRedis> {
+    return PrivateRedis.startOn(this.port);
+  }
+
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = once(this.child, 'exit');
     this.resume();
     this.child.kill('SIGTERM');

@@ -7,8 +7,9 @@ import { startCustomerSubgraph } from '@reservations/customer-subgraph/server';
 import type { Clock } from '@reservations/reservation-subgraph/clock';
 import { readReservationConfig } from '@reservations/reservation-subgraph/config';
 import type { ReservationPrisma } from '@reservations/reservation-subgraph/database';
-import { startReservationSubgraph } from '@reservations/reservation-subgraph/server';
+import { createReservationSubgraph, startReservationSubgraph } from '@reservations/reservation-subgraph/server';
 import { readGatewayConfig } from '@reservations/gateway/config';
+import type { GatewayClock } from '@reservations/gateway/clock';
 import { startGateway, type StartedGateway } from '@reservations/gateway/server';
 import { createTestDatabase, type TestDatabase } from './postgres';
 
@@ -55,26 +56,43 @@ export function startTestReservationSubgraph(
   );
 }
 
+/**
+ * The reservation subgraph's definition as `startTestReservationSubgraph` configures it, asking
+ * the customer subgraph at `customerUrl`, for the in-process layer (see subgraph-operations.ts).
+ */
+export function testReservationSubgraph(customerUrl: string, clock?: Clock, env: Record<string, string> = {}) {
+  return createReservationSubgraph(
+    subgraphConfig(readReservationConfig, { CUSTOMER_SUBGRAPH_URL: customerUrl, BOOKING_HORIZON_DAYS: '3650', ...env }),
+    clock,
+  );
+}
+
 /** A gateway in front of the given subgraph URLs. */
 export function startTestGateway(
   urls: { customer: string; reservation: string },
   env: Record<string, string> = {},
   logger: Logger = silentLogger,
+  clock?: GatewayClock,
 ): Promise<StartedGateway> {
   return startGateway(
     readGatewayConfig({ ...testEnv, CUSTOMER_SUBGRAPH_URL: urls.customer, RESERVATION_SUBGRAPH_URL: urls.reservation, ...env }),
     logger,
+    clock ? { clock } : {},
   );
 }
 
-export interface TestSupergraph {
-  gatewayUrl: string;
+/** Both subgraphs over HTTP, without a gateway: for tests of what one subgraph does over HTTP. */
+export interface TestSubgraphs {
   customer: StartedSubgraph<CustomerPrisma>;
   reservation: StartedSubgraph<ReservationPrisma>;
-  gateway: StartedGateway;
   /** The subgraphs' databases, e.g. to start a second instance of a subgraph on the same data. */
   databases: { customer: TestDatabase; reservation: TestDatabase };
   stop(): Promise<void>;
+}
+
+export interface TestSupergraph extends TestSubgraphs {
+  gatewayUrl: string;
+  gateway: StartedGateway;
 }
 
 export interface TestSupergraphOptions {
@@ -84,19 +102,21 @@ export interface TestSupergraphOptions {
   reservationEnv?: Record<string, string>;
   /** One logger for all three services, e.g. to assert what they log (default: silent). */
   logger?: Logger;
+  /** The gateway's clock (see gateway/src/clock.ts), e.g. to let tokens expire without waiting. */
+  gatewayClock?: GatewayClock;
 }
 
 /**
- * Both subgraphs on fresh databases of the machine's PostgreSQL plus the gateway, all
- * in-process on free ports; the reservation subgraph checks customers against the customer
- * subgraph started here. `stop()` stops them and drops the databases.
+ * Both subgraphs on fresh databases of the machine's PostgreSQL, in-process on free ports; the
+ * reservation subgraph checks customers against the customer subgraph started here. `stop()`
+ * stops them and drops the databases.
  */
-export async function startTestSupergraph(label: string, options: TestSupergraphOptions = {}): Promise<TestSupergraph> {
+export async function startTestSubgraphs(label: string, options: Omit<TestSupergraphOptions, 'gatewayClock'> = {}): Promise<TestSubgraphs> {
   const databases: TestDatabase[] = [];
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
-    for (const stopOne of stops.reverse()) await stopOne();
-    for (const database of databases) await database.drop();
+    for (const stopOne of stops.splice(0).reverse()) await stopOne();
+    for (const database of databases.splice(0)) await database.drop();
   };
   try {
     const [customerDb, reservationDb] = await Promise.all([
@@ -111,18 +131,30 @@ export async function startTestSupergraph(label: string, options: TestSupergraph
     stops.push(customer.stop);
     const reservation = await startTestReservationSubgraph(reservationDb, customer.url, { ...env, ...options.reservationEnv }, undefined, logger);
     stops.push(reservation.stop);
-    const gateway = await startTestGateway({ customer: customer.url, reservation: reservation.url }, env, logger);
-    stops.push(gateway.stop);
-    return {
-      gatewayUrl: gateway.url,
-      customer,
-      reservation,
-      gateway,
-      databases: { customer: customerDb, reservation: reservationDb },
-      stop,
-    };
+    return { customer, reservation, databases: { customer: customerDb, reservation: reservationDb }, stop };
   } catch (error) {
     await stop();
+    throw error;
+  }
+}
+
+/** `startTestSubgraphs` plus the gateway in front of them; `stop()` stops all three and drops the databases. */
+export async function startTestSupergraph(label: string, options: TestSupergraphOptions = {}): Promise<TestSupergraph> {
+  const subgraphs = await startTestSubgraphs(label, options);
+  try {
+    const urls = { customer: subgraphs.customer.url, reservation: subgraphs.reservation.url };
+    const gateway = await startTestGateway(urls, options.env ?? {}, options.logger ?? silentLogger, options.gatewayClock);
+    return {
+      ...subgraphs,
+      gatewayUrl: gateway.url,
+      gateway,
+      async stop() {
+        await gateway.stop();
+        await subgraphs.stop();
+      },
+    };
+  } catch (error) {
+    await subgraphs.stop();
     throw error;
   }
 }

@@ -31,8 +31,7 @@ export function createReservationSubgraph(
     disconnect: (prisma) => prisma.$disconnect(),
     seedDemoTenant: seedDemoReservations,
     clientErrorCodes: RESERVATION_CLIENT_ERROR_CODES,
-    context: ({ tenantId, client, logger, req }) =>
-      createReservationContext(tenantId, client, logger, booking, clock, req.headers),
+    context: ({ tenantId, client, logger, headers }) => createReservationContext(tenantId, client, logger, booking, clock, headers),
   };
 }
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { unavailableIfTimedOut } from '@reservations/platform/database/prisma-errors';
 import { graphql } from '@reservations/test-support/graphql';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import { startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { startTestReservationSubgraph, startTestSubgraphs, type TestSubgraphs } from '@reservations/test-support/supergraph';
 import { waitFor } from '@reservations/test-support/wait';
 import { CAPACITY_LOCK_CLASS } from '../src/database';
 import type { ReservationPrisma } from '../src/database';
@@ -15,21 +15,21 @@ import { bindReservationTenant } from '../src/database';
  * Races against the machine's PostgreSQL, straight at the reservation subgraph: many requests
  * are in flight at once, each with its own connection from the subgraph's pool.
  */
-let supergraph: TestSupergraph;
+let subgraphs: TestSubgraphs;
 let url: string;
 /** A second reservation subgraph on the same database, keeping keys 2 hours by a clock the test sets. */
 let timed: StartedSubgraph<ReservationPrisma>;
 const clock = new TestClock();
 
 beforeAll(async () => {
-  supergraph = await startTestSupergraph('reservation_races');
-  url = supergraph.reservation.url;
-  timed = await startTestReservationSubgraph(supergraph.databases.reservation, supergraph.customer.url, { IDEMPOTENCY_KEY_TTL_HOURS: '2' }, clock.now);
+  subgraphs = await startTestSubgraphs('reservation_races');
+  url = subgraphs.reservation.url;
+  timed = await startTestReservationSubgraph(subgraphs.databases.reservation, subgraphs.customer.url, { IDEMPOTENCY_KEY_TTL_HOURS: '2' }, clock.now);
 });
 
 afterAll(async () => {
   await timed?.stop();
-  await supergraph?.stop();
+  await subgraphs?.stop();
 });
 
 /**
@@ -46,7 +46,7 @@ async function settleBooking(tenant: string, input: Parameters<typeof tryBook>[2
 }
 
 async function occupying(tenant: string) {
-  return bindReservationTenant(supergraph.reservation.client, tenant).reservation.findMany({
+  return bindReservationTenant(subgraphs.reservation.client, tenant).reservation.findMany({
     where: { status: { in: ['PENDING', 'CONFIRMED', 'SEATED'] } },
     select: { startsAt: true, endsAt: true, partySize: true },
   });
@@ -54,7 +54,7 @@ async function occupying(tenant: string) {
 
 test('50 simultaneous bookings for the last 10 seats: exactly 5 parties of 2 get in, never more', async () => {
   const tenant = 'last-seats';
-  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const customerId = await createCustomer(subgraphs.customer.url, tenant);
   await setSettings(url, tenant, { capacity: 100 });
   const startsAt = '2030-12-24T19:00:00Z';
   await book(url, tenant, { customerId, startsAt, partySize: 90 });
@@ -70,7 +70,7 @@ test('50 simultaneous bookings for the last 10 seats: exactly 5 parties of 2 get
 
 test('50 simultaneous bookings at staggered times never put more guests than capacity at any moment', async () => {
   const tenant = 'staggered';
-  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const customerId = await createCustomer(subgraphs.customer.url, tenant);
   await setSettings(url, tenant, { capacity: 20, defaultDurationMinutes: 90 });
   const requests = Array.from({ length: 50 }, (_, index) => ({
     customerId,
@@ -97,23 +97,23 @@ test('50 simultaneous bookings at staggered times never put more guests than cap
 
 test('20 racing requests with the same idempotency key create one reservation and all return it', async () => {
   const tenant = 'dupes';
-  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const customerId = await createCustomer(subgraphs.customer.url, tenant);
   const input = { customerId, startsAt: '2030-12-31T20:00:00Z', partySize: 4, idempotencyKey: 'checkout-42' };
   const results = await Promise.all(Array.from({ length: 20 }, () => tryBook(url, tenant, input)));
   for (const body of results) expect(body.errors).toBeUndefined();
   const ids = new Set(results.map((body) => body.data?.createReservation.reservation.id));
   expect(ids.size).toBe(1);
-  expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
+  expect(await bindReservationTenant(subgraphs.reservation.client, tenant).reservation.count()).toBe(1);
 
   // The key is per tenant: another tenant may use the same one.
-  const otherCustomer = await createCustomer(supergraph.customer.url, 'dupes-2');
+  const otherCustomer = await createCustomer(subgraphs.customer.url, 'dupes-2');
   const elsewhere = await book(url, 'dupes-2', { ...input, customerId: otherCustomer });
   expect(ids.has(elsewhere.id)).toBe(false);
 });
 
 test('the same key with a different payload is CONFLICT and books nothing, even when racing', async () => {
   const tenant = 'dupes-conflict';
-  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const customerId = await createCustomer(subgraphs.customer.url, tenant);
   const base = { customerId, startsAt: '2030-12-30T20:00:00Z', idempotencyKey: 'k-1' };
   const results = await Promise.all(Array.from({ length: 10 }, (_, index) => tryBook(url, tenant, { ...base, partySize: 2 + (index % 2) })));
   const succeeded = results.filter((body) => !body.errors);
@@ -124,12 +124,12 @@ test('the same key with a different payload is CONFLICT and books nothing, even 
   for (const body of results.filter((result) => result.errors)) {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
   }
-  expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
+  expect(await bindReservationTenant(subgraphs.reservation.client, tenant).reservation.count()).toBe(1);
 });
 
 test('20 racing bookings reusing an expired key make exactly one new reservation; the other payload is CONFLICT', async () => {
   const tenant = 'dupes-expired';
-  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const customerId = await createCustomer(subgraphs.customer.url, tenant);
   clock.set('2030-06-01T12:00:00Z');
   const old = await book(timed.url, tenant, { customerId, startsAt: '2031-01-05T19:00:00Z', idempotencyKey: 'k-reused' });
 
@@ -144,7 +144,7 @@ test('20 racing bookings reusing an expired key make exactly one new reservation
   for (const body of results.filter((result) => result.errors)) {
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
   }
-  const rows = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findMany({ orderBy: { id: 'asc' } });
+  const rows = await bindReservationTenant(subgraphs.reservation.client, tenant).reservation.findMany({ orderBy: { id: 'asc' } });
   expect(rows.map((row) => [row.id, row.idempotencyKey])).toEqual([
     [old.id, null],
     [[...ids][0], 'k-reused'],
@@ -153,7 +153,7 @@ test('20 racing bookings reusing an expired key make exactly one new reservation
 
 test('racing transitions: of 10 simultaneous confirms one wins; of seat versus no-show only one happens', async () => {
   const tenant = 'racing-status';
-  const customerId = await createCustomer(supergraph.customer.url, tenant);
+  const customerId = await createCustomer(subgraphs.customer.url, tenant);
   const reservation = await book(url, tenant, { customerId, startsAt: '2030-12-29T19:00:00Z' });
   const call = (mutation: string) =>
     graphql<Record<string, { reservation: { status: string } }>>(url, `mutation ($id: ID!) { ${mutation}(input: { id: $id }) { reservation { status } } }`, {
@@ -170,20 +170,20 @@ test('racing transitions: of 10 simultaneous confirms one wins; of seat versus n
   const mixed = await Promise.all(Array.from({ length: 10 }, (_, index) => call(index % 2 ? 'seatReservation' : 'markNoShow')));
   const winners = mixed.filter((body) => !body.errors);
   expect(winners).toHaveLength(1);
-  const final = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: reservation.id } });
+  const final = await bindReservationTenant(subgraphs.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: reservation.id } });
   expect(Object.values(winners[0]!.data!)[0]!.reservation.status).toBe(final.status);
 });
 
 describe('a database too busy to finish a write in time', () => {
   test('a booking that gets no connection within maxWait is SERVICE_UNAVAILABLE, says to retry, and writes nothing', async () => {
     const tenant = 'busy-pool';
-    const customerId = await createCustomer(supergraph.customer.url, tenant);
+    const customerId = await createCustomer(subgraphs.customer.url, tenant);
     const startsAt = '2030-12-28T19:00:00Z';
     // Another session holds the tenant's capacity lock: bookings queue on it as a burst would,
     // each holding one of the subgraph's 10 pooled connections.
-    const holder = new pg.Client({ connectionString: supergraph.databases.reservation.url });
+    const holder = new pg.Client({ connectionString: subgraphs.databases.reservation.url });
     await holder.connect();
-    let bookedNotes: (string | null)[] = [];
+    let bookedNotes: (string | null)[];
     try {
       await holder.query('SELECT pg_advisory_lock($1::int4, hashtext($2))', [CAPACITY_LOCK_CLASS, tenant]);
       const queued = Array.from({ length: 10 }, (_, index) => tryBook(url, tenant, { customerId, startsAt, notes: `queued ${index}` }));
@@ -212,14 +212,14 @@ describe('a database too busy to finish a write in time', () => {
     } finally {
       await holder.end();
     }
-    const rows = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findMany({ select: { notes: true } });
+    const rows = await bindReservationTenant(subgraphs.reservation.client, tenant).reservation.findMany({ select: { notes: true } });
     expect(rows.map((row) => row.notes).sort()).toEqual(bookedNotes);
     expect(rows.map((row) => row.notes)).not.toContain('no connection left');
   }, 20_000);
 
   test('a transaction past its timeout is rolled back, and that too is SERVICE_UNAVAILABLE', async () => {
     const tenant = 'slow-transaction';
-    const prisma = bindReservationTenant(supergraph.reservation.client, tenant);
+    const prisma = bindReservationTenant(subgraphs.reservation.client, tenant);
     const slowWrite = prisma.$tenantTransaction(
       async (tx) => {
         await tx.reservation.create({

@@ -3,7 +3,7 @@ import { FaultProxy } from '@reservations/test-support/fault-proxy';
 import { graphql } from '@reservations/test-support/graphql';
 import { gatewaySignatureCheck, NonceRegistry } from '@reservations/platform/security/request-signing';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import { silentLogger, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { silentLogger, startTestReservationSubgraph, startTestSubgraphs, type TestSubgraphs } from '@reservations/test-support/supergraph';
 import { CustomerDirectory } from '../src/customer-directory';
 import type { ReservationPrisma } from '../src/database';
 import { book, createCustomer, tryBook } from './support';
@@ -13,7 +13,7 @@ import { bindReservationTenant } from '../src/database';
  * createReservation asks the real customer subgraph (through `_entities` over HTTP) whether
  * the customer exists: reachable, answering "unknown", refusing connections, hanging, failing.
  */
-let supergraph: TestSupergraph;
+let subgraphs: TestSubgraphs;
 let proxy: FaultProxy;
 /** A second reservation subgraph on the same database, reaching the customer subgraph through `proxy`. */
 let viaProxy: StartedSubgraph<ReservationPrisma>;
@@ -30,15 +30,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const rows = (tenant: string): Promise<number> => bindReservationTenant(supergraph.reservation.client, tenant).reservation.count();
+const rows = (tenant: string): Promise<number> => bindReservationTenant(subgraphs.reservation.client, tenant).reservation.count();
 
 beforeAll(async () => {
-  supergraph = await startTestSupergraph('customer_lookup');
-  proxy = await FaultProxy.start(supergraph.customer.url);
-  viaProxy = await startTestReservationSubgraph(supergraph.databases.reservation, proxy.url, {
+  subgraphs = await startTestSubgraphs('customer_lookup');
+  proxy = await FaultProxy.start(subgraphs.customer.url);
+  viaProxy = await startTestReservationSubgraph(subgraphs.databases.reservation, proxy.url, {
     CUSTOMER_LOOKUP_TIMEOUT_MS: String(LOOKUP_TIMEOUT_MS),
   });
-  toClosedPort = await startTestReservationSubgraph(supergraph.databases.reservation, `http://127.0.0.1:${await closedPort()}/graphql`);
+  toClosedPort = await startTestReservationSubgraph(subgraphs.databases.reservation, `http://127.0.0.1:${await closedPort()}/graphql`);
 });
 
 beforeEach(() => proxy.reset());
@@ -47,11 +47,11 @@ afterAll(async () => {
   await toClosedPort?.stop();
   await viaProxy?.stop();
   await proxy?.stop();
-  await supergraph?.stop();
+  await subgraphs?.stop();
 });
 
 test('a known customer is confirmed through _entities with the tenant and request id forwarded', async () => {
-  const customerId = await createCustomer(supergraph.customer.url, 'lookup-up');
+  const customerId = await createCustomer(subgraphs.customer.url, 'lookup-up');
   const { body, headers } = await graphql<{ createReservation: { reservation: { id: string } } }>(
     viaProxy.url,
     'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
@@ -83,7 +83,7 @@ test('a closed port is SERVICE_UNAVAILABLE at once, and nothing is written', asy
 });
 
 test('a hanging customer subgraph is cut off at CUSTOMER_LOOKUP_TIMEOUT_MS: SERVICE_UNAVAILABLE, nothing written', async () => {
-  const customerId = await createCustomer(supergraph.customer.url, 'lookup-hang');
+  const customerId = await createCustomer(subgraphs.customer.url, 'lookup-hang');
   proxy.mode = 'hang';
   const started = Date.now();
   const body = await tryBook(viaProxy.url, 'lookup-hang', { customerId, startsAt: '2030-01-01T19:00:00Z' });
@@ -96,7 +96,7 @@ test('a hanging customer subgraph is cut off at CUSTOMER_LOOKUP_TIMEOUT_MS: SERV
 });
 
 test.each([500, 502, 503])('an HTTP %i from the customer subgraph is SERVICE_UNAVAILABLE, nothing written', async (status) => {
-  const customerId = await createCustomer(supergraph.customer.url, 'lookup-5xx');
+  const customerId = await createCustomer(subgraphs.customer.url, 'lookup-5xx');
   proxy.failNext(1, status);
   const body = await tryBook(viaProxy.url, 'lookup-5xx', { customerId, startsAt: '2030-01-01T19:00:00Z' });
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
@@ -105,7 +105,7 @@ test.each([500, 502, 503])('an HTTP %i from the customer subgraph is SERVICE_UNA
 });
 
 test('a repeated request with its idempotency key is answered while the customer subgraph is down', async () => {
-  const customerId = await createCustomer(supergraph.customer.url, 'lookup-replay');
+  const customerId = await createCustomer(subgraphs.customer.url, 'lookup-replay');
   const input = { customerId, startsAt: '2030-01-01T19:00:00Z', idempotencyKey: 'replay-1' };
   const first = await book(viaProxy.url, 'lookup-replay', input);
   const again = await book(toClosedPort.url, 'lookup-replay', input);
@@ -118,7 +118,7 @@ test('a repeated request with its idempotency key is answered while the customer
 
 test('with GATEWAY_SIGNING_SECRET the lookup is signed the way subgraphs verify gateway requests', async () => {
   const secret = 's'.repeat(40);
-  const customerId = await createCustomer(supergraph.customer.url, 'lookup-signed');
+  const customerId = await createCustomer(subgraphs.customer.url, 'lookup-signed');
   const directory = new CustomerDirectory(
     { customerSubgraphUrl: proxy.url, customerLookupTimeoutMs: 2_000, gatewaySigningSecret: secret },
     silentLogger,

@@ -2,7 +2,11 @@ import { countQueries } from '@reservations/test-support/query-counter';
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
 import { demoCustomers } from '@reservations/customer-subgraph/demo-tenant';
 import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subgraph';
-import { silentLogger, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import type { CustomerPrisma } from '@reservations/customer-subgraph/database';
+import type { OperationRunner } from '@reservations/test-support/graphql';
+import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
+import { startInProcessSubgraph, type InProcessSubgraph } from '@reservations/test-support/subgraph-operations';
+import { silentLogger, startTestCustomerSubgraph, testReservationSubgraph } from '@reservations/test-support/supergraph';
 import type { ReservationPrisma } from '../src/database';
 import { peakOccupancy } from '../src/rules';
 import { seedDemoReservations } from '../src/seed';
@@ -10,38 +14,43 @@ import { book, createCustomer, errorCode, RESERVATION_FIELDS, setSettings, TestC
 import { bindReservationTenant } from '../src/database';
 
 /**
- * The reservation subgraph's operations over HTTP, on a fresh PostgreSQL database, with the
- * real customer subgraph in-process answering its customer checks.
+ * The reservation subgraph's operations at its own Apollo Server in-process (no HTTP, no
+ * gateway), on a fresh PostgreSQL database, with the real customer subgraph (over HTTP, as in
+ * production) answering its customer checks.
  */
-let supergraph: TestSupergraph;
-let url: string;
-/** A second reservation subgraph on the same database whose "now" is `clock`. */
-let timed: StartedSubgraph<ReservationPrisma>;
+const databases: TestDatabase[] = [];
+let customer: StartedSubgraph<CustomerPrisma>;
+let subgraph: InProcessSubgraph<ReservationPrisma>;
+/** The same subgraph on the same database whose "now" is `clock`. */
+let timed: OperationRunner;
 const clock = new TestClock();
 
-const customerIn = (tenant: string, name?: string): Promise<string> => createCustomer(supergraph.customer.url, tenant, name);
+const customerIn = (tenant: string, name?: string): Promise<string> => createCustomer(customer.url, tenant, name);
 
 async function mutate<T = Record<string, unknown>>(tenant: string, query: string, variables: Record<string, unknown> = {}) {
-  return (await graphql<T>(url, query, { tenant, variables })).body;
+  return (await graphql<T>(subgraph, query, { tenant, variables })).body;
 }
 
 const UPDATE = `mutation ($input: UpdateReservationInput!) { updateReservation(input: $input) { reservation { ${RESERVATION_FIELDS} } } }`;
 
 beforeAll(async () => {
-  supergraph = await startTestSupergraph('reservation_subgraph');
-  url = supergraph.reservation.url;
-  timed = await startTestReservationSubgraph(supergraph.databases.reservation, supergraph.customer.url, {}, clock.now);
+  const [customerDb, reservationDb] = await Promise.all([createTestDatabase('reservation_subgraph_customer'), createTestDatabase('reservation_subgraph')]);
+  databases.push(customerDb, reservationDb);
+  customer = await startTestCustomerSubgraph(customerDb);
+  subgraph = await startInProcessSubgraph(testReservationSubgraph(customer.url), reservationDb);
+  timed = await subgraph.serve(testReservationSubgraph(customer.url, clock.now));
 });
 
 afterAll(async () => {
-  await timed?.stop();
-  await supergraph?.stop();
+  await subgraph?.stop();
+  await customer?.stop();
+  for (const database of databases) await database.drop();
 });
 
 describe('creating and reading reservations', () => {
   test('a created reservation is pending, refers to its customer, lasts the default 120 minutes and reads back', async () => {
     const customerId = await customerIn('bistro');
-    const created = await book(url, 'bistro', { customerId, startsAt: '2030-05-01T19:30:00+02:00', partySize: 4, notes: '  Window seat  ' });
+    const created = await book(subgraph, 'bistro', { customerId, startsAt: '2030-05-01T19:30:00+02:00', partySize: 4, notes: '  Window seat  ' });
     expect(created).toMatchObject({
       startsAt: '2030-05-01T17:30:00.000Z',
       endsAt: '2030-05-01T19:30:00.000Z',
@@ -53,7 +62,7 @@ describe('creating and reading reservations', () => {
     });
     expect(created.createdAt).toBe(created.updatedAt);
 
-    const read = await graphqlData<{ reservation: ReservationView }>(url, `query ($id: ID!) { reservation(id: $id) { ${RESERVATION_FIELDS} } }`, {
+    const read = await graphqlData<{ reservation: ReservationView }>(subgraph, `query ($id: ID!) { reservation(id: $id) { ${RESERVATION_FIELDS} } }`, {
       tenant: 'bistro',
       variables: { id: created.id },
     });
@@ -62,9 +71,9 @@ describe('creating and reading reservations', () => {
 
   test('lists reservations with cursor pagination', async () => {
     const customerId = await customerIn('paged');
-    for (let day = 1; day <= 3; day++) await book(url, 'paged', { customerId, startsAt: `2030-06-0${day}T19:00:00Z` });
+    for (let day = 1; day <= 3; day++) await book(subgraph, 'paged', { customerId, startsAt: `2030-06-0${day}T19:00:00Z` });
     const first = await graphqlData<{ reservations: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } }>(
-      url,
+      subgraph,
       '{ reservations(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } totalCount } }',
       { tenant: 'paged' },
     );
@@ -72,7 +81,7 @@ describe('creating and reading reservations', () => {
     expect(first.reservations.pageInfo.hasNextPage).toBe(true);
     expect(first.reservations.totalCount).toBe(3);
     const rest = await graphqlData<{ reservations: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean } } }>(
-      url,
+      subgraph,
       'query ($after: String) { reservations(first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } }',
       { tenant: 'paged', variables: { after: first.reservations.pageInfo.endCursor } },
     );
@@ -82,16 +91,16 @@ describe('creating and reading reservations', () => {
 
   test('filters by time range, status and customer, and totalCount counts the filtered set', async () => {
     const [ada, bob] = [await customerIn('filters', 'Ada'), await customerIn('filters', 'Bob')];
-    const a1 = await book(url, 'filters', { customerId: ada, startsAt: '2030-07-01T19:00:00Z' });
-    const a2 = await book(url, 'filters', { customerId: ada, startsAt: '2030-07-02T19:00:00Z' });
-    const b1 = await book(url, 'filters', { customerId: bob, startsAt: '2030-07-02T20:00:00Z' });
+    const a1 = await book(subgraph, 'filters', { customerId: ada, startsAt: '2030-07-01T19:00:00Z' });
+    const a2 = await book(subgraph, 'filters', { customerId: ada, startsAt: '2030-07-02T19:00:00Z' });
+    const b1 = await book(subgraph, 'filters', { customerId: bob, startsAt: '2030-07-02T20:00:00Z' });
     await mutate('filters', 'mutation ($id: ID!) { confirmReservation(input: { id: $id }) { reservation { id } } }', { id: a2.id });
 
     const types: Record<string, string> = { from: 'DateTime', to: 'DateTime', customerId: 'ID' };
     const list = async (args: string, variables: Record<string, unknown> = {}) => {
       const declared = Object.keys(variables).map((name) => `$${name}: ${types[name]}`);
       const data = await graphqlData<{ reservations: { nodes: { id: string }[]; totalCount: number } }>(
-        url,
+        subgraph,
         `query ${declared.length ? `(${declared.join(', ')})` : ''} { reservations(${args}) { nodes { id } totalCount } }`,
         { tenant: 'filters', variables },
       );
@@ -114,7 +123,7 @@ describe('creating and reading reservations', () => {
     ['{ reservations(customerId: "nope") { totalCount } }', 'customerId'],
     ['{ reservation(id: "nope") { id } }', 'id'],
   ])('%s is BAD_USER_INPUT naming %s', async (query, field) => {
-    const { body } = await graphql(url, query, { tenant: 'invalid' });
+    const { body } = await graphql(subgraph, query, { tenant: 'invalid' });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
@@ -132,17 +141,17 @@ describe('creating and reading reservations', () => {
   ])('invalid input %j is BAD_USER_INPUT naming %s, and nothing is written', async (override, field) => {
     const customerId = await customerIn('invalid');
     const input = { customerId, startsAt: '2030-01-01T19:00:00Z', partySize: 2, ...override };
-    const { body } = await graphql(url, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
+    const { body } = await graphql(subgraph, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
       tenant: 'invalid',
       variables: { input },
     });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(await bindReservationTenant(supergraph.reservation.client, 'invalid').reservation.count()).toBe(0);
+    expect(await bindReservationTenant(subgraph.client, 'invalid').reservation.count()).toBe(0);
   });
 
   test('a customer of another tenant is unknown here', async () => {
     const foreign = await customerIn('other-tenant');
-    const body = await tryBook(url, 'mine', { customerId: foreign, startsAt: '2030-01-01T19:00:00Z' });
+    const body = await tryBook(subgraph, 'mine', { customerId: foreign, startsAt: '2030-01-01T19:00:00Z' });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
   });
 });
@@ -150,9 +159,9 @@ describe('creating and reading reservations', () => {
 describe('updating reservations', () => {
   test('moving a reservation keeps its length; omitted fields stay, notes: null clears', async () => {
     const customerId = await customerIn('update');
-    await setSettings(url, 'update', { defaultDurationMinutes: 90 });
-    const created = await book(url, 'update', { customerId, startsAt: '2030-08-01T19:00:00Z', notes: 'Cake' });
-    await setSettings(url, 'update', { defaultDurationMinutes: 150 });
+    await setSettings(subgraph, 'update', { defaultDurationMinutes: 90 });
+    const created = await book(subgraph, 'update', { customerId, startsAt: '2030-08-01T19:00:00Z', notes: 'Cake' });
+    await setSettings(subgraph, 'update', { defaultDurationMinutes: 150 });
 
     const moved = await mutate<{ updateReservation: { reservation: ReservationView } }>('update', UPDATE, { input: { id: created.id, startsAt: '2030-08-02T18:00:00Z' } });
     expect(moved.data?.updateReservation.reservation).toMatchObject({
@@ -169,7 +178,7 @@ describe('updating reservations', () => {
 
   test('only PENDING and CONFIRMED reservations change; unknown and foreign ids are NOT_FOUND', async () => {
     const customerId = await customerIn('update-rules');
-    const confirmed = await book(url, 'update-rules', { customerId, startsAt: '2030-08-03T19:00:00Z' });
+    const confirmed = await book(subgraph, 'update-rules', { customerId, startsAt: '2030-08-03T19:00:00Z' });
     await mutate('update-rules', 'mutation ($id: ID!) { confirmReservation(input: { id: $id }) { reservation { id } } }', { id: confirmed.id });
     const ok = await mutate('update-rules', UPDATE, { input: { id: confirmed.id, partySize: 3 } });
     expect(ok.errors).toBeUndefined();
@@ -189,51 +198,51 @@ describe('capacity', () => {
   test('a booking that would put more guests than capacity at any moment is CAPACITY_EXCEEDED and writes nothing', async () => {
     const tenant = 'full-house';
     const customerId = await customerIn(tenant);
-    await setSettings(url, tenant, { capacity: 10, defaultDurationMinutes: 60 });
-    await book(url, tenant, { customerId, startsAt: '2030-09-01T18:00:00Z', partySize: 6 });
-    await book(url, tenant, { customerId, startsAt: '2030-09-01T19:00:00Z', partySize: 8 });
+    await setSettings(subgraph, tenant, { capacity: 10, defaultDurationMinutes: 60 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-09-01T18:00:00Z', partySize: 6 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-09-01T19:00:00Z', partySize: 8 });
     // 18:30-19:30 overlaps 6 guests until 19:00 and 8 after: only 2 seats free throughout.
-    const refused = await tryBook(url, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 3 });
+    const refused = await tryBook(subgraph, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 3 });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', capacity: 10, remainingCapacity: 2 });
-    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(2);
+    expect(await bindReservationTenant(subgraph.client, tenant).reservation.count()).toBe(2);
     // Back-to-back is fine: [18:00, 19:00) and [19:00, 20:00) do not overlap.
-    await book(url, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 2 });
-    await book(url, tenant, { customerId, startsAt: '2030-09-01T17:00:00Z', partySize: 10 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-09-01T18:30:00Z', partySize: 2 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-09-01T17:00:00Z', partySize: 10 });
     // A party larger than the whole room never fits.
-    expect(errorCode(await tryBook(url, tenant, { customerId, startsAt: '2031-01-01T12:00:00Z', partySize: 11 }))).toBe('CAPACITY_EXCEEDED');
+    expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt: '2031-01-01T12:00:00Z', partySize: 11 }))).toBe('CAPACITY_EXCEEDED');
   });
 
   test('cancelled, completed and no-show reservations free their seats', async () => {
     const tenant = 'freed';
     const customerId = await customerIn(tenant);
-    await setSettings(url, tenant, { capacity: 4 });
+    await setSettings(subgraph, tenant, { capacity: 4 });
     const startsAt = '2030-09-02T19:00:00Z';
     for (const path of [['cancelReservation'], ['confirmReservation', 'markNoShow'], ['confirmReservation', 'seatReservation', 'completeReservation']]) {
-      const held = await book(url, tenant, { customerId, startsAt, partySize: 4 });
-      expect(errorCode(await tryBook(url, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+      const held = await book(subgraph, tenant, { customerId, startsAt, partySize: 4 });
+      expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
       for (const step of path) {
         const body = await mutate(tenant, `mutation ($id: ID!) { ${step}(input: { id: $id }) { reservation { id } } }`, { id: held.id });
         expect(body.errors).toBeUndefined();
       }
     }
     // Confirmed and seated ones keep holding theirs.
-    const held = await book(url, tenant, { customerId, startsAt, partySize: 4 });
+    const held = await book(subgraph, tenant, { customerId, startsAt, partySize: 4 });
     for (const step of ['confirmReservation', 'seatReservation']) {
       await mutate(tenant, `mutation ($id: ID!) { ${step}(input: { id: $id }) { reservation { id } } }`, { id: held.id });
-      expect(errorCode(await tryBook(url, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+      expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
     }
   });
 
   test('an update is checked without counting the reservation itself', async () => {
     const tenant = 'update-capacity';
     const customerId = await customerIn(tenant);
-    await setSettings(url, tenant, { capacity: 8 });
-    const own = await book(url, tenant, { customerId, startsAt: '2030-09-03T19:00:00Z', partySize: 4 });
-    await book(url, tenant, { customerId, startsAt: '2030-09-03T21:00:00Z', partySize: 6 });
+    await setSettings(subgraph, tenant, { capacity: 8 });
+    const own = await book(subgraph, tenant, { customerId, startsAt: '2030-09-03T19:00:00Z', partySize: 4 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-09-03T21:00:00Z', partySize: 6 });
     expect((await mutate(tenant, UPDATE, { input: { id: own.id, partySize: 8 } })).errors).toBeUndefined();
     const moved = await mutate(tenant, UPDATE, { input: { id: own.id, startsAt: '2030-09-03T20:00:00Z' } });
     expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', remainingCapacity: 2 });
-    const stored = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: own.id } });
+    const stored = await bindReservationTenant(subgraph.client, tenant).reservation.findUniqueOrThrow({ where: { id: own.id } });
     expect(stored.startsAt.toISOString()).toBe('2030-09-03T19:00:00.000Z');
   });
 });
@@ -242,7 +251,7 @@ describe('settings', () => {
   const SETTINGS = '{ reservationSettings { capacity defaultDurationMinutes slotIntervalMinutes opensAt closesAt updatedAt } }';
 
   test('a tenant without settings gets the documented defaults; changes are partial and per tenant', async () => {
-    expect((await graphqlData(url, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toEqual({
+    expect((await graphqlData(subgraph, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toEqual({
       capacity: 40,
       defaultDurationMinutes: 120,
       slotIntervalMinutes: 30,
@@ -251,15 +260,15 @@ describe('settings', () => {
       updatedAt: null,
     });
     const { updateReservationSettings: { reservationSettings: updated } } = await graphqlData<{ updateReservationSettings: { reservationSettings: Record<string, unknown> } }>(
-      url,
+      subgraph,
       'mutation { updateReservationSettings(input: { capacity: 12, closesAt: "01:30" }) { reservationSettings { capacity defaultDurationMinutes opensAt closesAt updatedAt } } }',
       { tenant: 'settings-a' },
     );
     expect(updated).toMatchObject({ capacity: 12, defaultDurationMinutes: 120, opensAt: '11:00', closesAt: '01:30' });
     expect(updated['updatedAt']).toEqual(expect.any(String));
-    await setSettings(url, 'settings-a', { defaultDurationMinutes: 45 });
-    expect((await graphqlData(url, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toMatchObject({ capacity: 12, defaultDurationMinutes: 45 });
-    expect((await graphqlData(url, SETTINGS, { tenant: 'settings-b' })).reservationSettings).toMatchObject({ capacity: 40, updatedAt: null });
+    await setSettings(subgraph, 'settings-a', { defaultDurationMinutes: 45 });
+    expect((await graphqlData(subgraph, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toMatchObject({ capacity: 12, defaultDurationMinutes: 45 });
+    expect((await graphqlData(subgraph, SETTINGS, { tenant: 'settings-b' })).reservationSettings).toMatchObject({ capacity: 40, updatedAt: null });
   });
 
   test.each([
@@ -279,12 +288,12 @@ describe('settings', () => {
   test('lowering capacity keeps existing reservations and refuses new ones that no longer fit', async () => {
     const tenant = 'shrink';
     const customerId = await customerIn(tenant);
-    await book(url, tenant, { customerId, startsAt: '2030-10-01T19:00:00Z', partySize: 10 });
-    await setSettings(url, tenant, { capacity: 6 });
-    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
-    expect(errorCode(await tryBook(url, tenant, { customerId, startsAt: '2030-10-01T20:00:00Z', partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+    await book(subgraph, tenant, { customerId, startsAt: '2030-10-01T19:00:00Z', partySize: 10 });
+    await setSettings(subgraph, tenant, { capacity: 6 });
+    expect(await bindReservationTenant(subgraph.client, tenant).reservation.count()).toBe(1);
+    expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt: '2030-10-01T20:00:00Z', partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
     const slots = await graphqlData<{ availability: { startsAt: string; remainingCapacity: number }[] }>(
-      url,
+      subgraph,
       '{ availability(date: "2030-10-01", partySize: 1) { startsAt remainingCapacity } }',
       { tenant },
     );
@@ -304,7 +313,7 @@ describe('availability', () => {
   /** Independent of the implementation: guests present minute by minute, from the reservations list. */
   async function expectedRemaining(tenant: string, slot: Slot, capacity: number): Promise<number> {
     const data = await graphqlData<{ reservations: { nodes: { startsAt: string; endsAt: string; partySize: number; status: string }[] } }>(
-      url,
+      subgraph,
       '{ reservations(first: 100) { nodes { startsAt endsAt partySize status } } }',
       { tenant },
     );
@@ -322,14 +331,14 @@ describe('availability', () => {
   test('slots report exactly the seats a booking can still take, and change with bookings and cancellations', async () => {
     const tenant = 'availability';
     const customerId = await customerIn(tenant);
-    await setSettings(url, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
-    await book(url, tenant, { customerId, startsAt: '2030-11-05T18:00:00Z', partySize: 4 });
-    const late = await book(url, tenant, { customerId, startsAt: '2030-11-05T18:30:00Z', partySize: 3 });
-    await book(url, tenant, { customerId, startsAt: '2030-11-05T20:00:00Z', partySize: 10 });
+    await setSettings(subgraph, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-11-05T18:00:00Z', partySize: 4 });
+    const late = await book(subgraph, tenant, { customerId, startsAt: '2030-11-05T18:30:00Z', partySize: 3 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-11-05T20:00:00Z', partySize: 10 });
     // Starts before the window and runs into it: it counts for the minutes it overlaps.
-    await book(url, tenant, { customerId, startsAt: '2030-11-05T17:30:00Z', partySize: 5 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-11-05T17:30:00Z', partySize: 5 });
 
-    const { availability } = await graphqlData<{ availability: Slot[] }>(url, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
+    const { availability } = await graphqlData<{ availability: Slot[] }>(subgraph, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
     expect(availability.map((slot) => [slot.startsAt.slice(11, 16), slot.remainingCapacity, slot.available])).toEqual([
       ['18:00', 1, false],
       ['18:30', 3, true],
@@ -342,13 +351,13 @@ describe('availability', () => {
       expect(slot.remainingCapacity).toBe(await expectedRemaining(tenant, slot, 10));
       expect(Date.parse(slot.endsAt) - Date.parse(slot.startsAt)).toBe(60 * 60_000);
       // One more guest than reported never fits; that is what the booking check says too.
-      expect(errorCode(await tryBook(url, tenant, { customerId, startsAt: slot.startsAt, partySize: slot.remainingCapacity + 1 }))).toBe('CAPACITY_EXCEEDED');
+      expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt: slot.startsAt, partySize: slot.remainingCapacity + 1 }))).toBe('CAPACITY_EXCEEDED');
     }
     // Exactly the reported number does fit.
-    await book(url, tenant, { customerId, startsAt: '2030-11-05T19:00:00Z', partySize: 7 });
+    await book(subgraph, tenant, { customerId, startsAt: '2030-11-05T19:00:00Z', partySize: 7 });
     await mutate(tenant, 'mutation ($id: ID!) { cancelReservation(input: { id: $id, reason: "ill" }) { reservation { id } } }', { id: late.id });
 
-    const after = await graphqlData<{ availability: Slot[] }>(url, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
+    const after = await graphqlData<{ availability: Slot[] }>(subgraph, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
     expect(after.availability.map((slot) => slot.remainingCapacity)).toEqual([1, 3, 3, 0, 0, 0]);
     for (const slot of after.availability) expect(slot.remainingCapacity).toBe(await expectedRemaining(tenant, slot, 10));
   });
@@ -358,7 +367,7 @@ describe('availability', () => {
     [{ date: '1 May 2030', partySize: 2 }, 'date'],
     [{ date: '2030-05-01', partySize: 0 }, 'partySize'],
   ])('%j is BAD_USER_INPUT naming %s', async (variables, field) => {
-    const { body } = await graphql(url, AVAILABILITY, { tenant: 'availability-invalid', variables });
+    const { body } = await graphql(subgraph, AVAILABILITY, { tenant: 'availability-invalid', variables });
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 });
@@ -367,14 +376,14 @@ describe('times that have passed', () => {
   const AVAILABILITY = 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt endsAt remainingCapacity available } }';
   const slotsOn = async (tenant: string, date: string) =>
     (await graphqlData<{ availability: { startsAt: string; endsAt: string; remainingCapacity: number; available: boolean }[] }>(
-      timed.url,
+      timed,
       AVAILABILITY,
       { tenant, variables: { date } },
     )).availability;
 
   test('availability offers only slots that have not started: today from now on, a past day nothing, a later day all', async () => {
     const tenant = 'past-slots';
-    await setSettings(timed.url, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
+    await setSettings(timed, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
     clock.set('2030-11-20T19:10:00Z');
     const today = await slotsOn(tenant, '2030-11-20');
     expect(today.map((slot) => slot.startsAt)).toEqual(['2030-11-20T19:30:00.000Z', '2030-11-20T20:00:00.000Z', '2030-11-20T20:30:00.000Z']);
@@ -393,25 +402,25 @@ describe('times that have passed', () => {
   test('what availability leaves out cannot be booked either; what it offers can', async () => {
     const tenant = 'past-booking';
     const customerId = await customerIn(tenant);
-    await setSettings(timed.url, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
+    await setSettings(timed, tenant, { capacity: 10, defaultDurationMinutes: 60, slotIntervalMinutes: 30, opensAt: '18:00', closesAt: '21:00' });
     clock.set('2030-11-20T19:10:00Z');
     const offered = (await slotsOn(tenant, '2030-11-20')).map((slot) => slot.startsAt);
     for (const startsAt of ['2030-11-20T18:00:00.000Z', '2030-11-20T19:00:00.000Z', '2030-11-19T20:00:00.000Z']) {
       expect(offered).not.toContain(startsAt);
-      const refused = await tryBook(timed.url, tenant, { customerId, startsAt });
+      const refused = await tryBook(timed, tenant, { customerId, startsAt });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
       expect(refused.errors?.[0]?.message).toMatch(/already passed/);
     }
-    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(0);
-    for (const startsAt of offered) await book(timed.url, tenant, { customerId, startsAt });
+    expect(await bindReservationTenant(subgraph.client, tenant).reservation.count()).toBe(0);
+    for (const startsAt of offered) await book(timed, tenant, { customerId, startsAt });
   });
 
   test('a walk-in recorded up to five minutes late is booked; one older than that is refused', async () => {
     const tenant = 'walk-in';
     const customerId = await customerIn(tenant);
     clock.set('2030-11-20T19:10:00Z');
-    expect((await book(timed.url, tenant, { customerId, startsAt: '2030-11-20T19:05:00Z' })).startsAt).toBe('2030-11-20T19:05:00.000Z');
-    const late = await tryBook(timed.url, tenant, { customerId, startsAt: '2030-11-20T19:04:59Z' });
+    expect((await book(timed, tenant, { customerId, startsAt: '2030-11-20T19:05:00Z' })).startsAt).toBe('2030-11-20T19:05:00.000Z');
+    const late = await tryBook(timed, tenant, { customerId, startsAt: '2030-11-20T19:04:59Z' });
     expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
   });
 
@@ -420,19 +429,19 @@ describe('times that have passed', () => {
     const customerId = await customerIn(tenant);
     clock.set('2030-11-20T19:10:00Z');
     const input = { customerId, startsAt: '2030-11-20T19:30:00Z', idempotencyKey: 'late-retry' };
-    const first = await book(timed.url, tenant, input);
-    const later = await book(timed.url, tenant, { customerId, startsAt: '2030-11-20T21:00:00Z' });
+    const first = await book(timed, tenant, input);
+    const later = await book(timed, tenant, { customerId, startsAt: '2030-11-20T21:00:00Z' });
 
     clock.set('2030-11-20T19:40:00Z');
-    expect((await book(timed.url, tenant, input)).id).toBe(first.id);
+    expect((await book(timed, tenant, input)).id).toBe(first.id);
     const { idempotencyKey: _, ...withoutKey } = input;
-    expect(errorCode(await tryBook(timed.url, tenant, withoutKey))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await tryBook(timed, tenant, withoutKey))).toBe('BAD_USER_INPUT');
 
     const update = (id: string, change: Record<string, unknown>) =>
-      graphql<{ updateReservation: { reservation: ReservationView } }>(timed.url, UPDATE, { tenant, variables: { input: { id, ...change } } }).then(({ body }) => body);
+      graphql<{ updateReservation: { reservation: ReservationView } }>(timed, UPDATE, { tenant, variables: { input: { id, ...change } } }).then(({ body }) => body);
     const moved = await update(later.id, { startsAt: '2030-11-20T19:30:00Z' });
     expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
-    expect((await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString()).toBe(
+    expect((await bindReservationTenant(subgraph.client, tenant).reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString()).toBe(
       '2030-11-20T21:00:00.000Z',
     );
     expect((await update(later.id, { startsAt: '2030-11-20T20:00:00Z' })).data?.updateReservation.reservation.startsAt).toBe('2030-11-20T20:00:00.000Z');
@@ -450,28 +459,28 @@ describe('the booking horizon', () => {
     clock.set('2030-01-01T12:00:00Z');
     // Without a setting of its own the tenant follows the service's BOOKING_HORIZON_DAYS (3650 in tests).
     const horizonOf = async () =>
-      (await graphqlData<{ reservationSettings: { bookingHorizonDays: number } }>(timed.url, '{ reservationSettings { bookingHorizonDays } }', { tenant }))
+      (await graphqlData<{ reservationSettings: { bookingHorizonDays: number } }>(timed, '{ reservationSettings { bookingHorizonDays } }', { tenant }))
         .reservationSettings.bookingHorizonDays;
     expect(await horizonOf()).toBe(3650);
-    expect(errorCode(await tryBook(timed.url, tenant, { customerId, startsAt: '9999-12-31T19:00:00Z' }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await tryBook(timed, tenant, { customerId, startsAt: '9999-12-31T19:00:00Z' }))).toBe('BAD_USER_INPUT');
 
-    await setSettings(timed.url, tenant, { bookingHorizonDays: 30, capacity: 20 });
+    await setSettings(timed, tenant, { bookingHorizonDays: 30, capacity: 20 });
     expect(await horizonOf()).toBe(30);
-    const edge = await book(timed.url, tenant, { customerId, startsAt: '2030-01-31T12:00:00Z' });
-    const beyond = await tryBook(timed.url, tenant, { customerId, startsAt: '2030-01-31T12:00:00.001Z' });
+    const edge = await book(timed, tenant, { customerId, startsAt: '2030-01-31T12:00:00Z' });
+    const beyond = await tryBook(timed, tenant, { customerId, startsAt: '2030-01-31T12:00:00.001Z' });
     expect(beyond.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
     expect(beyond.errors?.[0]?.message).toMatch(/30 days ahead/);
-    const moved = await graphql(timed.url, UPDATE, { tenant, variables: { input: { id: edge.id, startsAt: '2030-02-15T19:00:00Z' } } });
+    const moved = await graphql(timed, UPDATE, { tenant, variables: { input: { id: edge.id, startsAt: '2030-02-15T19:00:00Z' } } });
     expect(moved.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
     const slots = (date: string) =>
-      graphqlData<{ availability: unknown[] }>(timed.url, 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt } }', { tenant, variables: { date } });
+      graphqlData<{ availability: unknown[] }>(timed, 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt } }', { tenant, variables: { date } });
     expect((await slots('2030-01-30')).availability.length).toBeGreaterThan(0);
     expect((await slots('2030-02-01')).availability).toEqual([]);
 
     // Another setting saved later leaves the horizon as the tenant set it.
-    await setSettings(timed.url, tenant, { capacity: 25 });
+    await setSettings(timed, tenant, { capacity: 25 });
     expect(await horizonOf()).toBe(30);
-    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
+    expect(await bindReservationTenant(subgraph.client, tenant).reservation.count()).toBe(1);
   });
 });
 
@@ -483,51 +492,51 @@ describe('idempotency keys are kept for 24 hours', () => {
     const customerId = await customerIn(tenant);
     clock.set('2030-06-01T12:00:00Z');
     const first = { customerId, startsAt: '2031-03-01T19:00:00Z', partySize: 2, idempotencyKey: 'checkout-7' };
-    const original = await book(timed.url, tenant, first);
+    const original = await book(timed, tenant, first);
     expect(original.createdAt).toBe('2030-06-01T12:00:00.000Z');
 
     clock.set('2030-06-02T11:59:59.999Z');
-    expect(await book(timed.url, tenant, first)).toEqual(original);
-    const conflicting = await tryBook(timed.url, tenant, { ...first, partySize: 3 });
+    expect(await book(timed, tenant, first)).toEqual(original);
+    const conflicting = await tryBook(timed, tenant, { ...first, partySize: 3 });
     expect(conflicting.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idempotencyKey' });
-    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
+    expect(await bindReservationTenant(subgraph.client, tenant).reservation.count()).toBe(1);
 
     // Exactly 24 hours later the key no longer answers with the old booking.
     clock.set('2030-06-02T12:00:00Z');
     const second = { ...first, startsAt: '2031-03-08T19:00:00Z', partySize: 5 };
-    const rebooked = await book(timed.url, tenant, second);
+    const rebooked = await book(timed, tenant, second);
     expect(rebooked.id).not.toBe(original.id);
     expect(rebooked).toMatchObject({ startsAt: '2031-03-08T19:00:00.000Z', partySize: 5, status: 'PENDING' });
     // The earlier booking is untouched, to the last timestamp.
-    const read = await graphqlData<{ reservation: ReservationView }>(timed.url, READ, { tenant, variables: { id: original.id } });
+    const read = await graphqlData<{ reservation: ReservationView }>(timed, READ, { tenant, variables: { id: original.id } });
     expect(read.reservation).toEqual(original);
 
     // The key now protects the new booking for its own 24 hours.
     clock.set('2030-06-03T11:00:00Z');
-    expect((await book(timed.url, tenant, second)).id).toBe(rebooked.id);
-    expect(errorCode(await tryBook(timed.url, tenant, first))).toBe('CONFLICT');
+    expect((await book(timed, tenant, second)).id).toBe(rebooked.id);
+    expect(errorCode(await tryBook(timed, tenant, first))).toBe('CONFLICT');
     clock.set('2030-11-01T12:00:00Z');
-    const third = await book(timed.url, tenant, first);
+    const third = await book(timed, tenant, first);
     expect([original.id, rebooked.id]).not.toContain(third.id);
-    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(3);
+    expect(await bindReservationTenant(subgraph.client, tenant).reservation.count()).toBe(3);
   });
 
   test('a booking with an expired key that is refused leaves the key with its first booking', async () => {
     const tenant = 'key-window-refused';
     const customerId = await customerIn(tenant);
-    await setSettings(timed.url, tenant, { capacity: 4 });
+    await setSettings(timed, tenant, { capacity: 4 });
     clock.set('2030-06-01T12:00:00Z');
     const first = { customerId, startsAt: '2031-04-01T19:00:00Z', partySize: 4, idempotencyKey: 'full-room' };
-    const original = await book(timed.url, tenant, first);
+    const original = await book(timed, tenant, first);
 
     clock.set('2030-06-02T13:00:00Z');
-    expect(errorCode(await tryBook(timed.url, tenant, { ...first, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
-    expect(await bindReservationTenant(supergraph.reservation.client, tenant).reservation.count()).toBe(1);
-    const stored = await bindReservationTenant(supergraph.reservation.client, tenant).reservation.findUniqueOrThrow({ where: { id: original.id } });
+    expect(errorCode(await tryBook(timed, tenant, { ...first, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
+    expect(await bindReservationTenant(subgraph.client, tenant).reservation.count()).toBe(1);
+    const stored = await bindReservationTenant(subgraph.client, tenant).reservation.findUniqueOrThrow({ where: { id: original.id } });
     expect(stored).toMatchObject({ idempotencyKey: 'full-room', idempotencyFingerprint: expect.any(String) });
     // Seen from inside the window again, the key still answers with the first booking.
     clock.set('2030-06-01T13:00:00Z');
-    expect((await book(timed.url, tenant, first)).id).toBe(original.id);
+    expect((await book(timed, tenant, first)).id).toBe(original.id);
   });
 });
 
@@ -545,12 +554,12 @@ describe('Customer.reservations contributed to the customer entity', () => {
       const customerId = await customerIn(tenant);
       customers.push(customerId);
       const list: ReservationView[] = [];
-      for (let n = 0; n < index; n++) list.push(await book(url, tenant, { customerId, startsAt: `2030-07-1${n}T19:00:00Z` }));
+      for (let n = 0; n < index; n++) list.push(await book(subgraph, tenant, { customerId, startsAt: `2030-07-1${n}T19:00:00Z` }));
       if (list[0]) await mutate(tenant, 'mutation ($id: ID!) { confirmReservation(input: { id: $id }) { reservation { id } } }', { id: list[0].id });
       booked.set(customerId, list);
     }
-    const { result, queries } = await countQueries(supergraph.reservation.client, () =>
-      graphqlData<{ _entities: { id: string; all: { id: string }[]; confirmed: { id: string }[]; july: { id: string }[] }[] }>(url, ENTITIES, {
+    const { result, queries } = await countQueries(subgraph.client, () =>
+      graphqlData<{ _entities: { id: string; all: { id: string }[]; confirmed: { id: string }[]; july: { id: string }[] }[] }>(subgraph, ENTITIES, {
         tenant,
         variables: { r: customers.map((id) => ({ __typename: 'Customer', id })) },
       }),
@@ -568,8 +577,8 @@ describe('Customer.reservations contributed to the customer entity', () => {
 
   test("another tenant's reservations are invisible through _entities", async () => {
     const customerId = await customerIn('owner');
-    const reservation = await book(url, 'owner', { customerId, startsAt: '2030-08-01T19:00:00Z' });
-    const data = await graphqlData<{ _entities: unknown[] }>(url, ENTITIES, {
+    const reservation = await book(subgraph, 'owner', { customerId, startsAt: '2030-08-01T19:00:00Z' });
+    const data = await graphqlData<{ _entities: unknown[] }>(subgraph, ENTITIES, {
       tenant: 'intruder',
       variables: { r: [{ __typename: 'Customer', id: customerId }, { __typename: 'Reservation', id: reservation.id }] },
     });
@@ -578,7 +587,7 @@ describe('Customer.reservations contributed to the customer entity', () => {
 });
 
 test('the demo seed gives tenant demo settings and reservations in every status, within capacity, and is idempotent', async () => {
-  const prisma = supergraph.reservation.client;
+  const prisma = subgraph.client;
   await seedDemoReservations(prisma, silentLogger);
   const first = await bindReservationTenant(prisma, 'demo').reservation.findMany({ orderBy: { id: 'asc' } });
   await seedDemoReservations(prisma, silentLogger);
@@ -591,7 +600,7 @@ test('the demo seed gives tenant demo settings and reservations in every status,
   expect(new Set(first.map((row) => row.customerId)).size).toBe(demoCustomers.length);
 
   const settings = await graphqlData<{ reservationSettings: { capacity: number; updatedAt: string | null } }>(
-    url,
+    subgraph,
     '{ reservationSettings { capacity updatedAt } }',
     { tenant: 'demo' },
   );

@@ -1,5 +1,5 @@
 /** Helpers shared by the reservation subgraph's tests (not a test file itself). */
-import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
+import { graphql, graphqlData, type GraphQLResponseBody, type GraphQLTarget } from '@reservations/test-support/graphql';
 import type { Clock } from '../src/clock';
 
 export const RESERVATION_FIELDS = 'id startsAt endsAt partySize status notes cancellationReason createdAt updatedAt customer { id }';
@@ -41,22 +41,22 @@ export async function createCustomer(customerUrl: string, tenant: string, name =
 }
 
 /** createReservation, returning the raw body so callers can inspect errors. */
-export async function tryBook(url: string, tenant: string, input: BookingInput): Promise<GraphQLResponseBody<{ createReservation: { reservation: ReservationView } }>> {
-  const { body } = await graphql<{ createReservation: { reservation: ReservationView } }>(url, CREATE, {
+export async function tryBook(subgraph: GraphQLTarget, tenant: string, input: BookingInput): Promise<GraphQLResponseBody<{ createReservation: { reservation: ReservationView } }>> {
+  const { body } = await graphql<{ createReservation: { reservation: ReservationView } }>(subgraph, CREATE, {
     tenant,
     variables: { input: { partySize: 2, ...input } },
   });
   return body;
 }
 
-export async function book(url: string, tenant: string, input: BookingInput): Promise<ReservationView> {
-  const body = await tryBook(url, tenant, input);
+export async function book(subgraph: GraphQLTarget, tenant: string, input: BookingInput): Promise<ReservationView> {
+  const body = await tryBook(subgraph, tenant, input);
   if (body.errors?.length || !body.data) throw new Error(`createReservation failed: ${JSON.stringify(body.errors)}`);
   return body.data.createReservation.reservation;
 }
 
-export async function setSettings(url: string, tenant: string, input: Record<string, unknown>): Promise<void> {
-  await graphqlData(url, 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }', {
+export async function setSettings(subgraph: GraphQLTarget, tenant: string, input: Record<string, unknown>): Promise<void> {
+  await graphqlData(subgraph, 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }', {
     tenant,
     variables: { input },
   });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '../cache/redis-config';
-import { EnvReader, REPO_ROOT, type LogFormat, type RuntimeMode, type SettingDescriptions } from '../config';
+import { REPO_ROOT, type EnvReader, type LogFormat, type RuntimeMode, type SettingDescriptions } from '../config';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../database/timeouts';
 import { readHttpServerTimeouts, type HttpServerTimeouts } from '../http/graphql-http-server';
 import { readShutdownDrainMs } from '../http/run-service';

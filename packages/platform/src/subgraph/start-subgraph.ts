@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
@@ -17,7 +17,7 @@ import type { Logger } from '../logger';
 import { stringInputGuardPlugin } from '../graphql/string-input-guard';
 import { observeDatabase } from '../observability/database';
 import { observabilityPlugin } from '../observability/graphql-plugin';
-import { createServiceMetrics, metricsRoutes } from '../observability/metrics';
+import { createServiceMetrics, metricsRoutes, type ServiceMetrics } from '../observability/metrics';
 import { flushSentry, initSentry } from '../observability/sentry';
 import { gatewaySignatureCheck, NonceRegistry, type NonceStore } from '../security/request-signing';
 import { SharedNonceStore } from '../security/shared-nonce-store';
@@ -34,7 +34,7 @@ export interface SubgraphDefinition<TClient, TContext extends TenantContext> {
   disconnect(client: TClient): Promise<void>;
   seedDemoTenant(client: TClient, logger: Logger): Promise<void>;
   /** Builds the per-request context: tenant, loaders, client, logger. */
-  context(input: { tenantId: string | null; client: TClient; logger: Logger; req: IncomingMessage }): TContext;
+  context(input: { tenantId: string | null; client: TClient; logger: Logger; headers: IncomingHttpHeaders }): TContext;
   /** The subgraph's own error codes that mean the client has to change something. */
   clientErrorCodes?: readonly string[];
   /**
@@ -84,6 +84,34 @@ function nonceStore(config: SubgraphConfig, redis: RedisConnection | null, logge
   return new NonceRegistry(config.signatureWindowMs);
 }
 
+/**
+ * The subgraph's Apollo Server with every plugin it runs with, not yet started: what
+ * `startSubgraph` serves over HTTP, and what tests run operations on in-process.
+ */
+export function createSubgraphApollo<TClient, TContext extends TenantContext>(
+  definition: SubgraphDefinition<TClient, TContext>,
+  metrics: ServiceMetrics,
+  logger: Logger,
+  redis: RedisConnection | null,
+): ApolloServer<TContext> {
+  return new ApolloServer<TContext>({
+    schema: definition.schema,
+    includeStacktraceInErrorResponses: false,
+    // runService owns the process lifecycle and stops the HTTP server before Apollo.
+    stopOnTerminationSignals: false,
+    formatError: maskUnexpectedErrors(logger),
+    // Inline traces only serve Apollo Studio usage reporting, which this platform does not use.
+    plugins: [
+      tenantRequiredPlugin<TContext>(),
+      // Also here, not only at the gateway: a subgraph's database is what cannot store NUL.
+      stringInputGuardPlugin<TContext>(),
+      ApolloServerPluginInlineTraceDisabled(),
+      observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name, clientErrorCodes: definition.clientErrorCodes ?? [] }),
+      ...(definition.plugins?.({ redis, logger }) ?? []),
+    ],
+  });
+}
+
 /** Opens the database, brings its schema up to date, seeds the demo tenant and listens. */
 export async function startSubgraph<TClient, TContext extends TenantContext>(
   definition: SubgraphDefinition<TClient, TContext>,
@@ -113,22 +141,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
     // One connection per replica, for the replay guard and the subgraph's own plugins alike.
     if (config.redis) redis = connectRedis(config.redis.url, config.redis.keyPrefix, logger, config.redis);
 
-    const apollo = new ApolloServer<TContext>({
-      schema: definition.schema,
-      includeStacktraceInErrorResponses: false,
-      // runService owns the process lifecycle and stops the HTTP server before Apollo.
-      stopOnTerminationSignals: false,
-      formatError: maskUnexpectedErrors(logger),
-      // Inline traces only serve Apollo Studio usage reporting, which this platform does not use.
-      plugins: [
-        tenantRequiredPlugin<TContext>(),
-        // Also here, not only at the gateway: a subgraph's database is what cannot store NUL.
-        stringInputGuardPlugin<TContext>(),
-        ApolloServerPluginInlineTraceDisabled(),
-        observabilityPlugin<TContext>(metrics, logger, { subgraph: definition.name, clientErrorCodes: definition.clientErrorCodes ?? [] }),
-        ...(definition.plugins?.({ redis, logger }) ?? []),
-      ],
-    });
+    const apollo = createSubgraphApollo(definition, metrics, logger, redis);
     await apollo.start();
     if (!config.gatewaySigningSecret) logger.warn('GATEWAY_SIGNING_SECRET unset: accepting unsigned requests (development)');
     const secret = config.gatewaySigningSecret;
@@ -162,7 +175,7 @@ export async function startSubgraph<TClient, TContext extends TenantContext>(
       context: async (req, observation) => {
         const tenantId = tenantFromHeader(req.headers[TENANT_HEADER]);
         // Request-scoped: every line a resolver logs carries requestId, traceId and tenant.
-        return definition.context({ tenantId, client: connected, logger: observation.logger.child({ tenant: tenantId }), req });
+        return definition.context({ tenantId, client: connected, logger: observation.logger.child({ tenant: tenantId }), headers: req.headers });
       },
       observability: { service: definition.name, tags: { subgraph: definition.name } },
       routes: {

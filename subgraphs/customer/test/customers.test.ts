@@ -1,18 +1,24 @@
 /**
- * Customers (customer subgraph) through the gateway: search, the full set of mutations and
- * their error codes, and tenant isolation.
+ * Customers, at the customer subgraph's own Apollo Server in-process (no HTTP, no gateway):
+ * search, the full set of mutations and their error codes, and tenant isolation.
  */
 import { graphql, graphqlData } from '@reservations/test-support/graphql';
-import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
+import { startInProcessSubgraph, type InProcessSubgraph } from '@reservations/test-support/subgraph-operations';
+import type { CustomerPrisma } from '../src/database';
+import { customerSubgraph } from '../src/server';
 
-let supergraph: TestSupergraph;
+let database: TestDatabase;
+let subgraph: InProcessSubgraph<CustomerPrisma>;
 
 beforeAll(async () => {
-  supergraph = await startTestSupergraph('customers');
+  database = await createTestDatabase('customers');
+  subgraph = await startInProcessSubgraph(customerSubgraph, database);
 });
 
 afterAll(async () => {
-  await supergraph?.stop();
+  await subgraph?.stop();
+  await database?.drop();
 });
 
 const MISSING_ID = '0190a5f0-0000-7000-8000-00000000dead';
@@ -29,11 +35,11 @@ interface CustomerNode {
 }
 
 function call<T>(tenant: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  return graphqlData<T>(supergraph.gatewayUrl, query, { tenant, variables });
+  return graphqlData<T>(subgraph, query, { tenant, variables });
 }
 
 async function failure(tenant: string, query: string, variables: Record<string, unknown> = {}) {
-  const { body } = await graphql(supergraph.gatewayUrl, query, { tenant, variables });
+  const { body } = await graphql(subgraph, query, { tenant, variables });
   const error = body.errors?.[0];
   if (!error) throw new Error(`expected an error, got ${JSON.stringify(body)}`);
   return error;

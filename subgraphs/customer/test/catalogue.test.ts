@@ -1,19 +1,26 @@
 /**
- * The product catalogue (customer subgraph) through the gateway, as a front-end uses it:
- * filters, pagination, mutations and their error codes, tenant isolation and cache headers.
+ * The product catalogue, at the customer subgraph's own Apollo Server in-process (no HTTP, no
+ * gateway), as a front-end uses it: filters, pagination, mutations and their error codes, and
+ * tenant isolation. The cache headers the gateway derives are in gateway/test/cache-hints.test.ts.
  */
 import { countQueries } from '@reservations/test-support/query-counter';
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
-import { startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
+import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
+import { startInProcessSubgraph, type InProcessSubgraph } from '@reservations/test-support/subgraph-operations';
+import type { CustomerPrisma } from '../src/database';
+import { customerSubgraph } from '../src/server';
 
-let supergraph: TestSupergraph;
+let database: TestDatabase;
+let subgraph: InProcessSubgraph<CustomerPrisma>;
 
 beforeAll(async () => {
-  supergraph = await startTestSupergraph('catalogue');
+  database = await createTestDatabase('catalogue');
+  subgraph = await startInProcessSubgraph(customerSubgraph, database);
 });
 
 afterAll(async () => {
-  await supergraph?.stop();
+  await subgraph?.stop();
+  await database?.drop();
 });
 
 const MISSING_ID = '0190a5f0-0000-7000-8000-00000000dead';
@@ -40,12 +47,12 @@ interface Page<T> {
 const PRODUCT = 'id name description priceCents currency isActive category { id name } createdAt updatedAt';
 
 function call<T>(tenant: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  return graphqlData<T>(supergraph.gatewayUrl, query, { tenant, variables: variables ?? {} });
+  return graphqlData<T>(subgraph, query, { tenant, variables: variables ?? {} });
 }
 
 /** The first error of a call that must fail, and the data beside it. */
 async function failure(tenant: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await graphql(supergraph.gatewayUrl, query, { tenant, variables: variables ?? {} });
+  const { body } = await graphql(subgraph, query, { tenant, variables: variables ?? {} });
   const error = body.errors?.[0];
   if (!error) throw new Error(`expected an error, got ${JSON.stringify(body)}`);
   return { error, body: body as GraphQLResponseBody };
@@ -244,7 +251,7 @@ describe('categories', () => {
       for (let p = 0; p < 3; p++) await createProduct(tenant, { name: `Product ${c}.${p}`, categoryId, isActive: p !== 1 });
     }
 
-    const withCategories = await countQueries(supergraph.customer.client, () =>
+    const withCategories = await countQueries(subgraph.client, () =>
       call<{ products: { nodes: { category: { name: string } }[] } }>(tenant, '{ products(first: 50) { nodes { name category { name position } } } }'),
     );
     expect(withCategories.result.products.nodes).toHaveLength(12);
@@ -253,7 +260,7 @@ describe('categories', () => {
     expect(withCategories.queries).toHaveLength(2);
 
     type Menu = { categories: { nodes: { name: string; products: Page<{ name: string }> }[] } };
-    const menu = await countQueries(supergraph.customer.client, () =>
+    const menu = await countQueries(subgraph.client, () =>
       call<Menu>(tenant, '{ categories { nodes { name products(isActive: true, first: 1) { totalCount nodes { name } pageInfo { hasNextPage } } } } }'),
     );
     expect(menu.result.categories.nodes.map((category) => [names(category.products), category.products.totalCount])).toEqual([
@@ -534,47 +541,5 @@ describe('catalogue mutations', () => {
     expect(b.nodes.map((node) => [node.id, node.name, node.category?.id])).toEqual([
       [ids['shop-b']!.product, 'Shared product', ids['shop-b']!.category],
     ]);
-  });
-});
-
-describe('cache hints', () => {
-  const tenant = 'cache';
-  let productId: string;
-
-  beforeAll(async () => {
-    const categoryId = await createCategory(tenant, 'Cached');
-    productId = (await createProduct(tenant, { name: 'Cacheable', categoryId })).id;
-  });
-
-  async function cacheControl(query: string, variables: Record<string, unknown> = {}): Promise<string | null> {
-    const { headers, body } = await graphql(supergraph.gatewayUrl, query, { tenant, variables });
-    expect(body.errors).toBeUndefined();
-    return headers.get('cache-control');
-  }
-
-  test.each([
-    ['products', '{ products(search: "cache") { totalCount nodes { name priceCents category { name } } pageInfo { endCursor } } }'],
-    ['categories with their products', '{ categories { nodes { name products { nodes { name } } } } }'],
-  ])('a %s-only query is cacheable for 300 s, publicly (per tenant at the gateway)', async (_label, query) => {
-    expect(await cacheControl(query)).toBe('max-age=300, public');
-  });
-
-  test('a product by id is cacheable', async () => {
-    expect(await cacheControl('query ($id: ID!) { product(id: $id) { name category { name } } }', { id: productId })).toBe(
-      'max-age=300, public',
-    );
-  });
-
-  test.each([
-    ['customers', '{ customers { totalCount nodes { name email } } }'],
-    ['customers beside products', '{ products { nodes { name } } customers { nodes { name } } }'],
-    ['a customer by id beside a product', `{ product(id: "${MISSING_ID}") { name } customer(id: "${MISSING_ID}") { name } }`],
-  ])('a query touching %s is never cached', async (_label, query) => {
-    expect(await cacheControl(query)).toBe('no-store');
-  });
-
-  test('mutations are never cached, even when they return catalogue types', async () => {
-    const header = await cacheControl('mutation { createProduct(input: { name: "Fresh", priceCents: 1 }) { product { id name category { name } } } }');
-    expect(header).toBe('no-store');
   });
 });
