@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './timeouts';
 import type { SqlExecutor } from './migrations';
 import { pgExecutor, pgliteExecutor } from './sql-executors';
+import { pipelineTransactions } from './transaction-pipeline';
 
 /** A PostgreSQL URL when configured, otherwise an embedded PGlite data folder. */
 export interface DatabaseTarget {
@@ -62,6 +63,8 @@ async function openPostgres(url: string, timeouts: DatabaseTimeouts, logger: Log
   };
   pool.on('connect', (client) => client.on('error', lost));
   pool.on('error', () => undefined); // already logged by the client's own listener above
+  // BEGIN and the tenant binding travel with a transaction's first statement (one round trip).
+  pipelineTransactions(pool);
   return {
     kind: 'postgres',
     location: redactUrl(url),
