@@ -1,7 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { deployMigrations } from '@reservations/platform/database/roles';
-import { openDatabase } from '@reservations/platform/database/connection';
+import { openDatabase, type OpenDatabase } from '@reservations/platform/database/connection';
+import { bindTenantReads } from '@reservations/platform/database/bound-reads';
 import { pipelineTransactions } from '@reservations/platform/database/transaction-pipeline';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
 import { Prisma } from '../subgraphs/customer/src/generated/prisma/client';
@@ -65,7 +66,9 @@ beforeAll(async () => {
   pipelineTransactions(pool);
   wire = new Wire();
   wire.watch(pool);
-  prisma = createCustomerPrisma({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 2_000, timeout: 5_000 } } as Parameters<typeof createCustomerPrisma>[0]);
+  const watched: Pick<OpenDatabase, 'adapter' | 'transactionOptions'> = { adapter: bindTenantReads(new PrismaPg(pool)), transactionOptions: { maxWait: 2_000, timeout: 5_000 } };
+  // The subgraph's own client construction, which reads only these two.
+  prisma = createCustomerPrisma(watched as OpenDatabase);
   bCustomer = (await bindCustomerTenant(prisma, 'tenant-b').customer.create({ data: { name: 'B', email: 'b@example.com' } })).id;
   await bindCustomerTenant(prisma, 'tenant-a').customer.create({ data: { name: 'A', email: 'a@example.com' } });
 });

@@ -1,6 +1,7 @@
 // Hand-written: Prisma has no tenant scoping of its own; this is its documented client-extension
 // pattern for row-level security, plus the argument rewriting that makes the filter automatic.
 import { Sql, sqltag } from '@prisma/client/runtime/client';
+import { bindsTenantReads, readAs } from './bound-reads';
 import { unavailableIfTimedOut } from './prisma-errors';
 
 /**
@@ -82,18 +83,6 @@ function bindingStatement(tenantId: string, lockClass: number | null, reads = fa
 const BINDING_SQL = bindingStatement('', null).sql;
 const LOCKED_BINDING_SQL = bindingStatement('', 0).sql;
 const READS_BINDING_SQL = bindingStatement('', null, true).sql;
-
-/** How a driver adapter receives each binding statement: numbered parameters. */
-const BINDINGS_AS_SENT = new Map<string, 'transaction' | 'reads'>([
-  [bindingStatement('', null).text, 'transaction'],
-  [bindingStatement('', 0).text, 'transaction'],
-  [bindingStatement('', null, true).text, 'reads'],
-]);
-
-/** Whether `sql`, as a driver receives it, is a tenant binding statement, and of which kind. */
-export function bindingKind(sql: string): 'transaction' | 'reads' | null {
-  return BINDINGS_AS_SENT.get(sql) ?? null;
-}
 
 /** The binding statement for this very tenant: the one raw statement the scoped client lets through. */
 function isBindingFor(args: unknown, tenantId: string): boolean {
@@ -264,6 +253,14 @@ class TenantArguments {
 /** Operations that only read: Prisma sends nothing but SELECTs for them. */
 const READ_OPERATIONS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
 
+/**
+ * Prisma batches the findUnique calls of one tick into one statement, across requests and so
+ * across tenants; a read bound through its async context (bound-reads) must never be part of
+ * another tenant's batch. The same read as findFirst is never batched.
+ */
+const UNBATCHED: Record<string, string> = { findUnique: 'findFirst', findUniqueOrThrow: 'findFirstOrThrow' };
+const WHERE_COMBINATORS = new Set(['AND', 'OR', 'NOT']);
+
 const RAW_OPERATIONS = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe', '$queryRawTyped']);
 
 export interface TenantTransactionOptions {
@@ -381,6 +378,17 @@ export class TenantScope {
           return work(tx);
         }, options) as Promise<T>,
       );
+    // Whether the client's driver adapter binds reads made through readAs (openDatabase's do):
+    // then a single read needs no transaction from Prisma (read from its engine configuration,
+    // like the data model above: Prisma's typed API does not expose the adapter).
+    const bindsReads = bindsTenantReads((client as { _engineConfig?: { adapter?: unknown } })._engineConfig?.adapter);
+    const fieldsOf = (model: string) => new Set(this.dataModel.models[model]?.fields.map((field) => field.name));
+    /** A findUnique whose where is also a findFirst where: no compound unique key like tenantId_email. */
+    const unbatchable = (model: string, args: unknown): boolean => {
+      const where = isRecord(args) && isRecord(args['where']) ? args['where'] : {};
+      const fields = fieldsOf(model);
+      return Object.keys(where).every((key) => fields.has(key) || WHERE_COMBINATORS.has(key));
+    };
     const bound = scoped.$extends({
       name: 'tenant-transaction',
       query: {
@@ -392,8 +400,14 @@ export class TenantScope {
           // Raw SQL that got past the first extension is the binding statement alone.
           if (model === undefined) return query(args);
           const delegate = `${model.charAt(0).toLowerCase()}${model.slice(1)}`;
-          const run = (tx: ExtendableClient) => (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![operation]!(args);
-          return inTransaction(run, null, {}, READ_OPERATIONS.has(operation));
+          const call = (on: unknown, name: string) => (on as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![name]!(args);
+          const reads = READ_OPERATIONS.has(operation);
+          if (reads && bindsReads) {
+            const unbatched = UNBATCHED[operation];
+            if (unbatched === undefined) return readAs(tenantId, () => query(args));
+            if (unbatchable(model, args)) return readAs(tenantId, () => call(scoped, unbatched));
+          }
+          return inTransaction((tx) => call(tx, operation), null, {}, reads);
         },
       },
       client: {

@@ -4,7 +4,7 @@
 // the same message as the transaction's first real statement.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { bindingKind } from './tenant-client';
+import { bindingKind } from './tenant-binding';
 
 /** One statement as the extended protocol sends it. */
 interface Statement {
