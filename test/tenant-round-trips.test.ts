@@ -156,6 +156,13 @@ describe('what the pipelined statements leave behind on a pooled connection: not
     for (const { tenant, names: seen } of names) expect(seen).toEqual(tenant === 'tenant-a' ? ['A'] : ['B']);
   });
 
+  test("lookups by id of two tenants in the same tick each find their own row (Prisma batches findUnique calls of one tick)", async () => {
+    const aCustomer = (await bindCustomerTenant(prisma, 'tenant-a').customer.findFirstOrThrow({ where: { name: 'A' } })).id;
+    const lookups = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? { tenant: 'tenant-a', id: aCustomer, name: 'A' } : { tenant: 'tenant-b', id: bCustomer, name: 'B' }));
+    const found = await Promise.all(lookups.map(({ tenant, id }) => bindCustomerTenant(prisma, tenant).customer.findUnique({ where: { id } })));
+    expect(found.map((row) => row?.name)).toEqual(lookups.map(({ name }) => name));
+  });
+
   test('an insert for another tenant sent in the pipelined opening is refused by the database', async () => {
     const a = bindCustomerTenant(prisma, 'tenant-a');
     await expect(
