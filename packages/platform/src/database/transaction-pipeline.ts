@@ -162,8 +162,8 @@ function isDriverCall(config: unknown, values: unknown, callback: unknown): conf
  *   (`set_config('app.tenant_id', ...)`, with or without the capacity lock), go out with the
  *   next statement: `BEGIN; binding; statement` then one Sync. A transaction that ends before
  *   any statement never reaches the server.
- * - A transaction bound for reads only (the tenant-bound client's single reads, see
- *   tenant-client) sends no BEGIN and no COMMIT: each of its statements goes out as
+ * - A transaction bound for reads only (single reads, see bound-reads and the `reads` binding
+ *   of tenant-binding) sends no BEGIN and no COMMIT: each of its statements goes out as
  *   `binding; statement` then one Sync, which PostgreSQL runs as one implicit transaction, so
  *   the transaction-local setting lives exactly as long as that statement (under READ COMMITTED
  *   every statement of a transaction takes its own snapshot anyway). A statement other than a
