@@ -89,6 +89,18 @@ describe('what the tenant-bound client sends to PostgreSQL', () => {
     expect(found).toEqual([{ name: 'A' }]);
   });
 
+  test('a read on a client whose adapter does not bind reads: its interactive transaction still costs one round trip', async () => {
+    const plain = createCustomerPrisma({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 2_000, timeout: 5_000 } } as Pick<OpenDatabase, 'adapter' | 'transactionOptions'> as OpenDatabase);
+    try {
+      const a = bindCustomerTenant(plain, 'tenant-a');
+      let found: unknown;
+      expect(await wire.during(async () => (found = await a.customer.findMany({ select: { name: true } })))).toEqual([['SELECT 1', 'SELECT 1']]);
+      expect(found).toEqual([{ name: 'A' }]);
+    } finally {
+      await plain.$disconnect();
+    }
+  });
+
   test("a read naming another tenant's row by id finds nothing, in the same single round trip", async () => {
     const a = bindCustomerTenant(prisma, 'tenant-a');
     let found: unknown = 'not run';
