@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: the supergraph measured side by side with its references and with Hive
- * Gateway, in one run on one machine, so every number is read as a ratio. See README
- * "Benchmarks" for the scenarios and how to read the table.
+ * Gateway, in one run on one machine, so every number is read as a ratio. See
+ * docs/benchmarks.md for the scenarios and how to read the table.
  *
  *   npm run bench                  full run (about 6 minutes); writes bench/results/latest.json
- *                                  and the README's table
+ *                                  and the table in docs/benchmarks.md
  *   npm run bench -- --quick       a second per run, to prove the bench works (CI); writes
  *                                  bench/results/quick.json only. Its numbers mean little.
  *   --seconds S --rounds R         per run and number of interleaved rounds (default 5 and 2)
@@ -241,17 +241,18 @@ async function postgresVersion(url: string | null): Promise<string | null> {
   }
 }
 
-const README_START = '<!-- bench:latest:start -->';
-const README_END = '<!-- bench:latest:end -->';
+const TABLE_START = '<!-- bench:latest:start -->';
+const TABLE_END = '<!-- bench:latest:end -->';
+const TABLE_FILE = 'docs/benchmarks.md';
 
-/** The README's copy of the latest full run, between its markers. */
-function updateReadme(section: string): void {
-  const file = path.join(REPO_ROOT, 'README.md');
-  const readme = readFileSync(file, 'utf8');
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} ... ${README_END} section`);
-  writeFileSync(file, `${readme.slice(0, start + README_START.length)}\n${section}\n${readme.slice(end)}`);
+/** docs/benchmarks.md's copy of the latest full run, between its markers. */
+function updateBenchmarksDoc(section: string): void {
+  const file = path.join(REPO_ROOT, TABLE_FILE);
+  const doc = readFileSync(file, 'utf8');
+  const start = doc.indexOf(TABLE_START);
+  const end = doc.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`${TABLE_FILE} has no ${TABLE_START} ... ${TABLE_END} section`);
+  writeFileSync(file, `${doc.slice(0, start + TABLE_START.length)}\n${section}\n${doc.slice(end)}`);
 }
 
 /** Scenario 7, before anything else runs so the machine is quiet: start-up and memory. */
@@ -354,8 +355,8 @@ async function main(): Promise<void> {
     if (!QUICK && ONLY === null) {
       const when = `${report.date.slice(0, 10)}, ${machine.cores} × ${machine.cpu}, Node ${machine.node}, PostgreSQL ${machine.postgres ?? 'embedded'}, ${machine.redis ? 'Redis' : 'no Redis'}`;
       const startupText = startup === null ? '' : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
-      updateReadme(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`);
-      log('updated the table in README.md');
+      updateBenchmarksDoc(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`);
+      log(`updated the table in ${TABLE_FILE}`);
     }
   } finally {
     await stack.stop();

@@ -258,7 +258,7 @@ test('every instance restarted in turn under load: no failed request, no lost or
   await load;
   const loadEnded = Date.now();
 
-  // Figures for the README's operations section.
+  // Figures for docs/operations.md ("Replicas and rolling deploys").
   const during = samples.filter((s) => s.at >= restartStarted && s.at <= restartEnded);
   const latencies = during.map((s) => s.ms).sort((a, b) => a - b);
   const figures = {

@@ -125,7 +125,7 @@ export type SubgraphTransport = (url: string, request: SubgraphRequest) => Promi
 /**
  * HTTP to one subgraph over node:http with kept-alive connections. Node's global `fetch`
  * (undici, WHATWG streams) costs several times the CPU per request of node:http on the
- * gateway's hot path (see README "Benchmarks"); the gateway needs none of its generality.
+ * gateway's hot path (see docs/benchmarks.md); the gateway needs none of its generality.
  * Idle connections close a second before the subgraph's announced keep-alive timeout (Node's
  * agent honours `Keep-Alive: timeout=`), so a request rarely meets a connection the subgraph
  * is closing. A response is buffered whole (see SubgraphResponse), so at most `maxResponseBytes`

@@ -43,7 +43,7 @@ export interface OperationMeasure {
   depth: number;
   /** Aliases in the operation as executed: an alias in a fragment spread twice counts twice. */
   aliases: number;
-  /** The estimated cost by the cost spec's rules (see README "Demand control"). */
+  /** The estimated cost by the cost spec's rules (see docs/security.md, "Demand control"). */
   cost: number;
 }
 

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import type { LogFormat } from './config';
 import { addBreadcrumb, isSentryActive } from './observability/sentry';
 import { SENSITIVE_HEADERS, scrubText, scrubValue } from './observability/scrub';
 
@@ -44,4 +45,26 @@ export function createLogger(service: string, level: string, destination?: pino.
     },
   };
   return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * Human-readable lines for a person at a terminal (LOG_FORMAT=pretty): each JSON line pino
+ * writes is formatted synchronously, so nothing is lost when the process exits.
+ */
+export function prettyLogStream(output: { write(text: string): unknown; isTTY?: boolean } = process.stdout): pino.DestinationStream {
+  // Loaded only when asked for: JSON-logging services (production, CI) never pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { prettyFactory } = require('pino-pretty') as typeof import('pino-pretty');
+  const prettify = prettyFactory({
+    colorize: output.isTTY === true,
+    ignore: 'pid,hostname,service',
+    messageFormat: '{service}: {msg}',
+    translateTime: 'SYS:HH:MM:ss.l',
+  });
+  return { write: (line: string) => void output.write(prettify(line)) };
+}
+
+/** A service's root logger as configured: JSON lines on stdout, or pretty ones (LOG_FORMAT). */
+export function createServiceLogger(service: string, { logLevel, logFormat }: { logLevel: string; logFormat: LogFormat }): Logger {
+  return createLogger(service, logLevel, logFormat === 'pretty' ? prettyLogStream() : undefined);
 }

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 /**
  * Random ids for every request (trace and span ids, signature nonces) are cut from a pool
  * refilled 4 KiB at a time: one call into the system's random source per hundreds of ids
- * instead of several per request, a measurable share of a request's CPU (see README
- * "Benchmarks"). The bytes are the same cryptographically strong bytes; each is used once.
+ * instead of several per request, a measurable share of a request's CPU (see
+ * docs/benchmarks.md). The bytes are the same cryptographically strong bytes; each is used once.
  */
 const POOL_BYTES = 4096;
 let pool = Buffer.alloc(0);

@@ -1,5 +1,6 @@
-import { EnvReader } from '@reservations/platform/config';
-import { readSubgraphConfig, type SubgraphConfig } from '@reservations/platform/subgraph/config';
+import { EnvReader, SHARED_SETTINGS, type EnvReaderOptions, type SettingDescriptions } from '@reservations/platform/config';
+import { OBSERVABILITY_SETTINGS } from '@reservations/platform/observability/config';
+import { readSubgraphConfig, subgraphSettings, type SubgraphConfig } from '@reservations/platform/subgraph/config';
 import { DEFAULT_BOOKING_HORIZON_DAYS, SETTINGS_LIMITS } from './rules';
 
 /** Where the customer subgraph answers by default: the same default the gateway routes to. */
@@ -46,8 +47,8 @@ export interface ReservationConfig extends SubgraphConfig, BookingConfig {}
  * plus CUSTOMER_SUBGRAPH_URL (the variable the gateway uses too), CUSTOMER_LOOKUP_TIMEOUT_MS,
  * IDEMPOTENCY_KEY_TTL_HOURS, REQUIRE_IDEMPOTENCY_KEY and BOOKING_HORIZON_DAYS.
  */
-export function readReservationConfig(env: Record<string, string | undefined> = process.env): ReservationConfig {
-  const reader = new EnvReader(env);
+export function readReservationConfig(env: Record<string, string | undefined> = process.env, options?: EnvReaderOptions): ReservationConfig {
+  const reader = new EnvReader(env, options);
   const config: ReservationConfig = {
     ...readSubgraphConfig(reader, { name: 'reservation', prefix: 'RESERVATION', defaultPort: 4003 }),
     customerSubgraphUrl: reader.optionalUrl('CUSTOMER_SUBGRAPH_URL', ['http', 'https']) ?? DEFAULT_CUSTOMER_SUBGRAPH_URL,
@@ -62,3 +63,33 @@ export function readReservationConfig(env: Record<string, string | undefined> = 
   reader.done();
   return config;
 }
+
+/** Every variable readReservationConfig reads, described (docs/configuration.md and .env.example are generated from it). */
+export const RESERVATION_SETTINGS: SettingDescriptions = {
+  ...SHARED_SETTINGS,
+  ...OBSERVABILITY_SETTINGS,
+  ...subgraphSettings({ name: 'reservation', prefix: 'RESERVATION' }),
+  CUSTOMER_SUBGRAPH_URL: {
+    group: 'Routing to subgraphs and resilience',
+    meaning:
+      'Where the reservation subgraph asks the customer subgraph (`_entities`) whether a customer exists before booking; the gateway reads the same variable.',
+    default: `\`${DEFAULT_CUSTOMER_SUBGRAPH_URL}\``,
+  },
+  CUSTOMER_LOOKUP_TIMEOUT_MS: {
+    group: 'Routing to subgraphs and resilience',
+    meaning: "How long that customer check may take before `createReservation` answers `SERVICE_UNAVAILABLE`; keep it below the gateway's `SERVICE_TIMEOUT`.",
+  },
+  IDEMPOTENCY_KEY_TTL_HOURS: {
+    group: 'Subgraph behaviour',
+    meaning:
+      'How long after a booking its `idempotencyKey` still returns it; later the key makes a new booking. See [the API](api.md#idempotency-never-duplicated).',
+  },
+  REQUIRE_IDEMPOTENCY_KEY: {
+    group: 'Subgraph behaviour',
+    meaning: 'Refuse a `createReservation` without an `idempotencyKey` (`BAD_USER_INPUT`, `field: "input.idempotencyKey"`).',
+  },
+  BOOKING_HORIZON_DAYS: {
+    group: 'Subgraph behaviour',
+    meaning: "How many days ahead a booking may start, for tenants that did not set their own `bookingHorizonDays`.",
+  },
+};

@@ -47,7 +47,7 @@ export interface BookingSettings {
   bookingHorizonDays: number | null;
 }
 
-/** What a tenant that never saved settings gets (documented in the README and the schema). */
+/** What a tenant that never saved settings gets (documented in docs/api.md and the schema). */
 export const DEFAULT_SETTINGS: BookingSettings = {
   capacity: 40,
   defaultDurationMinutes: 120,

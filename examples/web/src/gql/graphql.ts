@@ -8,8 +8,9 @@ export type CreateReservationInput = {
   customerId: string | number;
   /**
    * Makes the mutation safe to repeat (and lets the gateway retry it): the same key within the
-   * tenant returns the first reservation instead of booking again, for 24 hours after that
-   * booking (the service's key retention); after that the key makes a new booking. Up to 200
+   * tenant returns the first reservation instead of booking again, for the service's key
+   * retention after that booking (IDEMPOTENCY_KEY_TTL_HOURS, 24 hours by default); after that
+   * the key makes a new booking. Up to 200
    * characters. Always send one: it also lets a booking whose answer was lost (OUTCOME_UNKNOWN)
    * be retried or found (reservationByIdempotencyKey), and the service may require it.
    */

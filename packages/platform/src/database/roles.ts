@@ -77,7 +77,7 @@ export async function assertRuntimeRole(session: SqlSession): Promise<string> {
     throw new Error(
       `database role "${role.name}" ${reasons.join(', ')} and so escapes row-level security: ` +
         'connect the service as a role that owns nothing (NOSUPERUSER NOBYPASSRLS) and run migrations ' +
-        'as the owner through the *_MIGRATION_DATABASE_URL (see the README, "Tenant isolation")',
+        'as the owner through the *_MIGRATION_DATABASE_URL (see docs/security.md, "Tenant isolation")',
     );
   }
   return role.name;

@@ -1,6 +1,6 @@
 /**
  * Bounds on database waits, so a stalled or lost database becomes a quick, coded failure inside
- * the gateway's per-attempt timeout instead of a request that hangs (see README "Faults").
+ * the gateway's per-attempt timeout instead of a request that hangs (see docs/operations.md, "Faults").
  */
 export interface DatabaseTimeouts {
   /** Opening a connection, and waiting for a pooled one (pg `connectionTimeoutMillis`). */

@@ -1,4 +1,4 @@
-import type { EnvReader } from '../config';
+import type { EnvReader, SettingDescriptions } from '../config';
 
 export interface SentryConfig {
   dsn: string;
@@ -17,18 +17,6 @@ export interface ObservabilityConfig {
   metricsEnabled: boolean;
   /** When set, /metrics answers only requests bearing it; null: anyone who reaches the port. */
   metricsToken: string | null;
-}
-
-/** A number from 0 to 1, or `fallback` when unset. */
-function rate(reader: EnvReader, name: string, fallback: number): number {
-  const value = reader.optionalString(name);
-  if (value === null) return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) {
-    reader.report(`${name}: expected a number from 0 to 1, got "${value}"`);
-    return fallback;
-  }
-  return parsed;
 }
 
 /** The project's public key and numeric id must be in the DSN, as Sentry issues it. */
@@ -53,8 +41,8 @@ export function readObservabilityConfig(reader: EnvReader): ObservabilityConfig 
   const enabled = reader.bool('SENTRY_ENABLED', true);
   const environment = reader.string('SENTRY_ENVIRONMENT', reader.mode());
   const release = reader.optionalString('SENTRY_RELEASE');
-  const tracesSampleRate = rate(reader, 'SENTRY_TRACES_SAMPLE_RATE', 0.1);
-  const profileSessionSampleRate = rate(reader, 'SENTRY_PROFILE_SESSION_SAMPLE_RATE', 0);
+  const tracesSampleRate = reader.fraction('SENTRY_TRACES_SAMPLE_RATE', 0.1);
+  const profileSessionSampleRate = reader.fraction('SENTRY_PROFILE_SESSION_SAMPLE_RATE', 0);
   return {
     sentry: dsn !== null && enabled ? { dsn, environment, release, tracesSampleRate, profileSessionSampleRate } : null,
     metricsEnabled: reader.bool('METRICS_ENABLED', true),
@@ -62,3 +50,25 @@ export function readObservabilityConfig(reader: EnvReader): ObservabilityConfig 
     metricsToken: reader.secret('METRICS_TOKEN', { minLength: 16, requiredIn: null }),
   };
 }
+
+export const OBSERVABILITY_SETTINGS: SettingDescriptions = {
+  SENTRY_DSN: {
+    group: 'Observability',
+    meaning: 'Sentry project DSN; unset: no error or trace reporting, and the SDK is not even loaded (see [operations](operations.md#observability)).',
+    format: '`https://<public key>@<host>/<project id>`',
+  },
+  SENTRY_ENABLED: { group: 'Observability', meaning: '`false` ignores `SENTRY_DSN`.' },
+  SENTRY_ENVIRONMENT: { group: 'Observability', meaning: 'Environment on events.', default: 'the value of `NODE_ENV` (`development`, `production`)' },
+  SENTRY_RELEASE: { group: 'Observability', meaning: 'Release on events, e.g. the git commit being deployed.' },
+  SENTRY_TRACES_SAMPLE_RATE: { group: 'Observability', meaning: 'Share of requests traced, decided at the gateway; subgraphs follow it.' },
+  SENTRY_PROFILE_SESSION_SAMPLE_RATE: {
+    group: 'Observability',
+    meaning: 'Share of processes profiled while they run sampled traces (`0`: the profiler is not loaded).',
+  },
+  METRICS_ENABLED: { group: 'Observability', meaning: 'Serve Prometheus metrics on `GET /metrics`.' },
+  METRICS_TOKEN: {
+    group: 'Observability',
+    meaning:
+      'Bearer token `/metrics` then requires (`Authorization: Bearer <token>`). Unset: anyone who reaches the port may read it, and production logs a warning at start-up.',
+  },
+};

@@ -25,7 +25,7 @@ export function isSentryActive(): boolean {
 /**
  * Default integrations kept. Left out: the ones that patch modules at load time (GraphQL, pg,
  * Prisma, DataLoader, Redis, web frameworks, AI SDKs), because Sentry starts after those
- * modules are loaded (see README "Observability") and this platform instruments its own
+ * modules are loaded (see docs/operations.md, "Observability") and this platform instruments its own
  * GraphQL operations and SQL statements; and LocalVariables, whose captured variables would
  * hold customers' personal data.
  */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '../cache/redis-config';
-import { EnvReader, REPO_ROOT, type RuntimeMode } from '../config';
+import { EnvReader, REPO_ROOT, type LogFormat, type RuntimeMode, type SettingDescriptions } from '../config';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from '../database/timeouts';
 import { readHttpServerTimeouts, type HttpServerTimeouts } from '../http/graphql-http-server';
 import { readShutdownDrainMs } from '../http/run-service';
@@ -10,6 +10,7 @@ export interface SubgraphConfig {
   name: string;
   mode: RuntimeMode;
   logLevel: string;
+  logFormat: LogFormat;
   host: string;
   port: number;
   /**
@@ -67,6 +68,7 @@ export function readSubgraphConfig(
     name,
     mode: reader.mode(),
     logLevel: reader.logLevel(),
+    logFormat: reader.logFormat(),
     host: reader.string('HOST', '0.0.0.0'),
     port: reader.port(`${prefix}_PORT`, defaultPort),
     databaseUrl,
@@ -90,5 +92,53 @@ export function readSubgraphConfig(
     shutdownDrainMs: readShutdownDrainMs(reader),
     observability: readObservabilityConfig(reader),
     httpTimeouts: readHttpServerTimeouts(reader),
+  };
+}
+
+/** What the settings every subgraph reads are for; `prefix` and `name` as for readSubgraphConfig. */
+export function subgraphSettings({ name, prefix }: { name: string; prefix: string }): SettingDescriptions {
+  return {
+    [`${prefix}_PORT`]: { group: 'Process and HTTP server', meaning: `Port of the ${name} subgraph.` },
+    [`${prefix}_DATABASE_URL`]: {
+      group: 'Databases',
+      meaning: `PostgreSQL URL of the ${name} database as the services' role, which owns nothing and is \`NOSUPERUSER NOBYPASSRLS\` (the subgraph refuses any other). Unset: embedded PGlite in \`<DATA_DIR>/${name}\`. Also read by \`npm run db:*\`. See [security](security.md#tenant-isolation).`,
+      example: `postgresql://${name}_app:secret@127.0.0.1:5432/${name}`,
+    },
+    [`${prefix}_MIGRATION_DATABASE_URL`]: {
+      group: 'Databases',
+      meaning: `The same database as its owner role: \`db:deploy\` and \`MIGRATE_ON_START\` migrate through it, then grant the services' role row access. Required for migrations with a database URL; unused when embedded.`,
+      example: `postgresql://${name}_owner:secret@127.0.0.1:5432/${name}`,
+    },
+    DATA_DIR: {
+      group: 'Databases',
+      meaning: 'Where the embedded databases live (`<DATA_DIR>/customer`, `<DATA_DIR>/reservation`); relative paths resolve from the working directory.',
+      default: '`.data` at the repository root',
+    },
+    DATABASE_CONNECT_TIMEOUT_MS: {
+      group: 'Databases',
+      meaning: "Opening a PostgreSQL connection, and waiting for a pooled one; then `SERVICE_UNAVAILABLE`. Keep the database bounds inside the gateway's `SERVICE_TIMEOUT`.",
+    },
+    DATABASE_STATEMENT_TIMEOUT_MS: {
+      group: 'Databases',
+      meaning: "PostgreSQL `statement_timeout` of every request's statement, lock waits included; migrations are exempt.",
+    },
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: {
+      group: 'Databases',
+      meaning: 'PostgreSQL `idle_in_transaction_session_timeout`: a transaction left idle (its request gone) is ended and its locks freed.',
+    },
+    MIGRATE_ON_START: {
+      group: 'Databases',
+      meaning: 'Apply pending migrations at start-up; when false, refuse to start while any are pending (run `npm run db:deploy`).',
+      default: '`true` embedded, `false` with a database URL',
+    },
+    SEED_DEMO_DATA: {
+      group: 'Databases',
+      meaning: 'Seed tenant `demo` at start-up when its rows are missing.',
+      default: '`true` embedded, `false` with a database URL',
+    },
+    SIGNATURE_WINDOW_MS: {
+      group: 'Security',
+      meaning: "How old (or how far ahead) a signed request's timestamp may be; its nonce is remembered twice this long to refuse replays.",
+    },
   };
 }

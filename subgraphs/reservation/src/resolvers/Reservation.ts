@@ -8,7 +8,7 @@ export const ReservationResolvers = {
 
   /**
    * A reference only: the gateway asks the customer subgraph for the customer's fields. It is
-   * returned even if the customer has since been deleted there (see the README).
+   * returned even if the customer has since been deleted there (see docs/api.md, "A customer deleted later").
    */
   customer(reservation: Reservation): { __typename: 'Customer'; id: string } {
     return { __typename: 'Customer', id: reservation.customerId };
