@@ -162,6 +162,14 @@ describe.each([
     expect(report['updateOtherTenant']).toEqual([]);
   });
 
+  test("the tenant-bound client's single reads see their tenant's rows; a Prisma read without a tenant sees none", () => {
+    expect(report['prismaUnbound']).toEqual([]);
+    // A's own row and the one inserted above without naming a tenant.
+    expect(report['prismaTenantA']).toEqual([A_ID, '0190a5f0-0000-7000-8000-0000000000aa']);
+    expect(report['prismaTenantAFindsB']).toBeNull();
+    expect(report['prismaTenantACount']).toBe(2);
+  });
+
   test('an insert of a row for another tenant is refused by the database, and so is moving a row there', () => {
     expect(report['insertForOtherTenant']).toMatch(POLICY_REFUSAL);
     expect(report['moveOwnRowToOtherTenant']).toMatch(POLICY_REFUSAL);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { openDatabase } from '@reservations/platform/database/connection';
 import type { SqlSession } from '@reservations/platform/database/migrations';
 import { deployMigrations, enterRuntimeRole } from '@reservations/platform/database/roles';
+import { bindReservationTenant, createReservationPrisma } from '../../subgraphs/reservation/src/database';
 
 const MIGRATIONS = path.resolve(__dirname, '../../subgraphs/reservation/prisma/migrations');
 const A_ID = '0190a5f0-0000-7000-8000-00000000000a';
@@ -88,8 +89,18 @@ async function main(): Promise<void> {
       disableRowLevelSecurity: await failure(() => sql.exec('ALTER TABLE reservations DISABLE ROW LEVEL SECURITY')),
       truncate: await failure(() => sql.exec('TRUNCATE reservations')),
     };
+    // The services' own reads: the tenant-bound client's single reads, bound by the driver adapter.
+    const prisma = createReservationPrisma(database);
+    const boundA = bindReservationTenant(prisma, 'tenant-a');
+    const prismaReads = {
+      prismaUnbound: ids(await prisma.reservation.findMany({ select: { id: true } })),
+      prismaTenantA: ids(await boundA.reservation.findMany({ select: { id: true } })),
+      prismaTenantAFindsB: await boundA.reservation.findUnique({ where: { id: B_ID } }),
+      prismaTenantACount: await boundA.reservation.count(),
+    };
+    await prisma.$disconnect();
     const rowsOfA = await asTenant(sql, 'tenant-a', (tx) => tx.query<{ tenant_id: string }>('SELECT tenant_id FROM reservations'));
-    process.stdout.write(JSON.stringify({ ...report, tenantsOfARows: [...new Set(rowsOfA.map((row) => row.tenant_id))] }));
+    process.stdout.write(JSON.stringify({ ...report, ...prismaReads, tenantsOfARows: [...new Set(rowsOfA.map((row) => row.tenant_id))] }));
   } finally {
     await owner?.close();
     await database.close();

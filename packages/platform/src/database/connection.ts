@@ -10,6 +10,8 @@ import type { Logger } from '../logger';
 import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './timeouts';
 import type { SqlExecutor } from './migrations';
 import { pgExecutor, pgliteExecutor } from './sql-executors';
+import { bindTenantReads } from './bound-reads';
+import { pipelineTransactions } from './transaction-pipeline';
 
 /** A PostgreSQL URL when configured, otherwise an embedded PGlite data folder. */
 export interface DatabaseTarget {
@@ -25,7 +27,10 @@ export interface OpenDatabase {
   kind: 'postgres' | 'embedded';
   /** Where the data lives, without credentials, for logs. */
   location: string;
-  /** For Prisma: the driver adapter over the same connection(s) as `executor`. */
+  /**
+   * For Prisma: the driver adapter over the same connection(s) as `executor`. It binds the
+   * tenant-bound client's single reads to their tenant (bound-reads).
+   */
   adapter: SqlDriverAdapterFactory;
   /** For migrations and seeding: plain SQL on the same database. */
   executor: SqlExecutor;
@@ -62,10 +67,12 @@ async function openPostgres(url: string, timeouts: DatabaseTimeouts, logger: Log
   };
   pool.on('connect', (client) => client.on('error', lost));
   pool.on('error', () => undefined); // already logged by the client's own listener above
+  // BEGIN and the tenant binding travel with a transaction's first statement (one round trip).
+  pipelineTransactions(pool);
   return {
     kind: 'postgres',
     location: redactUrl(url),
-    adapter: new PrismaPg(pool),
+    adapter: bindTenantReads(new PrismaPg(pool)),
     executor: pgExecutor(pool),
     transactionOptions: { maxWait: timeouts.connectMs, timeout: timeouts.statementMs },
     ping: (timeoutMs) => answersWithin(pool.query('SELECT 1'), timeoutMs),
@@ -91,7 +98,7 @@ async function openEmbedded(dir: string): Promise<OpenDatabase> {
   return {
     kind: 'embedded',
     location: dir,
-    adapter: new PrismaPGlite(db),
+    adapter: bindTenantReads(new PrismaPGlite(db)),
     executor: pgliteExecutor(db),
     // Prisma's own defaults; an in-process database has no connection to lose.
     transactionOptions: { maxWait: 2_000, timeout: 5_000 },

@@ -1,4 +1,5 @@
 import type { SqlDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
+import { beneathReadBinding } from './bound-reads';
 import type { OpenDatabase } from './connection';
 
 /** Sends a statement (possibly another one than it was given, e.g. ROLLBACK for a COMMIT). */
@@ -15,7 +16,8 @@ function usesPhantomQueries(transaction: object): boolean {
 
 /**
  * The same database with `hook` around every statement its Prisma driver adapter sends, in
- * transactions too: the one place where each statement passes, whichever client sent it.
+ * transactions too: the one place where each statement passes, whichever client sent it
+ * (the tenant binding of single reads included: see bound-reads).
  */
 export function withStatementHook(database: OpenDatabase, hook: StatementHook): OpenDatabase {
   const hooked = <T extends object>(target: T, inTransaction: boolean): T =>
@@ -43,6 +45,6 @@ export function withStatementHook(database: OpenDatabase, hook: StatementHook): 
       },
     });
 
-  const adapter: SqlDriverAdapterFactory = hooked(database.adapter, false);
+  const adapter: SqlDriverAdapterFactory = beneathReadBinding(database.adapter, (inner) => hooked(inner, false));
   return { ...database, adapter };
 }

@@ -1,6 +1,7 @@
 // Hand-written: Prisma has no tenant scoping of its own; this is its documented client-extension
 // pattern for row-level security, plus the argument rewriting that makes the filter automatic.
 import { Sql, sqltag } from '@prisma/client/runtime/client';
+import { bindsTenantReads, readAs } from './bound-reads';
 import { unavailableIfTimedOut } from './prisma-errors';
 
 /**
@@ -68,8 +69,12 @@ export function runtimeDataModelOf(client: object): RuntimeDataModel {
  * The statement that opens every tenant transaction: the tenant for the policies, local to the
  * transaction (so a pooled connection, or PgBouncer in transaction mode, never carries it to the
  * next user), and optionally a transaction-scoped advisory lock keyed by (lock class, tenant).
+ * The `reads` form binds the same way and also tells the driver (see transaction-pipeline) that
+ * the transaction only reads, so each of its statements may run in an implicit transaction of
+ * its own, right after the binding, in one round trip.
  */
-function bindingStatement(tenantId: string, lockClass: number | null): Sql {
+function bindingStatement(tenantId: string, lockClass: number | null, reads = false): Sql {
+  if (reads) return sqltag`SELECT set_config('app.tenant_id', ${tenantId}, true) AS reads_only`;
   return lockClass === null
     ? sqltag`SELECT set_config('app.tenant_id', ${tenantId}, true)`
     : sqltag`SELECT set_config('app.tenant_id', ${tenantId}, true), pg_advisory_xact_lock(${lockClass}::int4, hashtext(${tenantId}))`;
@@ -77,6 +82,7 @@ function bindingStatement(tenantId: string, lockClass: number | null): Sql {
 
 const BINDING_SQL = bindingStatement('', null).sql;
 const LOCKED_BINDING_SQL = bindingStatement('', 0).sql;
+const READS_BINDING_SQL = bindingStatement('', null, true).sql;
 
 /** The binding statement for this very tenant: the one raw statement the scoped client lets through. */
 function isBindingFor(args: unknown, tenantId: string): boolean {
@@ -84,7 +90,7 @@ function isBindingFor(args: unknown, tenantId: string): boolean {
   const { strings, values } = args as { strings?: unknown; values?: unknown };
   if (!Array.isArray(strings) || !Array.isArray(values) || values[0] !== tenantId) return false;
   const text = new Sql(strings as string[], values).sql;
-  if (text === BINDING_SQL) return values.length === 1;
+  if (text === BINDING_SQL || text === READS_BINDING_SQL) return values.length === 1;
   return text === LOCKED_BINDING_SQL && values.length === 3 && typeof values[1] === 'number' && values[2] === tenantId;
 }
 
@@ -244,6 +250,17 @@ class TenantArguments {
   }
 }
 
+/** Operations that only read: Prisma sends nothing but SELECTs for them. */
+const READ_OPERATIONS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
+
+/**
+ * Prisma batches the findUnique calls of one tick into one statement, across requests and so
+ * across tenants; a read bound through its async context (bound-reads) must never be part of
+ * another tenant's batch. The same read as findFirst is never batched.
+ */
+const UNBATCHED: Record<string, string> = { findUnique: 'findFirst', findUniqueOrThrow: 'findFirstOrThrow' };
+const WHERE_COMBINATORS = new Set(['AND', 'OR', 'NOT']);
+
 const RAW_OPERATIONS = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe', '$queryRawTyped']);
 
 export interface TenantTransactionOptions {
@@ -353,25 +370,44 @@ export class TenantScope {
         },
       },
     });
-    const inTransaction = <T>(work: (tx: ExtendableClient) => Promise<T>, lockClass: number | null, options: object = {}): Promise<T> =>
+    const inTransaction = <T>(work: (tx: ExtendableClient) => Promise<T>, lockClass: number | null, options: object = {}, reads = false): Promise<T> =>
       // A transaction that found no pooled connection in time is a busy database, not a bug.
       unavailableIfTimedOut(
         scoped.$transaction(async (tx: ExtendableClient) => {
-          await tx.$executeRaw(bindingStatement(tenantId, lockClass));
+          await tx.$executeRaw(bindingStatement(tenantId, lockClass, reads));
           return work(tx);
         }, options) as Promise<T>,
       );
+    // Whether the client's driver adapter binds reads made through readAs (openDatabase's do):
+    // then a single read needs no transaction from Prisma (read from its engine configuration,
+    // like the data model above: Prisma's typed API does not expose the adapter).
+    const bindsReads = bindsTenantReads((client as { _engineConfig?: { adapter?: unknown } })._engineConfig?.adapter);
+    const fieldsOf = (model: string) => new Set(this.dataModel.models[model]?.fields.map((field) => field.name));
+    /** A findUnique whose where is also a findFirst where: no compound unique key like tenantId_email. */
+    const unbatchable = (model: string, args: unknown): boolean => {
+      const where = isRecord(args) && isRecord(args['where']) ? args['where'] : {};
+      const fields = fieldsOf(model);
+      return Object.keys(where).every((key) => fields.has(key) || WHERE_COMBINATORS.has(key));
+    };
     const bound = scoped.$extends({
       name: 'tenant-transaction',
       query: {
         // An interactive transaction rather than Prisma's batch form [binding, operation]: the
         // same statements, but Prisma compiles a batch's queries without its plan cache, which
-        // measured about a third slower per call.
+        // measured about a third slower per call. A read binds in its `reads` form: over
+        // PostgreSQL the binding then travels with each SELECT and no BEGIN or COMMIT is sent.
         $allOperations({ model, operation, args, query }: QueryHookParams) {
           // Raw SQL that got past the first extension is the binding statement alone.
           if (model === undefined) return query(args);
           const delegate = `${model.charAt(0).toLowerCase()}${model.slice(1)}`;
-          return inTransaction((tx) => (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![operation]!(args), null);
+          const call = (on: unknown, name: string) => (on as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![name]!(args);
+          const reads = READ_OPERATIONS.has(operation);
+          if (reads && bindsReads) {
+            const unbatched = UNBATCHED[operation];
+            if (unbatched === undefined) return readAs(tenantId, () => query(args));
+            if (unbatchable(model, args)) return readAs(tenantId, () => call(scoped, unbatched));
+          }
+          return inTransaction((tx) => call(tx, operation), null, {}, reads);
         },
       },
       client: {

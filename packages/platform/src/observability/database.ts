@@ -1,5 +1,6 @@
 import type { OpenDatabase } from '../database/connection';
 import { withStatementHook } from '../database/statement-hooks';
+import { trackDelivery } from '../database/transaction-pipeline';
 import { secondsSince, type ServiceMetrics } from './metrics';
 import { currentRequest } from './request-scope';
 import { addBreadcrumb, sentryApi } from './sentry';
@@ -14,10 +15,16 @@ import { addBreadcrumb, sentryApi } from './sentry';
 export function observeDatabase(database: OpenDatabase, metrics: ServiceMetrics): OpenDatabase {
   return withStatementHook(database, (query, send) => {
     const started = process.hrtime.bigint();
-    const record = (ok: boolean): void => metrics.recordQuery(query.sql, ok, secondsSince(started));
+    let reachedDatabase = () => true;
+    // A COMMIT of a transaction the server never saw (a single read) is not a statement sent.
+    const record = (ok: boolean): void => {
+      if (reachedDatabase()) metrics.recordQuery(query.sql, ok, secondsSince(started));
+    };
     const api = sentryApi();
-    const measured = () =>
-      send(query).then(
+    const measured = () => {
+      const delivery = trackDelivery(() => send(query));
+      reachedDatabase = delivery.reachedDatabase;
+      return delivery.sent.then(
         (result) => {
           record(true);
           return result;
@@ -27,6 +34,7 @@ export function observeDatabase(database: OpenDatabase, metrics: ServiceMetrics)
           throw error;
         },
       );
+    };
     if (api === null || currentRequest() === undefined) return measured();
     addBreadcrumb({ category: 'query', message: query.sql.slice(0, 300), level: 'info' });
     return api.startSpan(
