@@ -9,15 +9,7 @@ import tseslint from 'typescript-eslint';
  */
 export default tseslint.config(
   {
-    ignores: [
-      '**/node_modules/',
-      '**/dist/',
-      '**/generated/',
-      'examples/web/src/gql/',
-      'coverage/',
-      '.data/',
-      'bench/results/',
-    ],
+    ignores: ['**/node_modules/', '**/dist/', '**/generated/', 'examples/web/src/gql/', 'coverage/', '.data/', 'bench/results/'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -27,7 +19,13 @@ export default tseslint.config(
       // `_` marks what a signature or a destructuring must name but the code does not use.
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
       // `typeof import('...')` stays allowed: it types what is loaded lazily with require().
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],

@@ -33,7 +33,24 @@ const QUERY = `query ($search: String) { products(search: $search, first: 20) {
 const TERMS = ['#4242', 'zzz', 'truffle risotto', 'salmon', 'soup'];
 
 const ADJECTIVES = ['Spicy', 'Smoked', 'Roasted', 'Fresh', 'Classic', 'Crispy', 'Grilled', 'Creamy', 'Wild', 'Sweet'];
-const INGREDIENTS = ['Tomato', 'Mushroom', 'Chicken', 'Salmon', 'Truffle', 'Pumpkin', 'Lemon', 'Garlic', 'Basil', 'Chili', 'Beef', 'Tofu', 'Prawn', 'Spinach', 'Goat Cheese', 'Aubergine'];
+const INGREDIENTS = [
+  'Tomato',
+  'Mushroom',
+  'Chicken',
+  'Salmon',
+  'Truffle',
+  'Pumpkin',
+  'Lemon',
+  'Garlic',
+  'Basil',
+  'Chili',
+  'Beef',
+  'Tofu',
+  'Prawn',
+  'Spinach',
+  'Goat Cheese',
+  'Aubergine',
+];
 const DISHES = ['Soup', 'Salad', 'Pizza', 'Pasta', 'Burger', 'Tart', 'Risotto', 'Curry', 'Sandwich', 'Bowl'];
 
 /** Deterministic, so every run searches the same catalogue. */
@@ -57,7 +74,14 @@ async function main(): Promise<void> {
   const database = await createTestDatabase('bench_products');
   const logger = createLogger('bench', 'silent');
   const subgraph = await startCustomerSubgraph(
-    readCustomerConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', HOST: '127.0.0.1', CUSTOMER_PORT: '0', ...database.env('CUSTOMER'), MIGRATE_ON_START: 'true' }),
+    readCustomerConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      CUSTOMER_PORT: '0',
+      ...database.env('CUSTOMER'),
+      MIGRATE_ON_START: 'true',
+    }),
     logger,
   );
   const sql = new pg.Client({ connectionString: database.url });
@@ -91,7 +115,9 @@ async function main(): Promise<void> {
 
     // 1. The SQL Prisma sends for a search, and its plan with the same parameters.
     const explained = 'truffle risotto';
-    const { result: first, queries } = await countQueries(prisma, () => graphql(subgraph.url, QUERY, { tenant: TENANT, variables: { search: explained } }));
+    const { result: first, queries } = await countQueries(prisma, () =>
+      graphql(subgraph.url, QUERY, { tenant: TENANT, variables: { search: explained } }),
+    );
     if (first.body.errors) throw new Error(JSON.stringify(first.body.errors));
     const select = queries.find((query) => /ORDER BY/.test(query) && /ILIKE/.test(query));
     const count = queries.find((query) => /COUNT/.test(query));

@@ -97,7 +97,10 @@ async function measureGroup(stack: BenchStack | null, group: Group): Promise<Row
   if (group.countStatements && stack !== null) {
     const subgraphs = { customer: stack.customer, reservation: stack.reservation };
     for (const variant of group.variants) {
-      statements.set(variant.name, await statementsPerRequest(subgraphs, stack.metricsToken, () => send(variant.target).then(() => undefined), STATEMENT_SAMPLES));
+      statements.set(
+        variant.name,
+        await statementsPerRequest(subgraphs, stack.metricsToken, () => send(variant.target).then(() => undefined), STATEMENT_SAMPLES),
+      );
     }
   }
   const runs = new Map<string, LoadRun[]>(group.variants.map((variant) => [variant.name, []]));
@@ -121,7 +124,8 @@ async function measureGroup(stack: BenchStack | null, group: Group): Promise<Row
       statements: statements.get(variant.name) ?? null,
     };
   });
-  for (const row of rows) log(`  ${row.setting} | ${row.variant}: ${row.rps.toFixed(0)} rps, p50 ${row.p50Ms.toFixed(2)} ms, ${row.ratio.toFixed(2)}x`);
+  for (const row of rows)
+    log(`  ${row.setting} | ${row.variant}: ${row.rps.toFixed(0)} rps, p50 ${row.p50Ms.toFixed(2)} ms, ${row.ratio.toFixed(2)}x`);
   return rows;
 }
 
@@ -157,10 +161,20 @@ function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
   const miss = () => find(rows, 'products(first: 20)', 'ours, cache miss');
   const candidates = [
     ...[1, 32].flatMap((connections) => [
-      atLeast(`1: ours (cache off) RPS / Hive RPS, ${connections} conn`, () => find(rows, customer(connections), 'ours, cache off').rps / find(rows, customer(connections), 'Hive Gateway').rps, 1.0),
-      atLeast(`1: ours (cache off) RPS / direct subgraph RPS, ${connections} conn`, () => find(rows, customer(connections), 'ours, cache off').ratio, 0.5),
+      atLeast(
+        `1: ours (cache off) RPS / Hive RPS, ${connections} conn`,
+        () => find(rows, customer(connections), 'ours, cache off').rps / find(rows, customer(connections), 'Hive Gateway').rps,
+        1.0,
+      ),
+      atLeast(
+        `1: ours (cache off) RPS / direct subgraph RPS, ${connections} conn`,
+        () => find(rows, customer(connections), 'ours, cache off').ratio,
+        0.5,
+      ),
     ]),
-    ...[5, 20, 100].map((first) => atLeast(`2: ours (cache off) RPS / Hive RPS, first ${first}`, () => find(rows, fanOut(first), 'ours, cache off').ratio, 1.0)),
+    ...[5, 20, 100].map((first) =>
+      atLeast(`2: ours (cache off) RPS / Hive RPS, first ${first}`, () => find(rows, fanOut(first), 'ours, cache off').ratio, 1.0),
+    ),
     atMost('2: SQL statements per request, max - min over first 5/20/100', statementSpread, 0),
     atLeast('3: cache hit RPS / direct subgraph RPS', () => hit().ratio, 0.8),
     atLeast('3: cache hit RPS / miss RPS', () => hit().rps / miss().rps, 3),
@@ -169,7 +183,11 @@ function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
     ...(client === null ? [] : [atMost('4: Prisma findUnique - pg, mean ms per call', () => client.overheadMs, 0.3)]),
     atMost('5: fragment fan-out (32 levels), p50 ms over { __typename }', () => addedP50(rows, 'fragment fan-out, 32 levels (refused)'), 1),
     atMost('5: honest ~100 KB query, p50 ms over { __typename }', () => addedP50(rows, 'honest query, ~100 KB answer'), 5),
-    atMost('6: quiet tenant p95 under a flood / alone', () => find(rows, 'quiet tenant', 'while another tenant floods').p95Ms / find(rows, 'quiet tenant', 'alone').p95Ms, 3),
+    atMost(
+      '6: quiet tenant p95 under a flood / alone',
+      () => find(rows, 'quiet tenant', 'while another tenant floods').p95Ms / find(rows, 'quiet tenant', 'alone').p95Ms,
+      3,
+    ),
     ...heavyTargets(rows, atLeast, atMost),
   ];
   return candidates.flatMap((evaluate) => {
@@ -191,7 +209,9 @@ function heavyTargets(rows: Row[], atLeast: TargetOf, atMost: TargetOf): (() => 
   const hive = ['Hive Gateway', 'Hive Gateway, published setup'];
   const peers = { 1: ['Apollo Gateway', ...hive], 50: hive };
   return [
-    ...HEAVY_CONNECTIONS.flatMap((connections) => peers[connections].map((peer) => atLeast(`9: ours RPS / ${peer} RPS, heavy page, ${connections} conn`, oursOver(connections, peer), 1.0))),
+    ...HEAVY_CONNECTIONS.flatMap((connections) =>
+      peers[connections].map((peer) => atLeast(`9: ours RPS / ${peer} RPS, heavy page, ${connections} conn`, oursOver(connections, peer), 1.0)),
+    ),
     // CPU s per 1k requests is ms per request; the CPU column of scenario 9 is the gateway alone.
     atMost('9: ours, gateway CPU ms per heavy request, 1 conn', () => heavy(1, 'ours').cpuPer1k ?? Number.NaN, 3.5),
   ];
@@ -229,7 +249,15 @@ function floodRows(result: FloodResult, connections: number): Row[] {
   const alone = summarise([result.alone]);
   const row = (variant: string, run: LoadRun): Row => {
     const summary = summarise([run]);
-    return { scenario: '6 tenant isolation', setting: `quiet tenant customer(id:), 1 conn; flood ${connections} conn`, variant, ...summary, ratio: summary.rps / alone.rps, reference: 'alone', statements: null };
+    return {
+      scenario: '6 tenant isolation',
+      setting: `quiet tenant customer(id:), 1 conn; flood ${connections} conn`,
+      variant,
+      ...summary,
+      ratio: summary.rps / alone.rps,
+      reference: 'alone',
+      statements: null,
+    };
   };
   return [row('alone', result.alone), row('while another tenant floods', result.flooded)];
 }
@@ -416,8 +444,13 @@ async function main(): Promise<void> {
   log(`wrote ${path.relative(process.cwd(), file)}`);
   if (!QUICK && ONLY === null) {
     const when = `${report.date.slice(0, 10)}, ${machine.cores} × ${machine.cpu}, Node ${machine.node}, PostgreSQL ${machine.postgres ?? 'embedded'}, ${machine.redis ? 'Redis' : 'no Redis'}`;
-    const startupText = startup === null ? '' : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
-    updateBenchmarksDoc(`Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`);
+    const startupText =
+      startup === null
+        ? ''
+        : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
+    updateBenchmarksDoc(
+      `Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`,
+    );
     log(`updated the table in ${TABLE_FILE}`);
   }
 }

@@ -124,7 +124,10 @@ export function scenarios(stack: BenchStack): Group[] {
     reference: 'bare node:http',
     variants: [
       { name: 'bare node:http', target: { url: stack.ceiling.bareHttp.url, headers: {}, body: trivial, pids: [stack.ceiling.bareHttp.pid] } },
-      { name: 'Apollo Server alone', target: { url: stack.ceiling.apolloServer.url, headers: {}, body: trivial, pids: [stack.ceiling.apolloServer.pid] } },
+      {
+        name: 'Apollo Server alone',
+        target: { url: stack.ceiling.apolloServer.url, headers: {}, body: trivial, pids: [stack.ceiling.apolloServer.pid] },
+      },
       { name: 'ours, cache off', target: { ...viaGateway(cacheOff, trivial), pids: [cacheOff.pid] } },
     ],
   };

@@ -43,14 +43,21 @@ function main(): void {
         cpSync(from, to, { recursive: true });
       }
     } else if (keyword === 'RUN') {
-      for (const command of args.join(' ').split('&&').map((part) => part.trim().split(/\s+/))) {
+      for (const command of args
+        .join(' ')
+        .split('&&')
+        .map((part) => part.trim().split(/\s+/))) {
         if (command[0] !== 'npm' || command[1] !== 'ci') {
           console.log(`skipped: ${command.join(' ')}`);
           continue;
         }
         console.log(`running: ${command.join(' ')}`);
         // The npm cache already holds every package after the checkout's own npm ci.
-        execFileSync('npm', [...command.slice(1), '--prefer-offline'], { cwd: stage, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+        execFileSync('npm', [...command.slice(1), '--prefer-offline'], {
+          cwd: stage,
+          stdio: 'inherit',
+          env: { ...process.env, NODE_ENV: 'production' },
+        });
       }
     }
   }

@@ -100,7 +100,8 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   for (const { subgraph, renames } of CASES) {
     problems.push(...(await checkSubgraph(subgraph, renames)));
-    if (problems.length === 0) console.log(`${subgraph}: renaming ${renames.map((r) => `${r.definition}.${r.field}`).join(', ')} fails typecheck where expected`);
+    if (problems.length === 0)
+      console.log(`${subgraph}: renaming ${renames.map((r) => `${r.definition}.${r.field}`).join(', ')} fails typecheck where expected`);
   }
   if (problems.length > 0) {
     console.error(problems.join('\n'));

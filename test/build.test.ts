@@ -145,7 +145,9 @@ describe('the Dockerfile', () => {
   });
 
   test('the runtime stage installs production dependencies only and runs as a non-root user', () => {
-    const install = runtimeAll('RUN').map((i) => words(i)).find((run) => run[0] === 'npm' && run[1] === 'ci');
+    const install = runtimeAll('RUN')
+      .map((i) => words(i))
+      .find((run) => run[0] === 'npm' && run[1] === 'ci');
     expect(install).toEqual(expect.arrayContaining(['--omit=dev', '--ignore-scripts']));
     expect(words(runtimeAll('USER').at(-1))[0]).not.toMatch(/^(root|0)$/);
     expect(runtimeAll('ENV').flatMap(words)).toContain('NODE_ENV=production');

@@ -16,11 +16,13 @@ function clientFor(tenant: string): ApolloClient {
 
 const CREATE_CUSTOMER = gql`
   mutation CreateCustomer($input: CreateCustomerInput!) {
-    createCustomer(input: $input) { customer {
-      id
-      name
-      email
-    } }
+    createCustomer(input: $input) {
+      customer {
+        id
+        name
+        email
+      }
+    }
   }
 `;
 
@@ -43,13 +45,15 @@ const CUSTOMER = gql`
 
 const CREATE_RESERVATION = gql`
   mutation CreateReservation($input: CreateReservationInput!) {
-    createReservation(input: $input) { reservation {
-      id
-      partySize
-      customer {
+    createReservation(input: $input) {
+      reservation {
         id
+        partySize
+        customer {
+          id
+        }
       }
-    } }
+    }
   }
 `;
 
@@ -91,12 +95,10 @@ test('queries with variables, mutations, and one normalized Customer across both
 
 test('an error reaches the client with its extensions.code', async () => {
   const client = clientFor('client-tenant');
-  const failure = await client
-    .mutate({ mutation: CREATE_CUSTOMER, variables: { input: { name: 'Bad', email: 'not-an-email' } } })
-    .then(
-      () => null,
-      (error: unknown) => error,
-    );
+  const failure = await client.mutate({ mutation: CREATE_CUSTOMER, variables: { input: { name: 'Bad', email: 'not-an-email' } } }).then(
+    () => null,
+    (error: unknown) => error,
+  );
   expect(CombinedGraphQLErrors.is(failure)).toBe(true);
   const errors = (failure as CombinedGraphQLErrors).errors;
   expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.email' });
@@ -104,6 +106,14 @@ test('an error reaches the client with its extensions.code', async () => {
 
 test('another tenant sees none of it through the same client code', async () => {
   const client = clientFor('someone-else');
-  const { data } = await client.query<{ customers: { totalCount: number } }>({ query: gql`query Count { customers { totalCount } }` });
+  const { data } = await client.query<{ customers: { totalCount: number } }>({
+    query: gql`
+      query Count {
+        customers {
+          totalCount
+        }
+      }
+    `,
+  });
   expect(data?.customers.totalCount).toBe(0);
 });

@@ -2,12 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  checkSupergraph,
-  composeFromConfig,
-  installedCompositionVersion,
-  renderSupergraphFile,
-} from '../scripts/lib/supergraph';
+import { checkSupergraph, composeFromConfig, installedCompositionVersion, renderSupergraphFile } from '../scripts/lib/supergraph';
 
 const repoRoot = path.resolve(__dirname, '..');
 const committedConfig = path.join(repoRoot, 'supergraph.yaml');
@@ -81,7 +76,9 @@ describe('committed supergraph', () => {
   });
 
   it('pins federation_version exactly to the installed @apollo/composition', () => {
-    expect(readFileSync(committedConfig, 'utf8')).toMatch(new RegExp(`^federation_version: =${installedCompositionVersion().replace(/\./g, '\\.')}$`, 'm'));
+    expect(readFileSync(committedConfig, 'utf8')).toMatch(
+      new RegExp(`^federation_version: =${installedCompositionVersion().replace(/\./g, '\\.')}$`, 'm'),
+    );
   });
 });
 
@@ -114,7 +111,9 @@ describe('compose:check on a temporary copy', () => {
     const { status, output } = runCheck(workspace);
 
     expect(status).not.toBe(0);
-    expect(output).toMatch(/^ {2}- FIELD_TYPE_MISMATCH: Type of field "Money\.amount" is incompatible across subgraphs.*\(at subgraphs\/customer\/schema\.graphql:\d+:\d+/m);
+    expect(output).toMatch(
+      /^ {2}- FIELD_TYPE_MISMATCH: Type of field "Money\.amount" is incompatible across subgraphs.*\(at subgraphs\/customer\/schema\.graphql:\d+:\d+/m,
+    );
     expect(output).toMatch(/^ {2}- INVALID_FIELD_SHARING: Non-shareable field "Money\.amount"/m);
     expect(output).not.toMatch(/out of date/);
   });

@@ -47,7 +47,9 @@ test('migrating at start-up with a PostgreSQL URL needs the owner URL, which the
     migrationDatabaseUrl: owner,
     migrateOnStart: true,
   });
-  expect(() => readCustomerConfig({ CUSTOMER_MIGRATION_DATABASE_URL: owner })).toThrow(/CUSTOMER_MIGRATION_DATABASE_URL: set CUSTOMER_DATABASE_URL too/);
+  expect(() => readCustomerConfig({ CUSTOMER_MIGRATION_DATABASE_URL: owner })).toThrow(
+    /CUSTOMER_MIGRATION_DATABASE_URL: set CUSTOMER_DATABASE_URL too/,
+  );
 });
 
 test.each([

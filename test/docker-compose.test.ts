@@ -120,7 +120,9 @@ describe('docker-compose.yml', () => {
 
   it('creates both databases when PostgreSQL first starts', () => {
     const initDir = path.join(repoRoot, 'docker', 'postgres-init');
-    const scripts = readdirSync(initDir).map((file) => readFileSync(path.join(initDir, file), 'utf8')).join('\n');
+    const scripts = readdirSync(initDir)
+      .map((file) => readFileSync(path.join(initDir, file), 'utf8'))
+      .join('\n');
     expect(scripts).toMatch(/CREATE DATABASE customer OWNER customer_owner\b/i);
     expect(scripts).toMatch(/CREATE DATABASE reservation OWNER reservation_owner\b/i);
     expect(scripts).toMatch(/CREATE ROLE customer_app LOGIN .*NOSUPERUSER NOBYPASSRLS/i);
@@ -139,11 +141,14 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it.each(['customer', 'reservation', 'gateway'])('%s serves /metrics only to bearers of METRICS_TOKEN, whose default the service accepts', (name) => {
-    const fallback = /^\$\{METRICS_TOKEN:-(.+)\}$/.exec(environment(name).METRICS_TOKEN ?? '')?.[1];
-    // The services refuse to start with a token shorter than 16 characters.
-    expect(fallback?.length).toBeGreaterThanOrEqual(16);
-  });
+  it.each(['customer', 'reservation', 'gateway'])(
+    '%s serves /metrics only to bearers of METRICS_TOKEN, whose default the service accepts',
+    (name) => {
+      const fallback = /^\$\{METRICS_TOKEN:-(.+)\}$/.exec(environment(name).METRICS_TOKEN ?? '')?.[1];
+      // The services refuse to start with a token shorter than 16 characters.
+      expect(fallback?.length).toBeGreaterThanOrEqual(16);
+    },
+  );
 
   it('has a healthcheck on every long-running service', () => {
     expect(healthcheckCommand('postgres')).toContain('pg_isready');

@@ -35,12 +35,22 @@ describe('the generator refuses definitions that drift from the code', () => {
   };
 
   test('a variable read but not described', () => {
-    const { problems } = collectSettings(service(reading((r) => r.int('NEW_LIMIT', 5, { min: 1, max: 9 })), {}));
+    const { problems } = collectSettings(
+      service(
+        reading((r) => r.int('NEW_LIMIT', 5, { min: 1, max: 9 })),
+        {},
+      ),
+    );
     expect(problems).toEqual([expect.stringMatching(/^NEW_LIMIT: read by the gateway configuration but not described/)]);
   });
 
   test('a variable described but no longer read', () => {
-    const { problems } = collectSettings(service(reading(() => undefined), { OLD_LIMIT: { group: 'Security', meaning: 'Gone.' } }));
+    const { problems } = collectSettings(
+      service(
+        reading(() => undefined),
+        { OLD_LIMIT: { group: 'Security', meaning: 'Gone.' } },
+      ),
+    );
     expect(problems).toEqual([expect.stringMatching(/^OLD_LIMIT: described for the gateway but its configuration never reads it/)]);
   });
 
@@ -90,7 +100,17 @@ describe('relative links', () => {
   });
 
   test('every relative link in the README, the changelog and docs/ resolves', () => {
-    const files = ['README.md', 'CHANGELOG.md', 'docs/api.md', 'docs/configuration.md', 'docs/operations.md', 'docs/security.md', 'docs/caching.md', 'docs/architecture.md', 'docs/benchmarks.md'];
+    const files = [
+      'README.md',
+      'CHANGELOG.md',
+      'docs/api.md',
+      'docs/configuration.md',
+      'docs/operations.md',
+      'docs/security.md',
+      'docs/caching.md',
+      'docs/architecture.md',
+      'docs/benchmarks.md',
+    ];
     expect(files.flatMap((file) => brokenLinks(path.join(ROOT, file), ROOT))).toEqual([]);
   });
 });

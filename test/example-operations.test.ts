@@ -119,14 +119,11 @@ test('booking flow: availability, book an available slot, find it by its key, co
     date,
     partySize: 2,
   });
-  expect(after.availability.find((candidate) => candidate.startsAt === slot!.startsAt)?.remainingCapacity).toBe(
-    slot!.remainingCapacity - 2,
-  );
+  expect(after.availability.find((candidate) => candidate.startsAt === slot!.startsAt)?.remainingCapacity).toBe(slot!.remainingCapacity - 2);
 
-  const { confirmReservation } = await run<{ confirmReservation: { reservation: { id: string; status: string } } }>(
-    'booking-confirm.graphql',
-    { input: { id: booked.id } },
-  );
+  const { confirmReservation } = await run<{ confirmReservation: { reservation: { id: string; status: string } } }>('booking-confirm.graphql', {
+    input: { id: booked.id },
+  });
   expect(confirmReservation).toEqual({ reservation: { id: booked.id, status: 'CONFIRMED' } });
 
   const { cancelReservation } = await run<{ cancelReservation: { reservation: { id: string; status: string; cancellationReason: string | null } } }>(

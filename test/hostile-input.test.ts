@@ -22,7 +22,10 @@ let supergraph: TestSupergraph;
 let bearer: string;
 let customerId: string;
 
-function jwt(claims: Record<string, unknown>, configure: (token: SignJWT) => SignJWT = (token) => token.setIssuedAt().setExpirationTime('5m')): Promise<string> {
+function jwt(
+  claims: Record<string, unknown>,
+  configure: (token: SignJWT) => SignJWT = (token) => token.setIssuedAt().setExpirationTime('5m'),
+): Promise<string> {
   return configure(new SignJWT({ tenant: TENANT, ...claims }).setProtectedHeader({ alg: 'HS256' })).sign(new TextEncoder().encode(JWT_SECRET));
 }
 
@@ -120,8 +123,7 @@ const rows: Row[] = [
   },
   {
     name: 'NUL in a variable default, used through a fragment',
-    request: () =>
-      send({ query: 'query ($s: String = "x\\u{0}y") { ...Search } fragment Search on Query { customers(search: $s) { totalCount } }' }),
+    request: () => send({ query: 'query ($s: String = "x\\u{0}y") { ...Search } fragment Search on Query { customers(search: $s) { totalCount } }' }),
     status: 400,
     code: 'BAD_USER_INPUT',
     field: '$s',
@@ -148,7 +150,8 @@ const rows: Row[] = [
     name: 'NUL in reservation notes and idempotency key',
     request: () =>
       send({
-        query: 'mutation ($c: ID!, $k: String) { createReservation(input: { customerId: $c, startsAt: "2033-05-05T19:00:00Z", partySize: 2, notes: "x\\u0000", idempotencyKey: $k }) { reservation { id } } }',
+        query:
+          'mutation ($c: ID!, $k: String) { createReservation(input: { customerId: $c, startsAt: "2033-05-05T19:00:00Z", partySize: 2, notes: "x\\u0000", idempotencyKey: $k }) { reservation { id } } }',
         variables: { c: customerId, k: `key${NUL}` },
       }),
     status: 400,
@@ -157,7 +160,11 @@ const rows: Row[] = [
   },
   {
     name: 'cursor whose position overflows the column',
-    request: () => send({ query: 'query ($a: String) { categories(after: $a) { totalCount } }', variables: { a: cursor('c1:9999999999:0190a0a0-0000-7000-8000-000000000000') } }),
+    request: () =>
+      send({
+        query: 'query ($a: String) { categories(after: $a) { totalCount } }',
+        variables: { a: cursor('c1:9999999999:0190a0a0-0000-7000-8000-000000000000') },
+      }),
     status: 200,
     code: 'BAD_USER_INPUT',
     field: 'after',
@@ -230,7 +237,10 @@ const rows: Row[] = [
   },
   {
     name: 'subgraph answer over SERVICE_MAX_RESPONSE_BYTES (1 KiB here)',
-    request: () => withGateway({ SERVICE_MAX_RESPONSE_BYTES: '1024' }, (url) => send({ query: '{ customers(first: 100) { nodes { id name email notes } } }' }, {}, url)),
+    request: () =>
+      withGateway({ SERVICE_MAX_RESPONSE_BYTES: '1024' }, (url) =>
+        send({ query: '{ customers(first: 100) { nodes { id name email notes } } }' }, {}, url),
+      ),
     status: 200,
     code: 'RESPONSE_TOO_LARGE',
   },
@@ -250,7 +260,9 @@ const rows: Row[] = [
   {
     name: 'JWT issued 2 days before it expires (exp - iat over the maximum)',
     request: async () =>
-      send(QUERY, { authorization: `Bearer ${await jwt({}, (token) => token.setIssuedAt(nowSeconds() - 2 * 86_400 + 3_600).setExpirationTime(nowSeconds() + 3_600))}` }),
+      send(QUERY, {
+        authorization: `Bearer ${await jwt({}, (token) => token.setIssuedAt(nowSeconds() - 2 * 86_400 + 3_600).setExpirationTime(nowSeconds() + 3_600))}`,
+      }),
     status: 401,
     code: 'UNAUTHENTICATED',
   },
@@ -280,7 +292,10 @@ const rows: Row[] = [
   },
   {
     name: 'nested connections multiplied by large first values',
-    request: () => send({ query: '{ categories(first: 100) { nodes { products(first: 100) { nodes { category { products(first: 100) { nodes { id } } } } } } } }' }),
+    request: () =>
+      send({
+        query: '{ categories(first: 100) { nodes { products(first: 100) { nodes { category { products(first: 100) { nodes { id } } } } } } } }',
+      }),
     status: 400,
     code: 'OPERATION_LIMIT_EXCEEDED',
   },
@@ -333,7 +348,11 @@ test('/ready tells callers without the metrics token only the status', async () 
   const ready = new URL('/ready', supergraph.gatewayUrl);
   for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Bearer ${bearer}`]) {
     const response = await fetch(ready, { headers: authorization ? { authorization } : {} });
-    expect({ authorization, status: response.status, body: await response.json() }).toEqual({ authorization, status: 200, body: { status: 'ready' } });
+    expect({ authorization, status: response.status, body: await response.json() }).toEqual({
+      authorization,
+      status: 200,
+      body: { status: 'ready' },
+    });
   }
   const operator = await fetch(ready, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(await operator.json()).toMatchObject({ status: 'ready', subgraphs: { customer: { url: supergraph.customer.url, breaker: 'closed' } } });
@@ -341,7 +360,10 @@ test('/ready tells callers without the metrics token only the status', async () 
 
 test('JWT_REQUIRE_EXP=false accepts a token without exp; by default it is refused', async () => {
   const noExp = await jwt({}, (token) => token.setIssuedAt());
-  for (const [extra, status] of [[{ JWT_REQUIRE_EXP: 'false' }, 200], [{}, 401]] as const) {
+  for (const [extra, status] of [
+    [{ JWT_REQUIRE_EXP: 'false' }, 200],
+    [{}, 401],
+  ] as const) {
     const answer = await withGateway(extra, (url) => send(QUERY, { authorization: `Bearer ${noExp}` }, url));
     expect({ extra, status: answer.status }).toEqual({ extra, status });
   }

@@ -53,7 +53,10 @@ test('a subgraph answer over SERVICE_MAX_RESPONSE_BYTES is RESPONSE_TOO_LARGE, n
       variables: { input: { name: `Guest ${i}`, email: `guest${i}@limits.example`, notes: 'n'.repeat(1_000) } },
     });
   }
-  const capped = await startTestGateway({ customer: supergraph.customer.url, reservation: supergraph.reservation.url }, { SERVICE_MAX_RESPONSE_BYTES: '2048' });
+  const capped = await startTestGateway(
+    { customer: supergraph.customer.url, reservation: supergraph.reservation.url },
+    { SERVICE_MAX_RESPONSE_BYTES: '2048' },
+  );
   try {
     const large = await graphql(capped.url, '{ customers(first: 100) { nodes { id notes } } }', { tenant: TENANT });
     expect(large.status).toBe(200);

@@ -63,8 +63,14 @@ describeWithKubectl('deploy/kubernetes', () => {
         expect(container.env).toContainEqual({ name: 'SERVICE', value: name });
         expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
         expect((find('Service', name)?.spec as { ports: unknown[] }).ports).toEqual([{ name: 'http', port, targetPort: 'http' }]);
-        expect((find('HorizontalPodAutoscaler', name)?.spec as { scaleTargetRef: unknown }).scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name });
-        expect((find('PodDisruptionBudget', name)?.spec as { selector: unknown }).selector).toEqual((deployment.spec as { selector: unknown }).selector);
+        expect((find('HorizontalPodAutoscaler', name)?.spec as { scaleTargetRef: unknown }).scaleTargetRef).toEqual({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name,
+        });
+        expect((find('PodDisruptionBudget', name)?.spec as { selector: unknown }).selector).toEqual(
+          (deployment.spec as { selector: unknown }).selector,
+        );
       },
     );
 

@@ -101,7 +101,11 @@ describe('with Redis configured but unreachable', () => {
 
   test('a signed mutation is refused as retryable and writes nothing (fail closed)', async () => {
     const before = await customerCount(supergraph.customer.url);
-    const send = signedRequest('customer', unreachable.url, `mutation { createCustomer(input: { name: "Never", email: "never-${Date.now()}@example.com" }) { customer { id } } }`);
+    const send = signedRequest(
+      'customer',
+      unreachable.url,
+      `mutation { createCustomer(input: { name: "Never", email: "never-${Date.now()}@example.com" }) { customer { id } } }`,
+    );
     const answer = await send(unreachable.url);
     expect(answer).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', data: null });
     expect(await customerCount(supergraph.customer.url)).toBe(before);

@@ -188,12 +188,21 @@ test('every instance restarted in turn under load: no failed request, no lost or
   // Data the load works on: customers, a product catalogue, and the tenant's booking rules.
   const customerIds: string[] = [];
   for (let i = 0; i < 3; i++) {
-    const data = await call<{ createCustomer: { customer: { id: string } } }>(gatewayUrl, `mutation { createCustomer(input: { name: "Guest ${i}", email: "guest${i}@rolling.example" }) { customer { id } } }`);
+    const data = await call<{ createCustomer: { customer: { id: string } } }>(
+      gatewayUrl,
+      `mutation { createCustomer(input: { name: "Guest ${i}", email: "guest${i}@rolling.example" }) { customer { id } } }`,
+    );
     customerIds.push(data.createCustomer.customer.id);
   }
-  const product = await call<{ createProduct: { product: { id: string } } }>(gatewayUrl, 'mutation { createProduct(input: { name: "Soup", priceCents: 500 }) { product { id } } }');
+  const product = await call<{ createProduct: { product: { id: string } } }>(
+    gatewayUrl,
+    'mutation { createProduct(input: { name: "Soup", priceCents: 500 }) { product { id } } }',
+  );
   const productId = product.createProduct.product.id;
-  await call(gatewayUrl, `mutation { updateReservationSettings(input: { capacity: ${CAPACITY}, defaultDurationMinutes: 120 }) { reservationSettings { capacity } } }`);
+  await call(
+    gatewayUrl,
+    `mutation { updateReservationSettings(input: { capacity: ${CAPACITY}, defaultDurationMinutes: 120 }) { reservationSettings { capacity } } }`,
+  );
   const firstSlot = Date.UTC(new Date().getUTCFullYear() + 1, 0, 1, 0, 0);
   const slotStart = (slot: number) => new Date(firstSlot + slot * 3 * 3_600_000).toISOString();
 
@@ -221,7 +230,9 @@ test('every instance restarted in turn under load: no failed request, no lost or
   const booker = async (client: number) => {
     for (let n = 0; n < MAX_REQUESTS_PER_CLIENT && running(); n++) {
       const key = `booking-${client}-${n}`;
-      const variables = { input: { customerId: customerIds[n % customerIds.length], startsAt: slotStart((client * 7 + n) % SLOTS), partySize: 1, idempotencyKey: key } };
+      const variables = {
+        input: { customerId: customerIds[n % customerIds.length], startsAt: slotStart((client * 7 + n) % SLOTS), partySize: 1, idempotencyKey: key },
+      };
       const query = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }';
       // A full slot is the business's answer, not a failure. On anything else the client
       // retries with the same key, as the API tells it to (SERVICE_UNAVAILABLE: retry).
@@ -233,7 +244,8 @@ test('every instance restarted in turn under load: no failed request, no lost or
         retried.push(`${outcome.codes[0] ?? outcome.status}: ${outcome.error?.slice(0, 160)}`);
         outcome = await post(gatewayUrl, { query, variables });
       }
-      if (outcome.ok) acknowledged.set(key, (outcome.data as { createReservation: { reservation: { id: string } } }).createReservation.reservation.id);
+      if (outcome.ok)
+        acknowledged.set(key, (outcome.data as { createReservation: { reservation: { id: string } } }).createReservation.reservation.id);
       samples.push({ at, ms: Date.now() - at, kind: 'booking', failed: answered(outcome) ? null : JSON.stringify(outcome), retried });
     }
   };
@@ -271,7 +283,12 @@ test('every instance restarted in turn under load: no failed request, no lost or
     bookingAttemptsRetried: samples.flatMap((s) => s.retried),
     bookingsAcknowledged: acknowledged.size,
     restartMs: restarts,
-    latencyDuringRestartMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) ?? 0 },
+    latencyDuringRestartMs: {
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1) ?? 0,
+    },
   };
   process.stdout.write(`rolling restart figures: ${JSON.stringify(figures)}\n`);
 
@@ -285,10 +302,12 @@ test('every instance restarted in turn under load: no failed request, no lost or
   const client = new pg.Client({ connectionString: databases[1]!.url });
   await client.connect();
   try {
-    const rows = (await client.query<{ id: string; idempotency_key: string; starts_at: Date; party_size: number }>(
-      'SELECT id, idempotency_key, starts_at, party_size FROM reservations WHERE tenant_id = $1',
-      [TENANT],
-    )).rows;
+    const rows = (
+      await client.query<{ id: string; idempotency_key: string; starts_at: Date; party_size: number }>(
+        'SELECT id, idempotency_key, starts_at, party_size FROM reservations WHERE tenant_id = $1',
+        [TENANT],
+      )
+    ).rows;
     expect(new Map(rows.map((row) => [row.idempotency_key, row.id]))).toEqual(acknowledged);
     expect(rows).toHaveLength(acknowledged.size);
     const perSlot = new Map<number, number>();

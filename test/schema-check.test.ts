@@ -63,7 +63,17 @@ test('a removed field fails, through the CLI, with a readable report', () => {
   edit(inputs.schema('customer'), /\n {2}email: String!\n/, '\n');
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'scripts/schema-check.ts'), '--config', inputs.configPath, '--supergraph', inputs.supergraphPath, '--baseline', inputs.baselineDir],
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'scripts/schema-check.ts'),
+      '--config',
+      inputs.configPath,
+      '--supergraph',
+      inputs.supergraphPath,
+      '--baseline',
+      inputs.baselineDir,
+    ],
     { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
   );
   expect(result.status).toBe(1);

@@ -81,20 +81,18 @@ beforeAll(async () => {
 
   // A customer, then a booking that crosses all three services (the reservation subgraph
   // checks the customer with the customer subgraph).
-  const { createCustomer: { customer: createCustomer } } = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
+  const {
+    createCustomer: { customer: createCustomer },
+  } = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     gateway.url,
     'mutation AddCustomer($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant: TENANT, variables: { input: { name: 'Ada Lovelace', email: 'ada.lovelace@example.com' } }, headers: clientHeaders('sentry-setup') },
   );
-  await graphqlData(
-    gateway.url,
-    'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
-    {
-      tenant: TENANT,
-      variables: { input: { customerId: createCustomer.id, startsAt: daysFromNow(30), partySize: 2, idempotencyKey: 'sentry-booking' } },
-      headers: clientHeaders('sentry-booking'),
-    },
-  );
+  await graphqlData(gateway.url, 'mutation BookTable($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
+    tenant: TENANT,
+    variables: { input: { customerId: createCustomer.id, startsAt: daysFromNow(30), partySize: 2, idempotencyKey: 'sentry-booking' } },
+    headers: clientHeaders('sentry-booking'),
+  });
 
   // A user error: must not be reported.
   const invalid = await graphql(
@@ -226,13 +224,18 @@ describe('a client that goes away mid-request', () => {
   beforeAll(async () => {
     ingest = await FakeSentry.start();
     // No subgraph is needed: the request fails before GraphQL.
-    alone = await startServiceProcess('gateway', 'gateway/src/index.ts', {
-      ...common(ingest.dsn),
-      GATEWAY_PORT: '0',
-      CUSTOMER_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
-      RESERVATION_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
-      // Without subgraphs it never gets ready; it listens, which is all this needs.
-    }, { until: 'listening' });
+    alone = await startServiceProcess(
+      'gateway',
+      'gateway/src/index.ts',
+      {
+        ...common(ingest.dsn),
+        GATEWAY_PORT: '0',
+        CUSTOMER_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+        RESERVATION_SUBGRAPH_URL: 'http://127.0.0.1:9/graphql',
+        // Without subgraphs it never gets ready; it listens, which is all this needs.
+      },
+      { until: 'listening' },
+    );
   }, 60_000);
 
   afterAll(async () => {

@@ -97,7 +97,11 @@ describe('every Prisma model is tenant-owned and scoped, or marked global', () =
            FROM pg_constraint con JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = ANY(con.conkey)
           WHERE con.contype = 'f' GROUP BY con.conname`,
       );
-      for (const row of rows) expect({ name: row.name, columns: row.columns }).toEqual({ name: row.name, columns: expect.arrayContaining([column.dbName ?? TENANT_FIELD]) });
+      for (const row of rows)
+        expect({ name: row.name, columns: row.columns }).toEqual({
+          name: row.name,
+          columns: expect.arrayContaining([column.dbName ?? TENANT_FIELD]),
+        });
     });
   });
 });

@@ -66,7 +66,10 @@ beforeAll(async () => {
   pipelineTransactions(pool);
   wire = new Wire();
   wire.watch(pool);
-  const watched: Pick<OpenDatabase, 'adapter' | 'transactionOptions'> = { adapter: bindTenantReads(new PrismaPg(pool)), transactionOptions: { maxWait: 2_000, timeout: 5_000 } };
+  const watched: Pick<OpenDatabase, 'adapter' | 'transactionOptions'> = {
+    adapter: bindTenantReads(new PrismaPg(pool)),
+    transactionOptions: { maxWait: 2_000, timeout: 5_000 },
+  };
   // The subgraph's own client construction, which reads only these two.
   prisma = createCustomerPrisma(watched as OpenDatabase);
   bCustomer = (await bindCustomerTenant(prisma, 'tenant-b').customer.create({ data: { name: 'B', email: 'b@example.com' } })).id;
@@ -90,7 +93,10 @@ describe('what the tenant-bound client sends to PostgreSQL', () => {
   });
 
   test('a read on a client whose adapter does not bind reads: its interactive transaction still costs one round trip', async () => {
-    const plain = createCustomerPrisma({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 2_000, timeout: 5_000 } } as Pick<OpenDatabase, 'adapter' | 'transactionOptions'> as OpenDatabase);
+    const plain = createCustomerPrisma({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 2_000, timeout: 5_000 } } as Pick<
+      OpenDatabase,
+      'adapter' | 'transactionOptions'
+    > as OpenDatabase);
     try {
       const a = bindCustomerTenant(plain, 'tenant-a');
       let found: unknown;
@@ -146,7 +152,9 @@ describe('what the pipelined statements leave behind on a pooled connection: not
     const a = bindCustomerTenant(prisma, 'tenant-a');
     let failed: unknown;
     // The server ran the binding, then refused the SELECT: the error ends that round trip.
-    expect(await wire.during(() => a.customer.findMany({ where: { id: 'not-a-uuid' } }).catch((error: unknown) => (failed = error)))).toEqual([['SELECT 1', 'ERROR']]);
+    expect(await wire.during(() => a.customer.findMany({ where: { id: 'not-a-uuid' } }).catch((error: unknown) => (failed = error)))).toEqual([
+      ['SELECT 1', 'ERROR'],
+    ]);
     expect(failed).toBeInstanceOf(Error);
     expect(await rowsWithoutTenant()).toEqual([]);
     await expect(
@@ -168,9 +176,11 @@ describe('what the pipelined statements leave behind on a pooled connection: not
     for (const { tenant, names: seen } of names) expect(seen).toEqual(tenant === 'tenant-a' ? ['A'] : ['B']);
   });
 
-  test("lookups by id of two tenants in the same tick each find their own row (Prisma batches findUnique calls of one tick)", async () => {
+  test('lookups by id of two tenants in the same tick each find their own row (Prisma batches findUnique calls of one tick)', async () => {
     const aCustomer = (await bindCustomerTenant(prisma, 'tenant-a').customer.findFirstOrThrow({ where: { name: 'A' } })).id;
-    const lookups = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? { tenant: 'tenant-a', id: aCustomer, name: 'A' } : { tenant: 'tenant-b', id: bCustomer, name: 'B' }));
+    const lookups = Array.from({ length: 10 }, (_, i) =>
+      i % 2 === 0 ? { tenant: 'tenant-a', id: aCustomer, name: 'A' } : { tenant: 'tenant-b', id: bCustomer, name: 'B' },
+    );
     const found = await Promise.all(lookups.map(({ tenant, id }) => bindCustomerTenant(prisma, tenant).customer.findUnique({ where: { id } })));
     expect(found.map((row) => row?.name)).toEqual(lookups.map(({ name }) => name));
   });
@@ -178,8 +188,10 @@ describe('what the pipelined statements leave behind on a pooled connection: not
   test('an insert for another tenant sent in the pipelined opening is refused by the database', async () => {
     const a = bindCustomerTenant(prisma, 'tenant-a');
     await expect(
-      a.$tenantQueryRaw((tenant) => Prisma.sql`INSERT INTO customers (id, tenant_id, name, email, updated_at)
-        SELECT '0190a5f0-0000-7000-8000-0000000000bb', 'tenant-b', 'sneaky', 'x@example.com', now() WHERE ${tenant}::text IS NOT NULL`),
+      a.$tenantQueryRaw(
+        (tenant) => Prisma.sql`INSERT INTO customers (id, tenant_id, name, email, updated_at)
+        SELECT '0190a5f0-0000-7000-8000-0000000000bb', 'tenant-b', 'sneaky', 'x@example.com', now() WHERE ${tenant}::text IS NOT NULL`,
+      ),
     ).rejects.toThrow(/row-level security/);
     expect(await database.asOwner(`SELECT name FROM customers WHERE name = 'sneaky'`)).toEqual([]);
   });

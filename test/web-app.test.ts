@@ -38,7 +38,10 @@ const ENFORCING = { TRUSTED_DOCUMENTS_MODE: 'enforce', TRUSTED_DOCUMENTS_PATH: p
 const CREATE_CUSTOMER = 'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }';
 
 async function customer(name: string, email: string): Promise<string> {
-  const data = await graphqlData<{ createCustomer: { customer: { id: string } } }>(supergraph.customer.url, CREATE_CUSTOMER, { tenant: TENANT, variables: { input: { name, email } } });
+  const data = await graphqlData<{ createCustomer: { customer: { id: string } } }>(supergraph.customer.url, CREATE_CUSTOMER, {
+    tenant: TENANT,
+    variables: { input: { name, email } },
+  });
   return data.createCustomer.customer.id;
 }
 
@@ -46,12 +49,16 @@ beforeAll(async () => {
   const executablePath = chromiumPath();
   outDir = mkdtempSync(path.join(tmpdir(), 'web-app-'));
   // The app as shipped: vite's production build (hash-only requests).
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: WEB,
-    stdio: 'inherit',
-    // jest sets NODE_ENV=test, which would make vite build a development bundle.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    {
+      cwd: WEB,
+      stdio: 'inherit',
+      // jest sets NODE_ENV=test, which would make vite build a development bundle.
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   supergraph = await startTestSupergraph('web_e2e');
   gateway = await startTestGateway({ customer: supergraph.customer.url, reservation: supergraph.reservation.url }, ENFORCING);
   app = await serveStaticApp(outDir, gateway.url);
@@ -90,7 +97,11 @@ test('book a slot, meet a capacity refusal, confirm and cancel, in headless Chro
   const ada = await customer('Ada Lovelace', 'ada@example.com');
   await customer('Other Guest', 'guest@example.com');
   // A small room: 4 seats per slot.
-  await graphqlData(supergraph.reservation.url, 'mutation { updateReservationSettings(input: { capacity: 4 }) { reservationSettings { capacity } } }', { tenant: TENANT });
+  await graphqlData(
+    supergraph.reservation.url,
+    'mutation { updateReservationSettings(input: { capacity: 4 }) { reservationSettings { capacity } } }',
+    { tenant: TENANT },
+  );
   const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 
   const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
@@ -113,12 +124,20 @@ test('book a slot, meet a capacity refusal, confirm and cancel, in headless Chro
     const startsAt = await slot.getAttribute('data-starts-at');
 
     // Meanwhile another guest takes two of the four seats of that slot.
-    const other = await graphqlData<{ customers: { nodes: { id: string; name: string }[] } }>(supergraph.customer.url, '{ customers { nodes { id name } } }', { tenant: TENANT });
+    const other = await graphqlData<{ customers: { nodes: { id: string; name: string }[] } }>(
+      supergraph.customer.url,
+      '{ customers { nodes { id name } } }',
+      { tenant: TENANT },
+    );
     const guest = other.customers.nodes.find((each) => each.name === 'Other Guest')!.id;
-    await graphqlData(supergraph.reservation.url, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
-      tenant: TENANT,
-      variables: { input: { customerId: guest, startsAt, partySize: 2, idempotencyKey: 'other-guest' } },
-    });
+    await graphqlData(
+      supergraph.reservation.url,
+      'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
+      {
+        tenant: TENANT,
+        variables: { input: { customerId: guest, startsAt, partySize: 2, idempotencyKey: 'other-guest' } },
+      },
+    );
 
     await slot.click();
     const refusal = page.locator('.booking-result [data-code=CAPACITY_EXCEEDED]');

@@ -11,7 +11,8 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 export const HEAVY_SUBGRAPHS = ['accounts', 'products', 'inventory', 'reviews'] as const;
 export type HeavySubgraph = (typeof HEAVY_SUBGRAPHS)[number];
 
-const FEDERATION = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external", "@requires", "@provides", "@shareable"])';
+const FEDERATION =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@external", "@requires", "@provides", "@shareable"])';
 
 const TYPE_DEFS: Record<HeavySubgraph, string> = {
   accounts: `${FEDERATION}

@@ -43,7 +43,14 @@ function signedTenantRequests(secret: string) {
       const tenant = context.request?.headers.get(TENANT_HEADER);
       if (!tenant) return;
       const headers: Record<string, string> = { ...options.headers, [TENANT_HEADER]: tenant };
-      headers[SIGNATURE_HEADER] = signatureFor(secret, subgraphByUrl.get(url) ?? '', url, options.method ?? 'POST', headers, String(options.body ?? ''));
+      headers[SIGNATURE_HEADER] = signatureFor(
+        secret,
+        subgraphByUrl.get(url) ?? '',
+        url,
+        options.method ?? 'POST',
+        headers,
+        String(options.body ?? ''),
+      );
       setOptions({ ...options, headers });
     },
   };

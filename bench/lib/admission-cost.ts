@@ -24,7 +24,8 @@ export interface AdmissionTiming {
 /** `levels` fragments, each selecting a list of objects and spreading the next one twice. */
 export function fragmentFanOut(levels: number): string {
   let document = 'query FanOut { customer(id: "0193a5d2-0000-7000-8000-000000000001") { ...F0 } }\n';
-  for (let i = 0; i < levels; i++) document += `fragment F${i} on Customer { name reservations { id } ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : ''} }\n`;
+  for (let i = 0; i < levels; i++)
+    document += `fragment F${i} on Customer { name reservations { id } ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : ''} }\n`;
   return document;
 }
 
@@ -59,7 +60,9 @@ export async function measureAdmission(operations: number): Promise<AdmissionTim
     const limits = readOperationLimits(new EnvReader({}));
     const cases = [
       caseOf('{ __typename }', '{ __typename }', { __typename: 'Query' }),
-      caseOf('customer(id:)', 'query Customer($id: ID!) { customer(id: $id) { id name email phone } }', { customer: { id: 'a', name: 'b', email: 'c', phone: null } }),
+      caseOf('customer(id:)', 'query Customer($id: ID!) { customer(id: $id) { id name email phone } }', {
+        customer: { id: 'a', name: 'b', email: 'c', phone: null },
+      }),
       caseOf('fragment fan-out, 32 levels (refused)', fragmentFanOut(32), null),
       caseOf('honest query, ~100 KB answer', HEAVY_QUERY, heavyQueryData()),
     ];

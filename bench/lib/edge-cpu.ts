@@ -17,15 +17,36 @@ async function main() {
   const prefix = `edge-cpu-${randomBytes(3).toString('hex')}:`;
   const services: ServiceProcess[] = [];
   try {
-    const env = { NODE_ENV: 'development', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_PORT: '0', CUSTOMER_SUBGRAPH_URL: sg.customer.url, RESERVATION_SUBGRAPH_URL: sg.reservation.url };
-    const redisGw = await startServiceProcess('gw-redis', 'gateway/src/index.ts', { ...env, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix }, { timeoutMs: 120_000 });
+    const env = {
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      GATEWAY_PORT: '0',
+      CUSTOMER_SUBGRAPH_URL: sg.customer.url,
+      RESERVATION_SUBGRAPH_URL: sg.reservation.url,
+    };
+    const redisGw = await startServiceProcess(
+      'gw-redis',
+      'gateway/src/index.ts',
+      { ...env, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix },
+      { timeoutMs: 120_000 },
+    );
     services.push(redisGw);
     const localGw = await startServiceProcess('gw-local', 'gateway/src/index.ts', { ...env, REDIS_ENABLED: 'false' }, { timeoutMs: 120_000 });
     services.push(localGw);
-    const apollo = await startServiceProcess('apollo', 'bench/servers/trivial-apollo-server.ts', { LOG_LEVEL: 'warn', HOST: '127.0.0.1' }, { timeoutMs: 120_000 });
+    const apollo = await startServiceProcess(
+      'apollo',
+      'bench/servers/trivial-apollo-server.ts',
+      { LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+      { timeoutMs: 120_000 },
+    );
     services.push(apollo);
     await redisConnected(redisGw.url);
-    await fetch(sg.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'a' }, body: JSON.stringify({ query: 'mutation { createProduct(input: {name: "X", priceCents: 1}) { product { id } } }' }) });
+    await fetch(sg.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tenant-id': 'a' },
+      body: JSON.stringify({ query: 'mutation { createProduct(input: {name: "X", priceCents: 1}) { product { id } } }' }),
+    });
     const products = JSON.stringify({ query: '{ products(first: 20) { totalCount nodes { id name priceCents currency } } }' });
     const trivial = JSON.stringify({ query: '{ __typename }' });
     const targets: [string, ServiceProcess, string][] = [
@@ -37,7 +58,15 @@ async function main() {
     const results = new Map<string, number[]>();
     for (let round = 0; round < 2; round++) {
       for (const [name, service, body] of targets) {
-        const run = (amount: number) => autocannon({ url: service.url, method: 'POST', connections: 16, amount, headers: { 'content-type': 'application/json', 'x-tenant-id': 'a' }, body });
+        const run = (amount: number) =>
+          autocannon({
+            url: service.url,
+            method: 'POST',
+            connections: 16,
+            amount,
+            headers: { 'content-type': 'application/json', 'x-tenant-id': 'a' },
+            body,
+          });
         if (round === 0) await run(500);
         const before = cpuSeconds(service.pid);
         const result = await run(AMOUNT);
@@ -48,11 +77,20 @@ async function main() {
       }
     }
     const reference = Math.min(...results.get(targets[0]![0])!);
-    for (const [name, list] of results) console.log(`${name.padEnd(45)} CPU ms/request ${list.map((v) => v.toFixed(3)).join(' ')}  best ${Math.min(...list).toFixed(3)}  rps-equivalent ratio ${(reference / Math.min(...list)).toFixed(2)}x`);
+    for (const [name, list] of results)
+      console.log(
+        `${name.padEnd(45)} CPU ms/request ${list.map((v) => v.toFixed(3)).join(' ')}  best ${Math.min(...list).toFixed(3)}  rps-equivalent ratio ${(reference / Math.min(...list)).toFixed(2)}x`,
+      );
   } finally {
     for (const service of services) await service.stop();
     await sg.stop();
     await deleteKeysWithPrefix(prefix);
   }
 }
-void main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+void main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -25,10 +25,19 @@ async function main(): Promise<void> {
   try {
     const databases = await Promise.all([createTestDatabase('edge_customer'), createTestDatabase('edge_reservation')]);
     for (const database of databases) stops.push(() => database.drop());
-    const data = await seedDataSet({ customer: { url: databases[0]!.url, embeddedDir: '' }, reservation: { url: databases[1]!.url, embeddedDir: '' } });
+    const data = await seedDataSet({
+      customer: { url: databases[0]!.url, embeddedDir: '' },
+      reservation: { url: databases[1]!.url, embeddedDir: '' },
+    });
     const signingSecret = randomBytes(32).toString('hex');
     const jwtSecret = randomBytes(32).toString('hex');
-    const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret, METRICS_TOKEN: 'edge-measure-token-0123456789' };
+    const production = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      GATEWAY_SIGNING_SECRET: signingSecret,
+      METRICS_TOKEN: 'edge-measure-token-0123456789',
+    };
     const start = async (name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> => {
       const service = await startServiceProcess(name, entry, { ...production, ...env }, { timeoutMs: 120_000 });
       stops.push(() => service.stop());
@@ -36,7 +45,12 @@ async function main(): Promise<void> {
     };
     const common = { MIGRATE_ON_START: 'true', SEED_DEMO_DATA: 'false' };
     const customer = await start('customer', 'subgraphs/customer/src/index.ts', { ...common, CUSTOMER_PORT: '0', ...databases[0]!.env('CUSTOMER') });
-    const reservation = await start('reservation', 'subgraphs/reservation/src/index.ts', { ...common, RESERVATION_PORT: '0', CUSTOMER_SUBGRAPH_URL: customer.url, ...databases[1]!.env('RESERVATION') });
+    const reservation = await start('reservation', 'subgraphs/reservation/src/index.ts', {
+      ...common,
+      RESERVATION_PORT: '0',
+      CUSTOMER_SUBGRAPH_URL: customer.url,
+      ...databases[1]!.env('RESERVATION'),
+    });
     const flooding = data.tenants[1]!;
     const prefix = `edge-measure-${randomBytes(4).toString('hex')}:`;
     stops.push(() => deleteKeysWithPrefix(prefix));
@@ -51,13 +65,23 @@ async function main(): Promise<void> {
       REDIS_KEY_PREFIX: prefix,
     };
     const cacheOn = await start('gateway-cache-on', 'gateway/src/index.ts', gatewayEnv);
-    const plain = await start('gateway-plain', 'gateway/src/index.ts', { ...gatewayEnv, RESPONSE_CACHE_ENABLED: 'false', DEDUPLICATE_CLIENT_QUERIES: 'false', RATE_LIMITED_HOLD_MS: '0' });
+    const plain = await start('gateway-plain', 'gateway/src/index.ts', {
+      ...gatewayEnv,
+      RESPONSE_CACHE_ENABLED: 'false',
+      DEDUPLICATE_CLIENT_QUERIES: 'false',
+      RATE_LIMITED_HOLD_MS: '0',
+    });
     const edge = await start('gateway-edge', 'gateway/src/index.ts', { ...gatewayEnv, RESPONSE_CACHE_ENABLED: 'false' });
     const apollo = await start('apollo-server', 'bench/servers/trivial-apollo-server.ts', {});
     await redisConnected(cacheOn.url, production.METRICS_TOKEN);
 
     const tokenFor = (tenant: string) =>
-      new SignJWT({ tenant }).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(jwtSecret));
+      new SignJWT({ tenant })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('bench')
+        .setIssuedAt()
+        .setExpirationTime('2h')
+        .sign(new TextEncoder().encode(jwtSecret));
     const token = await tokenFor(data.tenant);
     const subgraphPids = [customer.pid, reservation.pid];
     const via = (gateway: ServiceProcess, body: () => string, tenant = data.tenant, bearer = token): LoadTarget => ({
@@ -83,7 +107,9 @@ async function main(): Promise<void> {
       const results = [...runs].map(([name, list]) => [name, summarise(list)] as const);
       const reference = results[0]![1].rps;
       for (const [name, result] of results) {
-        console.log(`  ${name.padEnd(40)} ${result.rps.toFixed(0).padStart(6)} rps  p50 ${result.p50Ms.toFixed(2)} ms  p95 ${result.p95Ms.toFixed(2)} ms  ${(result.rps / reference).toFixed(2)}x  cpu/1k ${result.cpuPer1k?.toFixed(2)}`);
+        console.log(
+          `  ${name.padEnd(40)} ${result.rps.toFixed(0).padStart(6)} rps  p50 ${result.p50Ms.toFixed(2)} ms  p95 ${result.p95Ms.toFixed(2)} ms  ${(result.rps / reference).toFixed(2)}x  cpu/1k ${result.cpuPer1k?.toFixed(2)}`,
+        );
       }
     };
 
@@ -104,11 +130,20 @@ async function main(): Promise<void> {
     let next = 0;
     const quietBody = () => body(CUSTOMER_QUERY, { id: data.customerIds[next++ % data.customerIds.length] });
     const floodingToken = await tokenFor(flooding);
-    for (const [name, gateway] of [['refusals sent at once (hold 0)', plain], ['refusals held 1000 ms (default)', edge]] as const) {
-      const result = await measureTenantFlood(via(gateway, quietBody), via(gateway, heavy, flooding, floodingToken), { connections: 32, seconds: SECONDS, warmupSeconds: 1 });
+    for (const [name, gateway] of [
+      ['refusals sent at once (hold 0)', plain],
+      ['refusals held 1000 ms (default)', edge],
+    ] as const) {
+      const result = await measureTenantFlood(via(gateway, quietBody), via(gateway, heavy, flooding, floodingToken), {
+        connections: 32,
+        seconds: SECONDS,
+        warmupSeconds: 1,
+      });
       const alone = summarise([result.alone]);
       const flooded = summarise([result.flooded]);
-      console.log(`scenario 6, ${name}: quiet alone p95 ${alone.p95Ms.toFixed(2)} ms ${alone.rps.toFixed(0)} rps; flooded p95 ${flooded.p95Ms.toFixed(2)} ms ${flooded.rps.toFixed(0)} rps; ratio ${(flooded.p95Ms / alone.p95Ms).toFixed(2)}; flood ${result.flood.responses} answers, ${result.flood.refused} refused`);
+      console.log(
+        `scenario 6, ${name}: quiet alone p95 ${alone.p95Ms.toFixed(2)} ms ${alone.rps.toFixed(0)} rps; flooded p95 ${flooded.p95Ms.toFixed(2)} ms ${flooded.rps.toFixed(0)} rps; ratio ${(flooded.p95Ms / alone.p95Ms).toFixed(2)}; flood ${result.flood.responses} answers, ${result.flood.refused} refused`,
+      );
     }
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));

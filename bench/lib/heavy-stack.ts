@@ -41,14 +41,22 @@ export async function startHeavyStack(log: (line: string) => void, { profileDir 
     stops.push(() => rm(tmp, { recursive: true, force: true }));
     const nodeArgs = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
     const start = async (name: string, entry: string, env: Record<string, string>): Promise<ServiceProcess> => {
-      const service = await startServiceProcess(name, entry, { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env }, { timeoutMs: 60_000, nodeArgs });
+      const service = await startServiceProcess(
+        name,
+        entry,
+        { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+        { timeoutMs: 60_000, nodeArgs },
+      );
       stops.push(() => service.stop());
       return service;
     };
 
     const subgraphs = await start('heavy-subgraphs', 'bench/servers/heavy-subgraphs.ts', {});
     const supergraphPath = path.join(tmp, 'supergraph.graphql');
-    await writeFile(supergraphPath, composeHeavySupergraph((name) => `${subgraphs.url}/${name}`));
+    await writeFile(
+      supergraphPath,
+      composeHeavySupergraph((name) => `${subgraphs.url}/${name}`),
+    );
 
     const jwtSecret = randomBytes(32).toString('hex');
     const metricsToken = randomBytes(16).toString('hex');

@@ -42,17 +42,21 @@ export async function startHiveGateway(
 ): Promise<RunningHive> {
   const port = await freePort();
   const config = path.join(HIVE_DIR, 'gateway.config.ts');
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', HIVE_BIN, 'supergraph', '--config-path', config, '--host', '127.0.0.1', '--port', String(port)], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      BENCH_SUPERGRAPH_PATH: supergraphPath,
-      BENCH_HIVE_SETUP: setup,
-      ...(signingSecret === null ? {} : { GATEWAY_SIGNING_SECRET: signingSecret }),
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', HIVE_BIN, 'supergraph', '--config-path', config, '--host', '127.0.0.1', '--port', String(port)],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        BENCH_SUPERGRAPH_PATH: supergraphPath,
+        BENCH_HIVE_SETUP: setup,
+        ...(signingSecret === null ? {} : { GATEWAY_SIGNING_SECRET: signingSecret }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-20_000));
   child.stdout.on('data', keep);

@@ -85,7 +85,8 @@ export async function runLoad(target: LoadTarget, { connections, seconds }: { co
   const result = await instance;
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuOf(target.pids) - cpuBefore;
-  if (result.errors > 0 || result.timeouts > 0) throw new LoadFailure(`${target.url}: ${result.errors} connection errors, ${result.timeouts} timeouts`);
+  if (result.errors > 0 || result.timeouts > 0)
+    throw new LoadFailure(`${target.url}: ${result.errors} connection errors, ${result.timeouts} timeouts`);
   if (failures > 0) throw new LoadFailure(`${target.url}: ${failures} failed responses; first: ${firstFailure}`);
   return { latencies, seconds: elapsed, cpuSeconds: cpu };
 }

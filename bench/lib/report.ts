@@ -46,12 +46,15 @@ export function renderTable(rows: Row[]): string {
     statementsCell(row.statements),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)));
-  const line = (values: string[]) => `| ${values.map((value, i) => (align[i] === 'r' ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join(' | ')} |`;
+  const line = (values: string[]) =>
+    `| ${values.map((value, i) => (align[i] === 'r' ? value.padStart(widths[i]!) : value.padEnd(widths[i]!))).join(' | ')} |`;
   const rule = `|${widths.map((width, i) => (align[i] === 'r' ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`;
   return [line(header), rule, ...cells.map(line)].join('\n');
 }
 
 export function renderTargets(targets: Target[]): string {
   const width = Math.max(...targets.map((target) => target.name.length));
-  return targets.map((target) => `${target.met ? 'met    ' : 'MISSED '} ${target.name.padEnd(width)}  ${fixed(target.measured, 2)} (wanted ${target.wanted})`).join('\n');
+  return targets
+    .map((target) => `${target.met ? 'met    ' : 'MISSED '} ${target.name.padEnd(width)}  ${fixed(target.measured, 2)} (wanted ${target.wanted})`)
+    .join('\n');
 }

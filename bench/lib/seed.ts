@@ -73,7 +73,10 @@ export async function seedDataSet(targets: { customer: DatabaseTarget; reservati
         })),
         select: { id: true },
       });
-      customerIds.set(tenantId, customers.map((customer) => customer.id));
+      customerIds.set(
+        tenantId,
+        customers.map((customer) => customer.id),
+      );
       totals.customers += customers.length;
     }
     await prisma.$disconnect();

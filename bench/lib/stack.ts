@@ -17,7 +17,6 @@ import { seedDataSet, type SeededData } from './seed';
 /** The example web app's trusted-documents manifest (hash -> document). */
 export const WEB_MANIFEST = path.join(REPO_ROOT, 'examples', 'web', 'src', 'gql', 'persisted-documents.json');
 
-
 /** The flooding tenant's cost budget per minute: a few dozen of its fan-out requests. */
 const FLOODING_TENANT_BUDGET = 100_000;
 
@@ -73,7 +72,10 @@ export const redisUp = () =>
 /** The supergraph with the bench's subgraph URLs, for a gateway that reads URLs only from it. */
 async function supergraphFor(urls: { customer: string; reservation: string }, dir: string): Promise<string> {
   const sdl = await readFile(path.join(REPO_ROOT, 'supergraph.graphql'), 'utf8');
-  const routed = sdl.replace(/@join__graph\(name: "(customer|reservation)", url: "[^"]*"\)/g, (_match, name: 'customer' | 'reservation') => `@join__graph(name: "${name}", url: "${urls[name]}")`);
+  const routed = sdl.replace(
+    /@join__graph\(name: "(customer|reservation)", url: "[^"]*"\)/g,
+    (_match, name: 'customer' | 'reservation') => `@join__graph(name: "${name}", url: "${urls[name]}")`,
+  );
   const file = path.join(dir, 'supergraph.graphql');
   await writeFile(file, routed);
   return file;
@@ -113,17 +115,27 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
         reservation: { url: null, embeddedDir: path.join(tmp, 'reservation') },
       };
     }
-    log(`storage: ${hasPostgres ? `PostgreSQL ${new URL(ADMIN_URL).host}` : 'embedded PGlite'}, cache: ${hasRedis ? `Redis ${REDIS_URL}` : 'in-process (no Redis)'}`);
+    log(
+      `storage: ${hasPostgres ? `PostgreSQL ${new URL(ADMIN_URL).host}` : 'embedded PGlite'}, cache: ${hasRedis ? `Redis ${REDIS_URL}` : 'in-process (no Redis)'}`,
+    );
 
     const seedStarted = Date.now();
     const data = await seedDataSet(targets);
     const { totals } = data;
-    log(`seeded ${totals.customers} customers, ${totals.reservations} reservations, ${totals.products} products, ${totals.categories} categories over ${data.tenants.length} tenants in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+    log(
+      `seeded ${totals.customers} customers, ${totals.reservations} reservations, ${totals.products} products, ${totals.categories} categories over ${data.tenants.length} tenants in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
 
     const signingSecret = randomBytes(32).toString('hex');
     const jwtSecret = randomBytes(32).toString('hex');
     const metricsToken = randomBytes(16).toString('hex');
-    const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret, METRICS_TOKEN: metricsToken };
+    const production = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      GATEWAY_SIGNING_SECRET: signingSecret,
+      METRICS_TOKEN: metricsToken,
+    };
     // The seed applied the migrations as the owner; the services connect as their runtime role,
     // and MIGRATE_ON_START (nothing pending) grants that role its access.
     const databaseEnv = (prefix: string, target: DatabaseTarget): Record<string, string> => {
@@ -139,7 +151,11 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     };
 
     const common = { MIGRATE_ON_START: 'false', SEED_DEMO_DATA: 'false' };
-    const customer = await start('customer', 'subgraphs/customer/src/index.ts', { ...common, CUSTOMER_PORT: '0', ...databaseEnv('CUSTOMER', targets.customer) });
+    const customer = await start('customer', 'subgraphs/customer/src/index.ts', {
+      ...common,
+      CUSTOMER_PORT: '0',
+      ...databaseEnv('CUSTOMER', targets.customer),
+    });
     const reservation = await start('reservation', 'subgraphs/reservation/src/index.ts', {
       ...common,
       RESERVATION_PORT: '0',
@@ -174,7 +190,10 @@ export async function startBenchStack(log: (line: string) => void, { profileDir 
     }
 
     ensureHiveInstalled(log);
-    const hive = await startHiveGateway(await supergraphFor({ customer: customer.url, reservation: reservation.url }, tmp), { signingSecret, nodeArgs });
+    const hive = await startHiveGateway(await supergraphFor({ customer: customer.url, reservation: reservation.url }, tmp), {
+      signingSecret,
+      nodeArgs,
+    });
     stops.push(() => hive.stop());
 
     const bareHttp = await start('bare-http', 'bench/servers/bare-http.ts', {});

@@ -36,14 +36,18 @@ function residentMiB(pid: number): number {
   }
 }
 
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 /** Polls /ready from the moment of spawn, so the first 200 is timed like the ready report. */
 async function firstReadyResponse(port: number, started: number, until: Promise<unknown>): Promise<number | null> {
   let done = false;
   void until.catch(() => undefined).finally(() => (done = true));
   // Past the ready report, give /ready a few seconds (the gateway's waits on its subgraphs).
-  for (let deadline = Number.POSITIVE_INFINITY; performance.now() < deadline; ) {
+  for (let deadline = Number.POSITIVE_INFINITY; performance.now() < deadline;) {
     if (done && deadline === Number.POSITIVE_INFINITY) deadline = performance.now() + 10_000;
     try {
       const response = await fetch(`http://127.0.0.1:${port}/ready`);
@@ -73,12 +77,17 @@ export async function measureStartup(
   const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', GATEWAY_SIGNING_SECRET: signingSecret, NODE_OPTIONS: '' };
   // Runtime and owner URLs: the migration command migrates as the owner and grants the app role.
   const databaseEnv = { ...databases[0]!.env('CUSTOMER'), ...databases[1]!.env('RESERVATION') };
-  const measured = new Map<ServiceName, { ready: number[]; firstReady: (number | null)[]; rssStart: number[]; rssLoaded: number[]; requests: number[] }>(
-    SERVICES.map((service) => [service.name, { ready: [], firstReady: [], rssStart: [], rssLoaded: [], requests: [] }]),
-  );
+  const measured = new Map<
+    ServiceName,
+    { ready: number[]; firstReady: (number | null)[]; rssStart: number[]; rssLoaded: number[]; requests: number[] }
+  >(SERVICES.map((service) => [service.name, { ready: [], firstReady: [], rssStart: [], rssLoaded: [], requests: [] }]));
   try {
     for (const command of ['deploy', 'seed']) {
-      execFileSync(process.execPath, ['scripts/dist/db.js', command], { cwd: REPO_ROOT, env: { ...process.env, ...production, ...databaseEnv }, stdio: 'ignore' });
+      execFileSync(process.execPath, ['scripts/dist/db.js', command], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...production, ...databaseEnv },
+        stdio: 'ignore',
+      });
     }
     const token = await new SignJWT({ tenant: 'demo' })
       .setProtectedHeader({ alg: 'HS256' })
@@ -97,8 +106,12 @@ export async function measureStartup(
             ...production,
             [service.portVariable]: String(port),
             ...(service.name === 'customer' ? { CUSTOMER_DATABASE_URL: databaseEnv.CUSTOMER_DATABASE_URL } : {}),
-            ...(service.name === 'reservation' ? { RESERVATION_DATABASE_URL: databaseEnv.RESERVATION_DATABASE_URL, CUSTOMER_SUBGRAPH_URL: urls.customer! } : {}),
-            ...(service.name === 'gateway' ? { CUSTOMER_SUBGRAPH_URL: urls.customer!, RESERVATION_SUBGRAPH_URL: urls.reservation!, JWT_SECRET: jwtSecret, REDIS_ENABLED: 'false' } : {}),
+            ...(service.name === 'reservation'
+              ? { RESERVATION_DATABASE_URL: databaseEnv.RESERVATION_DATABASE_URL, CUSTOMER_SUBGRAPH_URL: urls.customer! }
+              : {}),
+            ...(service.name === 'gateway'
+              ? { CUSTOMER_SUBGRAPH_URL: urls.customer!, RESERVATION_SUBGRAPH_URL: urls.reservation!, JWT_SECRET: jwtSecret, REDIS_ENABLED: 'false' }
+              : {}),
           };
           const started = performance.now();
           const starting = startServiceProcess(service.name, `${service.dir}/dist/index.js`, env, { timeoutMs: 60_000 });
@@ -114,8 +127,20 @@ export async function measureStartup(
         }
         // A short load through each service, the way its callers reach it.
         const targets: Record<ServiceName, LoadTarget> = {
-          customer: signedTarget('customer', urls.customer!, query('{ customers(first: 20) { nodes { id name email } } }'), signingSecret, running[0]!.pid),
-          reservation: signedTarget('reservation', urls.reservation!, query('{ reservations(first: 20) { nodes { id startsAt partySize } } }'), signingSecret, running[1]!.pid),
+          customer: signedTarget(
+            'customer',
+            urls.customer!,
+            query('{ customers(first: 20) { nodes { id name email } } }'),
+            signingSecret,
+            running[0]!.pid,
+          ),
+          reservation: signedTarget(
+            'reservation',
+            urls.reservation!,
+            query('{ reservations(first: 20) { nodes { id startsAt partySize } } }'),
+            signingSecret,
+            running[1]!.pid,
+          ),
           gateway: {
             url: urls.gateway!,
             headers: { authorization: `Bearer ${token}` },
@@ -174,7 +199,8 @@ function signedTarget(subgraph: string, url: string, body: () => string, secret:
 
 export function renderStartupTable(rows: StartupRow[]): string {
   const cell = (value: number | null, digits: number) => (value === null || !Number.isFinite(value) ? '-' : value.toFixed(digits));
-  const header = '| Service (compiled, plain node) | Ready line ms | First 200 on /ready ms | RSS after start MiB | RSS after load MiB | Load requests |';
+  const header =
+    '| Service (compiled, plain node) | Ready line ms | First 200 on /ready ms | RSS after start MiB | RSS after load MiB | Load requests |';
   const rule = '|---|---:|---:|---:|---:|---:|';
   const lines = rows.map(
     (row) =>

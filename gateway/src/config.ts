@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { readRedisSettings, type RedisSettings } from '@reservations/platform/cache/redis-config';
 import { readHttpServerTimeouts, type HttpServerTimeouts } from '@reservations/platform/http/graphql-http-server';
-import { EnvReader, REPO_ROOT, SHARED_SETTINGS, type EnvReaderOptions, type LogFormat, type RuntimeMode, type SettingDescriptions } from '@reservations/platform/config';
+import {
+  EnvReader,
+  REPO_ROOT,
+  SHARED_SETTINGS,
+  type EnvReaderOptions,
+  type LogFormat,
+  type RuntimeMode,
+  type SettingDescriptions,
+} from '@reservations/platform/config';
 import { readShutdownDrainMs } from '@reservations/platform/http/run-service';
 import { OBSERVABILITY_SETTINGS, readObservabilityConfig, type ObservabilityConfig } from '@reservations/platform/observability/config';
 import { readPersistedQueryLimits, type PersistedQueryLimits } from './cache/persisted-query-limits';
@@ -118,7 +126,9 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
   }
   const { defaultBudget } = config.tenantBudgets;
   if (defaultBudget > 0 && defaultBudget < config.limits.maxCost) {
-    reader.report(`TENANT_COST_BUDGET (${defaultBudget}) must be 0 (off) or at least MAX_QUERY_COST (${config.limits.maxCost}), or no costly operation could ever run`);
+    reader.report(
+      `TENANT_COST_BUDGET (${defaultBudget}) must be 0 (off) or at least MAX_QUERY_COST (${config.limits.maxCost}), or no costly operation could ever run`,
+    );
   }
   reader.done();
   return config;
@@ -129,7 +139,11 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   ...SHARED_SETTINGS,
   ...OBSERVABILITY_SETTINGS,
   GATEWAY_PORT: { group: 'Process and HTTP server', meaning: 'Port of the gateway.' },
-  SUPERGRAPH_PATH: { group: 'Routing to subgraphs and resilience', meaning: 'The composed supergraph to serve.', default: '`supergraph.graphql` at the repository root' },
+  SUPERGRAPH_PATH: {
+    group: 'Routing to subgraphs and resilience',
+    meaning: 'The composed supergraph to serve.',
+    default: '`supergraph.graphql` at the repository root',
+  },
   CUSTOMER_SUBGRAPH_URL: {
     group: 'Routing to subgraphs and resilience',
     meaning: 'Where the gateway reaches the customer subgraph, e.g. inside docker-compose.',
@@ -167,7 +181,8 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   },
   DEDUPLICATE_CLIENT_QUERIES: {
     group: 'Routing to subgraphs and resilience',
-    meaning: 'Identical client queries in flight at once (same tenant, caller, document, operation name and variables) run once and share the answer; never mutations. See [caching](caching.md#identical-queries-in-flight-inbound-deduplication).',
+    meaning:
+      'Identical client queries in flight at once (same tenant, caller, document, operation name and variables) run once and share the answer; never mutations. See [caching](caching.md#identical-queries-in-flight-inbound-deduplication).',
   },
   READY_PROBE_INTERVAL_MS: {
     group: 'Routing to subgraphs and resilience',
@@ -182,9 +197,13 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   },
   APQ_TENANT_MAX_DOCUMENTS: {
     group: 'Persisted queries and trusted documents',
-    meaning: 'Registrations per tenant per `APQ_TTL_SECONDS` window, shared in Redis when configured (429 `PERSISTED_QUERY_LIMIT_EXCEEDED` with `Retry-After` above).',
+    meaning:
+      'Registrations per tenant per `APQ_TTL_SECONDS` window, shared in Redis when configured (429 `PERSISTED_QUERY_LIMIT_EXCEEDED` with `Retry-After` above).',
   },
-  APQ_TENANT_MAX_BYTES: { group: 'Persisted queries and trusted documents', meaning: 'Registered bytes per tenant per `APQ_TTL_SECONDS` window, likewise.' },
+  APQ_TENANT_MAX_BYTES: {
+    group: 'Persisted queries and trusted documents',
+    meaning: 'Registered bytes per tenant per `APQ_TTL_SECONDS` window, likewise.',
+  },
   TRUSTED_DOCUMENTS_MODE: {
     group: 'Persisted queries and trusted documents',
     meaning:
@@ -192,7 +211,8 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   },
   TRUSTED_DOCUMENTS_PATH: {
     group: 'Persisted queries and trusted documents',
-    meaning: "A trusted-documents manifest (hash to document, as GraphQL Code Generator's client preset writes it), or a directory whose `*.json` manifests are all loaded.",
+    meaning:
+      "A trusted-documents manifest (hash to document, as GraphQL Code Generator's client preset writes it), or a directory whose `*.json` manifests are all loaded.",
     example: './examples/web/src/gql/persisted-documents.json',
   },
   TRUSTED_DOCUMENTS_FROM_REDIS: {
@@ -201,7 +221,11 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   },
   AUTH_REQUIRED: { group: 'Security', meaning: 'Require a bearer JWT on every request; needs `JWT_SECRET` or `JWT_JWKS_URL`.' },
   JWT_SECRET: { group: 'Security', meaning: 'HS256 key for caller tokens.' },
-  JWT_JWKS_URL: { group: 'Security', meaning: 'JWKS URL for RS256/ES256 caller tokens.', example: 'https://issuer.example.com/.well-known/jwks.json' },
+  JWT_JWKS_URL: {
+    group: 'Security',
+    meaning: 'JWKS URL for RS256/ES256 caller tokens.',
+    example: 'https://issuer.example.com/.well-known/jwks.json',
+  },
   JWT_ISSUER: { group: 'Security', meaning: 'Expected `iss` of caller tokens, checked when set.', example: 'https://issuer.example.com/' },
   JWT_AUDIENCE: { group: 'Security', meaning: 'Expected `aud` of caller tokens, checked when set.', example: 'reservations-api' },
   JWT_TENANT_CLAIM: { group: 'Security', meaning: "The token claim naming the caller's tenant." },
@@ -231,7 +255,8 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   },
   TENANT_COST_BUDGET: {
     group: 'Admission limits and tenant budgets',
-    meaning: 'Cost each tenant may spend per window, shared by all gateway replicas through Redis; `0` turns budgets off, otherwise at least `MAX_QUERY_COST`.',
+    meaning:
+      'Cost each tenant may spend per window, shared by all gateway replicas through Redis; `0` turns budgets off, otherwise at least `MAX_QUERY_COST`.',
   },
   TENANT_COST_WINDOW_SECONDS: { group: 'Admission limits and tenant budgets', meaning: 'Length of a budget window.' },
   TENANT_COST_BUDGETS: {
@@ -242,7 +267,8 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   },
   TENANT_MAX_IN_FLIGHT: {
     group: 'Admission limits and tenant budgets',
-    meaning: "Requests of one tenant in progress at once on one replica; further ones wait with their bodies unread. See [security](security.md#in-flight-slots-per-tenant).",
+    meaning:
+      'Requests of one tenant in progress at once on one replica; further ones wait with their bodies unread. See [security](security.md#in-flight-slots-per-tenant).',
   },
   TENANT_MAX_QUEUED: {
     group: 'Admission limits and tenant budgets',
@@ -250,6 +276,7 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   },
   RATE_LIMITED_HOLD_MS: {
     group: 'Admission limits and tenant budgets',
-    meaning: "How long a refusal to a tenant over its budget is held before it is sent (never past the window's end; `0` sends it at once), pacing clients that ignore `Retry-After`.",
+    meaning:
+      "How long a refusal to a tenant over its budget is held before it is sent (never past the window's end; `0` sends it at once), pacing clients that ignore `Retry-After`.",
   },
 };

@@ -22,16 +22,24 @@ function call<T>(tenant: string, query: string, variables?: Record<string, unkno
 }
 
 async function createCategory(tenant: string, name: string): Promise<string> {
-  const data = await call<{ createCategory: { category: { id: string } } }>(tenant, 'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } } }', {
-    input: { name },
-  });
+  const data = await call<{ createCategory: { category: { id: string } } }>(
+    tenant,
+    'mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { category { id } } }',
+    {
+      input: { name },
+    },
+  );
   return data.createCategory.category.id;
 }
 
 async function createProduct(tenant: string, input: Record<string, unknown>): Promise<{ id: string }> {
-  const data = await call<{ createProduct: { product: { id: string } } }>(tenant, 'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }', {
-    input: { priceCents: 100, ...input },
-  });
+  const data = await call<{ createProduct: { product: { id: string } } }>(
+    tenant,
+    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
+    {
+      input: { priceCents: 100, ...input },
+    },
+  );
   return data.createProduct.product;
 }
 
@@ -58,9 +66,7 @@ describe('cache hints', () => {
   });
 
   test('a product by id is cacheable', async () => {
-    expect(await cacheControl('query ($id: ID!) { product(id: $id) { name category { name } } }', { id: productId })).toBe(
-      'max-age=300, public',
-    );
+    expect(await cacheControl('query ($id: ID!) { product(id: $id) { name category { name } } }', { id: productId })).toBe('max-age=300, public');
   });
 
   test.each([
@@ -72,7 +78,9 @@ describe('cache hints', () => {
   });
 
   test('mutations are never cached, even when they return catalogue types', async () => {
-    const header = await cacheControl('mutation { createProduct(input: { name: "Fresh", priceCents: 1 }) { product { id name category { name } } } }');
+    const header = await cacheControl(
+      'mutation { createProduct(input: { name: "Fresh", priceCents: 1 }) { product { id name category { name } } } }',
+    );
     expect(header).toBe('no-store');
   });
 });

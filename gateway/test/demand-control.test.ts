@@ -74,9 +74,15 @@ it('adds the entity fetches of the query plan to the fields', async () => {
 });
 
 it('refuses nested connections multiplied by large first values, before any subgraph call', async () => {
-  const { status, body } = await call('{ categories(first: 100) { nodes { products(first: 100) { nodes { category { products(first: 100) { nodes { id } } } } } } } }');
+  const { status, body } = await call(
+    '{ categories(first: 100) { nodes { products(first: 100) { nodes { category { products(first: 100) { nodes { id } } } } } } } }',
+  );
   expect(status).toBe(400);
-  expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxCost', costResult: 'COST_ESTIMATED_TOO_EXPENSIVE' });
+  expect(body.errors?.[0]?.extensions).toMatchObject({
+    code: 'OPERATION_LIMIT_EXCEEDED',
+    limit: 'maxCost',
+    costResult: 'COST_ESTIMATED_TOO_EXPENSIVE',
+  });
 });
 
 describe('cost from the values execution uses', () => {

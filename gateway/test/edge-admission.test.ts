@@ -72,7 +72,9 @@ async function metrics(): Promise<Exposition> {
 }
 
 function sample(exposition: Exposition, name: string, labels: Record<string, string>): number {
-  const found = exposition.samples.find((candidate) => candidate.name === name && Object.entries(labels).every(([key, value]) => candidate.labels[key] === value));
+  const found = exposition.samples.find(
+    (candidate) => candidate.name === name && Object.entries(labels).every(([key, value]) => candidate.labels[key] === value),
+  );
   return found?.value ?? 0;
 }
 

@@ -31,10 +31,17 @@ async function gateway(env: Record<string, string> = {}): Promise<StartedGateway
 }
 
 const token = (tenant: string, subject: string) =>
-  new SignJWT({ tenant }).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(JWT_SECRET));
+  new SignJWT({ tenant })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(JWT_SECRET));
 
 /** Sends `requests` at once; returns how many reached the customer subgraph and every answer. */
-async function burst(requests: (() => Promise<{ status: number; body: unknown }>)[]): Promise<{ subgraphCalls: number; answers: { status: number; body: unknown }[] }> {
+async function burst(
+  requests: (() => Promise<{ status: number; body: unknown }>)[],
+): Promise<{ subgraphCalls: number; answers: { status: number; body: unknown }[] }> {
   await customerProxy.settled();
   const before = customerProxy.graphqlRequests().length;
   customerProxy.delayMs = SUBGRAPH_DELAY_MS;
@@ -55,8 +62,15 @@ async function shared(url: string): Promise<number> {
 beforeAll(async () => {
   supergraph = await startTestSupergraph('inbound_dedup');
   customerProxy = await FaultProxy.start(supergraph.customer.url);
-  for (const [tenant, name] of [['dedup-a', 'Ada'], ['dedup-b', 'Bea']]) {
-    await graphqlData(supergraph.gatewayUrl, 'mutation ($name: String!) { createCustomer(input: { name: $name, email: "x@example.com" }) { customer { id } } }', { tenant, variables: { name } });
+  for (const [tenant, name] of [
+    ['dedup-a', 'Ada'],
+    ['dedup-b', 'Bea'],
+  ]) {
+    await graphqlData(
+      supergraph.gatewayUrl,
+      'mutation ($name: String!) { createCustomer(input: { name: $name, email: "x@example.com" }) { customer { id } } }',
+      { tenant, variables: { name } },
+    );
   }
 });
 
@@ -66,7 +80,10 @@ afterAll(async () => {
   await supergraph?.stop();
 });
 
-const ask = (url: string, tenant: string, headers: Record<string, string> = {}) => () => graphql(url, CUSTOMERS, { tenant, headers });
+const ask =
+  (url: string, tenant: string, headers: Record<string, string> = {}) =>
+  () =>
+    graphql(url, CUSTOMERS, { tenant, headers });
 
 test('identical concurrent queries share one run: one subgraph request, every caller answered, counted', async () => {
   const { url } = await gateway();
@@ -86,7 +103,12 @@ test('never across tenants: each tenant gets its own run and its own data', asyn
   await ask(url, 'dedup-a')();
   const { subgraphCalls, answers } = await burst([ask(url, 'dedup-a'), ask(url, 'dedup-b'), ask(url, 'dedup-a'), ask(url, 'dedup-b')]);
   expect(subgraphCalls).toBe(2);
-  expect(answers.map((answer) => (answer.body as { data: { customers: { nodes: { name: string }[] } } }).data.customers.nodes[0]!.name)).toEqual(['Ada', 'Bea', 'Ada', 'Bea']);
+  expect(answers.map((answer) => (answer.body as { data: { customers: { nodes: { name: string }[] } } }).data.customers.nodes[0]!.name)).toEqual([
+    'Ada',
+    'Bea',
+    'Ada',
+    'Bea',
+  ]);
   expect(await shared(url)).toBe(2);
 });
 

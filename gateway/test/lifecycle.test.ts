@@ -38,11 +38,15 @@ interface Reply {
 /** A request over node:http, so the `connection` response header is visible. */
 function request(url: string, method: 'GET' | 'POST', path: string, body?: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const outgoing = http.request(new URL(path, url), { method, headers: { 'content-type': 'application/json', 'x-tenant-id': 'lifecycle' } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
-    });
+    const outgoing = http.request(
+      new URL(path, url),
+      { method, headers: { 'content-type': 'application/json', 'x-tenant-id': 'lifecycle' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -136,7 +140,9 @@ test('first contact probes, round after round on the test timer, only the subgra
   await settle();
   expect(probed.sort()).toEqual(['customer', 'reservation']);
   expect(contact.complete).toBe(false);
-  expect(lines.filter((line) => line.msg === 'not ready until every subgraph has answered once')).toMatchObject([{ waitingFor: ['customer', 'reservation'] }]);
+  expect(lines.filter((line) => line.msg === 'not ready until every subgraph has answered once')).toMatchObject([
+    { waitingFor: ['customer', 'reservation'] },
+  ]);
 
   answering.add('customer');
   probed.length = 0;

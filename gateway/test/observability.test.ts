@@ -116,11 +116,11 @@ describe('one trace across the supergraph', () => {
   });
 
   test("the reservation subgraph's own call to the customer subgraph stays on the request's trace", async () => {
-    await graphqlData(
-      gateway.url,
-      'mutation Book($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
-      { tenant: TENANT, headers: { 'x-request-id': 'trace-booking' }, variables: { input: { customerId, startsAt: daysFromNow(30), partySize: 4 } } },
-    );
+    await graphqlData(gateway.url, 'mutation Book($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
+      tenant: TENANT,
+      headers: { 'x-request-id': 'trace-booking' },
+      variables: { input: { customerId, startsAt: daysFromNow(30), partySize: 4 } },
+    });
     const [gatewayLine] = requestLines('gateway', 'trace-booking');
     const lookup = requestLines('customer', 'trace-booking');
     expect(lookup.map((line) => line.operation)).toEqual(['CustomerExists']);
@@ -195,7 +195,8 @@ describe('GET /metrics', () => {
     expect(hit.data).toEqual({ customers: { totalCount: 1 } });
     const after = await scrape(gateway.url);
     const delta = (result: string): number =>
-      (after.value('gateway_cache_lookups_total', { cache: 'apq', result }) ?? 0) - (before.value('gateway_cache_lookups_total', { cache: 'apq', result }) ?? 0);
+      (after.value('gateway_cache_lookups_total', { cache: 'apq', result }) ?? 0) -
+      (before.value('gateway_cache_lookups_total', { cache: 'apq', result }) ?? 0);
     expect(delta('hit')).toBe(1);
     expect(delta('miss')).toBe(1);
   });

@@ -40,7 +40,11 @@ describe('estimated cost (objects 1, leaves 0, lists sized by @listSize)', () =>
     ['nested connections multiply', '{ categories(first: 10) { nodes { products(first: 10) { nodes { id } } } } }', 1 + 10 * (1 + 1 + 10)],
     ['__typename costs nothing', '{ __typename }', 0],
     ['a skipped field costs nothing', '{ customer(id: "a") @skip(if: true) { id } }', 0],
-    ['a mutation costs 10, its input object 1, its payload and the customer in it 1 each', 'mutation { createCustomer(input: { name: "a", email: "a@b.example" }) { customer { id } } }', 10 + 1 + 1 + 1],
+    [
+      'a mutation costs 10, its input object 1, its payload and the customer in it 1 each',
+      'mutation { createCustomer(input: { name: "a", email: "a@b.example" }) { customer { id } } }',
+      10 + 1 + 1 + 1,
+    ],
   ])('%s', (_name, query, expected) => {
     expect(cost(query)).toBe(expected);
   });

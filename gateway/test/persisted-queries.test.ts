@@ -119,7 +119,11 @@ describe('registration is bounded', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'PERSISTED_QUERY_LIMIT_EXCEEDED', limit: 'maxDocumentBytes' });
     expect((await apq(url, large, { register: false })).body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    const plain = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'apq' }, body: JSON.stringify({ query: large }) });
+    const plain = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-tenant-id': 'apq' },
+      body: JSON.stringify({ query: large }),
+    });
     expect(((await plain.json()) as { data: unknown }).data).toEqual({ customers: { totalCount: 0 } });
     expect((await apq(url, padded('small', 1_000))).status).toBe(200);
   });

@@ -52,7 +52,11 @@ test('concurrent calls share one round of probes, which answers every call for t
 
 test("what the gateway's own traffic taught it is fresh on every call, between probe rounds", async () => {
   const subgraphs = links('customer');
-  const readiness = new SubgraphReadiness(subgraphs, null, { probeIntervalMs: 60_000, clock: () => 0, probe: async () => ({ reachable: true, ready: true, database: 'connected' }) });
+  const readiness = new SubgraphReadiness(subgraphs, null, {
+    probeIntervalMs: 60_000,
+    clock: () => 0,
+    probe: async () => ({ reachable: true, ready: true, database: 'connected' }),
+  });
   expect((await readiness.report()).subgraphs['customer']).toMatchObject({ lastKnownState: 'unknown', reachable: true });
   subgraphs.get('customer')!.health.failed('connection refused');
   expect((await readiness.report()).subgraphs['customer']).toMatchObject({ lastKnownState: 'down', lastError: 'connection refused' });

@@ -3,12 +3,7 @@ import type { StartedSubgraph } from '@reservations/platform/subgraph/start-subg
 import { bindCustomerTenant } from '@reservations/customer-subgraph/database';
 import { bindReservationTenant, type ReservationPrisma } from '@reservations/reservation-subgraph/database';
 import { graphql, graphqlData, type GraphQLResponseBody } from '@reservations/test-support/graphql';
-import {
-  startTestGateway,
-  startTestReservationSubgraph,
-  startTestSupergraph,
-  type TestSupergraph,
-} from '@reservations/test-support/supergraph';
+import { startTestGateway, startTestReservationSubgraph, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import type { StartedGateway } from '../src/server';
 
 /**
@@ -37,7 +32,8 @@ async function newCustomer(tenant: string, name: string): Promise<string> {
   return data.createCustomer.customer.id;
 }
 
-const CREATE = 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id status startsAt endsAt partySize customer { id name } } } }';
+const CREATE =
+  'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id status startsAt endsAt partySize customer { id name } } } }';
 
 let slot = 0;
 /** A fresh PENDING reservation at its own hour, so tests never compete for seats. */
@@ -60,7 +56,11 @@ type Step = keyof typeof MUTATION_OF;
 
 function transition(step: Step, id: string, tenant = TENANT): Promise<Body> {
   const reason = step === 'cancel' ? ', reason: "Changed plans"' : '';
-  return call(`mutation ($id: ID!) { ${MUTATION_OF[step]}(input: { id: $id${reason} }) { reservation { id status cancellationReason } } }`, { id }, tenant);
+  return call(
+    `mutation ($id: ID!) { ${MUTATION_OF[step]}(input: { id: $id${reason} }) { reservation { id status cancellationReason } } }`,
+    { id },
+    tenant,
+  );
 }
 
 /** How to reach each status from PENDING through allowed transitions. */
@@ -170,10 +170,16 @@ describe('error codes through the gateway', () => {
     expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'CAPACITY_EXCEEDED', capacity: 6, remainingCapacity: 2, serviceName: 'reservation' });
 
     const secondId = (second.data as { createReservation: { reservation: { id: string } } }).createReservation.reservation.id;
-    const moved = await call('mutation ($id: ID!) { updateReservation(input: { id: $id, startsAt: "2032-03-01T20:00:00Z" }) { reservation { id } } }', { id: secondId }, tenant);
+    const moved = await call(
+      'mutation ($id: ID!) { updateReservation(input: { id: $id, startsAt: "2032-03-01T20:00:00Z" }) { reservation { id } } }',
+      { id: secondId },
+      tenant,
+    );
     expect(moved.errors?.[0]?.extensions?.['code']).toBe('CAPACITY_EXCEEDED');
     expect(first.errors).toBeUndefined();
-    const list = await graphqlData<{ reservations: { nodes: { startsAt: string }[] } }>(gatewayUrl, '{ reservations { nodes { startsAt } } }', { tenant });
+    const list = await graphqlData<{ reservations: { nodes: { startsAt: string }[] } }>(gatewayUrl, '{ reservations { nodes { startsAt } } }', {
+      tenant,
+    });
     expect(list.reservations.nodes.map((node) => node.startsAt)).toEqual(['2032-03-01T19:00:00.000Z', '2032-03-01T22:00:00.000Z']);
   });
 
@@ -244,7 +250,11 @@ describe('reservations of a customer deleted in the customer subgraph', () => {
     expect((list as { extensions?: { valueCompletion?: unknown[] } }).extensions?.valueCompletion).toHaveLength(1);
 
     // The reservation itself is intact and can still be managed.
-    const cancelled = await call('mutation ($id: ID!) { cancelReservation(input: { id: $id, reason: "Customer left" }) { reservation { id status } } }', { id }, tenant);
+    const cancelled = await call(
+      'mutation ($id: ID!) { cancelReservation(input: { id: $id, reason: "Customer left" }) { reservation { id status } } }',
+      { id },
+      tenant,
+    );
     expect(cancelled.data).toEqual({ cancelReservation: { reservation: { id, status: 'CANCELLED' } } });
   });
 });

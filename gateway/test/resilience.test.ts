@@ -70,9 +70,13 @@ beforeAll(async () => {
   supergraph = await startTestSupergraph('resilience');
   customerProxy = await FaultProxy.start(supergraph.customer.url);
   reservationProxy = await FaultProxy.start(supergraph.reservation.url);
-  await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Resilient Rita", email: "rita@example.com" }) { customer { id } } }', {
-    tenant: 'faults',
-  });
+  await graphqlData(
+    supergraph.gatewayUrl,
+    'mutation { createCustomer(input: { name: "Resilient Rita", email: "rita@example.com" }) { customer { id } } }',
+    {
+      tenant: 'faults',
+    },
+  );
 });
 
 beforeEach(() => {
@@ -262,12 +266,18 @@ describe('identical queries in flight at once', () => {
   // its deadline on a loaded machine; timeouts are not what these tests are about.
   const SLOW_SUBGRAPH = { SERVICE_TIMEOUT: '2000' };
   const deduplicated = async (url: string) =>
-    parsePrometheusText(await (await fetch(new URL('/metrics', url))).text()).value('gateway_subgraph_deduplicated_total', { subgraph: 'customer' }) ?? 0;
+    parsePrometheusText(await (await fetch(new URL('/metrics', url))).text()).value('gateway_subgraph_deduplicated_total', {
+      subgraph: 'customer',
+    }) ?? 0;
 
   beforeAll(async () => {
-    await graphqlData(supergraph.gatewayUrl, 'mutation { createCustomer(input: { name: "Other Olga", email: "olga@example.com" }) { customer { id } } }', {
-      tenant: 'other-faults',
-    });
+    await graphqlData(
+      supergraph.gatewayUrl,
+      'mutation { createCustomer(input: { name: "Other Olga", email: "olga@example.com" }) { customer { id } } }',
+      {
+        tenant: 'other-faults',
+      },
+    );
   });
 
   test('share one subgraph request, and every client gets the whole answer', async () => {

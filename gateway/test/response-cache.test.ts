@@ -29,7 +29,9 @@ async function gateway(env: Record<string, string> = {}): Promise<StartedGateway
 }
 
 async function createProduct(tenant: string, name: string, priceCents: number): Promise<string> {
-  const { createProduct: { product: createProduct } } = await graphqlData<{ createProduct: { product: { id: string } } }>(
+  const {
+    createProduct: { product: createProduct },
+  } = await graphqlData<{ createProduct: { product: { id: string } } }>(
     supergraph.gatewayUrl,
     'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
     { tenant, variables: { input: { name, priceCents } } },
@@ -96,7 +98,8 @@ test('an operation found uncacheable skips both cache lookups from then on; cach
 test('an operation whose answer became cacheable again is cached again, after one request that was not stored', async () => {
   const { url } = await gateway();
   const query = 'query ($withCustomers: Boolean!) { products { nodes { id } } customers @include(if: $withCustomers) { totalCount } }';
-  const send = async (withCustomers: boolean) => (await graphql(url, query, { tenant: 'shop-a', variables: { withCustomers } })).headers.get('x-cache');
+  const send = async (withCustomers: boolean) =>
+    (await graphql(url, query, { tenant: 'shop-a', variables: { withCustomers } })).headers.get('x-cache');
   expect(await send(true)).toBe('BYPASS');
   // Same operation, now only products: the lookups were skipped, so it is neither read nor stored...
   expect(await send(false)).toBe('BYPASS');
@@ -113,7 +116,10 @@ test('two tenants, same query text: each gets its own data', async () => {
   expect(b.data.products.nodes.map((product) => product.name)).toEqual(['Matcha']);
   const bAgain = await read(url, 'shop-b');
   expect(bAgain.cache).toBe('HIT');
-  expect(bAgain.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Matcha' })] } }, extensions: { cost: expect.anything() } });
+  expect(bAgain.body).toEqual({
+    data: { products: { nodes: [expect.objectContaining({ name: 'Matcha' })] } },
+    extensions: { cost: expect.anything() },
+  });
 });
 
 test("a product update through the gateway is visible at once; the other tenant's entry stays a hit", async () => {
@@ -129,14 +135,20 @@ test("a product update through the gateway is visible at once; the other tenant'
   });
   const fresh = await read(url, 'shop-c');
   expect(fresh.cache).toBe('MISS');
-  expect(fresh.body).toEqual({ data: { products: { nodes: [{ id, name: 'Flat white', priceCents: 350 }] } }, extensions: { cost: expect.anything() } });
+  expect(fresh.body).toEqual({
+    data: { products: { nodes: [{ id, name: 'Flat white', priceCents: 350 }] } },
+    extensions: { cost: expect.anything() },
+  });
   expect((await read(url, 'shop-b')).cache).toBe('HIT');
 });
 
 test('a write made on another gateway instance invalidates this one too (shared versions)', async () => {
   const one = await gateway();
   const prefix = prefixes.at(-1)!;
-  const two = await startTestGateway({ customer: customerProxy.url, reservation: supergraph.reservation.url }, { REDIS_URL, REDIS_KEY_PREFIX: prefix });
+  const two = await startTestGateway(
+    { customer: customerProxy.url, reservation: supergraph.reservation.url },
+    { REDIS_URL, REDIS_KEY_PREFIX: prefix },
+  );
   gateways.push(two);
   await redisConnected(two.url);
   const id = await createProduct('shop-d', 'Cortado', 280);
@@ -170,7 +182,10 @@ test('Redis stopped mid-run: requests keep succeeding uncached; after restart, h
     for (let i = 0; i < 3; i++) {
       const during = await read(url, 'shop-a');
       expect(during.cache).toBe('BYPASS');
-      expect(during.body).toEqual({ data: { products: { nodes: [expect.objectContaining({ name: 'Espresso' })] } }, extensions: { cost: expect.anything() } });
+      expect(during.body).toEqual({
+        data: { products: { nodes: [expect.objectContaining({ name: 'Espresso' })] } },
+        extensions: { cost: expect.anything() },
+      });
     }
 
     redis = await redis.restart();
@@ -188,7 +203,9 @@ test('a catalogue write made directly on the customer subgraph (sharing Redis) r
   try {
     // The customer subgraph connected to Redis before the gateway, which started after it.
     await redisConnected(shared.gatewayUrl);
-    const { createProduct: { product: createProduct } } = await graphqlData<{ createProduct: { product: { id: string } } }>(
+    const {
+      createProduct: { product: createProduct },
+    } = await graphqlData<{ createProduct: { product: { id: string } } }>(
       shared.gatewayUrl,
       'mutation { createProduct(input: { name: "Ristretto", priceCents: 200 }) { product { id } } }',
       { tenant: 'shop-e' },
@@ -245,8 +262,16 @@ describe('hits are answered at the edge, before the pipeline', () => {
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const post = async (body: Record<string, unknown>) => {
       const before = customerProxy.graphqlRequests().length;
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': 'shop-a' }, body: JSON.stringify(body) });
-      return { cache: response.headers.get('x-cache'), reachedSubgraph: customerProxy.graphqlRequests().length > before, body: await response.json() };
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tenant-id': 'shop-a' },
+        body: JSON.stringify(body),
+      });
+      return {
+        cache: response.headers.get('x-cache'),
+        reachedSubgraph: customerProxy.graphqlRequests().length > before,
+        body: await response.json(),
+      };
     };
     const byHash = { extensions: { persistedQuery: { version: 1, sha256Hash } } };
     // A registration (text and hash) runs in the pipeline, which stores the document as APQ.
@@ -266,7 +291,8 @@ describe('hits are answered at the edge, before the pipeline', () => {
       bearer({ scope: 'catalogue:read' }, 'bob'),
       bearer({ scope: 'catalogue:read partner' }, 'ann'),
     ]);
-    const as = async (token: string) => (await graphql(url, PRODUCTS, { tenant: 'shop-a', headers: { authorization: `Bearer ${token}` } })).headers.get('x-cache');
+    const as = async (token: string) =>
+      (await graphql(url, PRODUCTS, { tenant: 'shop-a', headers: { authorization: `Bearer ${token}` } })).headers.get('x-cache');
     expect(await as(staff)).toBe('MISS');
     expect(await as(staff)).toBe('HIT');
     expect(await as(otherStaff)).toBe('HIT');

@@ -8,8 +8,16 @@ describe('which subgraph requests may be sent again', () => {
     ['query ($representations: [_Any!]!) { _entities(representations: $representations) { __typename } }', {}, true],
     ['mutation { createCustomer(input: { name: "a", email: "b@c.de" }) { customer { id } } }', {}, false],
     ['mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', { input: { partySize: 2 } }, false],
-    ['mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', { input: { idempotencyKey: 'k-1' } }, true],
-    ['mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', { input: { idempotencyKey: '' } }, false],
+    [
+      'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
+      { input: { idempotencyKey: 'k-1' } },
+      true,
+    ],
+    [
+      'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
+      { input: { idempotencyKey: '' } },
+      false,
+    ],
     ['mutation { createReservation(input: { idempotencyKey: "k-2", partySize: 2 }) { reservation { id } } }', {}, true],
     ['mutation ($key: String) { createReservation(input: { idempotencyKey: $key }) { reservation { id } } }', { key: 'k-3' }, true],
     ['mutation ($key: String) { createReservation(input: { idempotencyKey: $key }) { reservation { id } } }', { key: null }, false],
@@ -28,7 +36,11 @@ describe('which subgraph requests may be sent again', () => {
 
 describe('backoff', () => {
   test('grows exponentially around the base delay: about 1 s, 2 s, 4 s', () => {
-    for (const [attempt, expected] of [[0, 1000], [1, 2000], [2, 4000]] as const) {
+    for (const [attempt, expected] of [
+      [0, 1000],
+      [1, 2000],
+      [2, 4000],
+    ] as const) {
       expect(backoffMs(attempt, 1000, () => 0)).toBe(expected * 0.8);
       expect(backoffMs(attempt, 1000, () => 1)).toBe(expected * 1.2);
     }
@@ -46,7 +58,12 @@ describe('circuit breaker', () => {
   test('opens at the threshold, lets one probe through after the reset time, and closes on success', () => {
     let now = 0;
     const transitions: string[] = [];
-    const breaker = new CircuitBreaker({ threshold: 2, resetMs: 100, now: () => now, onTransition: (from, to) => transitions.push(`${from}->${to}`) });
+    const breaker = new CircuitBreaker({
+      threshold: 2,
+      resetMs: 100,
+      now: () => now,
+      onTransition: (from, to) => transitions.push(`${from}->${to}`),
+    });
     breaker.recordFailure();
     expect(breaker.tryAcquire()).toBe(true);
     breaker.recordFailure();

@@ -46,7 +46,11 @@ test("a subgraph's 400 with GraphQL errors reaches the client as the subgraph's 
         {
           message: coercion,
           locations: [{ line: 1, column: 12 }],
-          extensions: { code: 'BAD_USER_INPUT', field: 'from', stacktrace: ['GraphQLError: ...', '    at coerceVariableValues (/srv/reservation/node_modules/graphql/execution/values.js:1:1)'] },
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            field: 'from',
+            stacktrace: ['GraphQLError: ...', '    at coerceVariableValues (/srv/reservation/node_modules/graphql/execution/values.js:1:1)'],
+          },
         },
         { message: 'Variable "$to" got invalid value "soon"', extensions: { code: 'BAD_USER_INPUT', field: 'to' } },
       ],
@@ -76,12 +80,15 @@ test('a body the gateway accepts but a subgraph finds too large is PAYLOAD_TOO_L
 test.each([
   ['an HTML page', 404, { 'content-type': 'text/html' }, '<h1>No such route</h1>', '404: Not Found'],
   ['JSON that is not a GraphQL response', 400, JSON_HEADERS, '{"error":"bad request"}', '400: Bad Request'],
-])("a 4xx without GraphQL errors (%s) is Apollo's generic error, without the subgraph's URL or body", async (_label, status, headers, answer, message) => {
-  reservationProxy.failNext(1, status, headers, answer);
-  const { body } = await graphql(gateway.url, WEEK, { tenant: 'acme' });
-  expect(body.errors).toEqual([{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
-  expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|localhost|No such route|bad request/);
-});
+])(
+  "a 4xx without GraphQL errors (%s) is Apollo's generic error, without the subgraph's URL or body",
+  async (_label, status, headers, answer, message) => {
+    reservationProxy.failNext(1, status, headers, answer);
+    const { body } = await graphql(gateway.url, WEEK, { tenant: 'acme' });
+    expect(body.errors).toEqual([{ message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|localhost|No such route|bad request/);
+  },
+);
 
 test("a 401 stays an internal error even with GraphQL errors: the gateway's signature was refused, not the caller", async () => {
   reservationProxy.failNext(
@@ -94,7 +101,7 @@ test("a 401 stays an internal error even with GraphQL errors: the gateway's sign
   expect(body.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
 });
 
-test('a subgraph rejecting the planned document itself (a supergraph out of step) is internal, not the caller\'s error', async () => {
+test("a subgraph rejecting the planned document itself (a supergraph out of step) is internal, not the caller's error", async () => {
   reservationProxy.failNext(
     1,
     400,

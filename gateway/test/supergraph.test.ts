@@ -13,14 +13,18 @@ interface Seeded {
 async function seed(tenant: string, names: string[], reservationsPerCustomer: number): Promise<Seeded> {
   const seeded: Seeded = { customers: [], reservations: [] };
   for (const [index, name] of names.entries()) {
-    const { createCustomer: { customer: createCustomer } } = await graphqlData<{ createCustomer: { customer: { id: string; name: string } } }>(
+    const {
+      createCustomer: { customer: createCustomer },
+    } = await graphqlData<{ createCustomer: { customer: { id: string; name: string } } }>(
       supergraph.gatewayUrl,
       'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id name } } }',
       { tenant, variables: { input: { name, email: `${tenant}-${index}@example.com` } } },
     );
     seeded.customers.push(createCustomer);
     for (let n = 0; n < reservationsPerCustomer; n++) {
-      const { createReservation: { reservation: createReservation } } = await graphqlData<{ createReservation: { reservation: { id: string } } }>(
+      const {
+        createReservation: { reservation: createReservation },
+      } = await graphqlData<{ createReservation: { reservation: { id: string } } }>(
         supergraph.gatewayUrl,
         'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
         { tenant, variables: { input: { customerId: createCustomer.id, startsAt: `2031-01-${10 + n}T19:00:00Z`, partySize: 2 + n } } },
@@ -45,7 +49,7 @@ interface Nested {
   customers: { nodes: { id: string; name: string; reservations: { id: string; partySize: number; customer: { name: string } }[] }[] };
 }
 
-test('customers with their reservations and each reservation\'s customer resolve across both subgraphs', async () => {
+test("customers with their reservations and each reservation's customer resolve across both subgraphs", async () => {
   const seeded = await seed('nested', ['Ada', 'Grace'], 2);
   const data = await graphqlData<Nested>(supergraph.gatewayUrl, NESTED, { tenant: 'nested' });
   expect(data.customers.nodes).toHaveLength(2);
@@ -88,8 +92,7 @@ test("tenant B never sees tenant A's rows, through queries or entity references"
   expect(direct).toEqual({ customer: null, reservation: null });
 
   // What the gateway would send for tenant B if it ever carried A's ids: both subgraphs refuse.
-  const entities = (type: string): string =>
-    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { id } } }`;
+  const entities = (type: string): string => `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${type} { id } } }`;
   const fromCustomer = await graphqlData<{ _entities: unknown[] }>(supergraph.customer.url, entities('Customer'), {
     tenant: 'tenant-b',
     variables: { r: [{ __typename: 'Customer', id: customerId }] },

@@ -19,7 +19,13 @@ import { TenantBudgets } from '../src/security/tenant-budget';
 const QUERY = '{ customers(first: 9) { nodes { id } } }';
 const BUDGET = 60;
 const prefix = `test:budget:${randomUUID()}:`;
-const env = { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, TENANT_COST_BUDGET: String(BUDGET), TENANT_COST_WINDOW_SECONDS: '60', MAX_QUERY_COST: '50' };
+const env = {
+  REDIS_URL: TEST_REDIS_URL,
+  REDIS_KEY_PREFIX: prefix,
+  TENANT_COST_BUDGET: String(BUDGET),
+  TENANT_COST_WINDOW_SECONDS: '60',
+  MAX_QUERY_COST: '50',
+};
 
 let supergraph: TestSupergraph;
 let second: StartedGateway;
@@ -37,7 +43,11 @@ afterAll(async () => {
 });
 
 async function ask(url: string, tenant: string) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant-id': tenant }, body: JSON.stringify({ query: QUERY }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-tenant-id': tenant },
+    body: JSON.stringify({ query: QUERY }),
+  });
   const body = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
   return { status: response.status, headers: response.headers, code: body.errors?.[0]?.extensions?.code };
 }

@@ -82,7 +82,8 @@ export const OUTSIDE_SETTINGS: readonly OutsideSetting[] = [
     where: 'container image',
     file: 'scripts/service.ts',
     default: '`gateway`',
-    meaning: "Which compiled service `node scripts/dist/service.js` (the image's command and `HEALTHCHECK`) runs: `gateway`, `customer` or `reservation`. See [operations](operations.md#container-image).",
+    meaning:
+      "Which compiled service `node scripts/dist/service.js` (the image's command and `HEALTHCHECK`) runs: `gateway`, `customer` or `reservation`. See [operations](operations.md#container-image).",
   },
   {
     name: 'CI',
@@ -176,7 +177,9 @@ function describeDefault(name: string, description: SettingDescription, fallback
   if (fallbacks.size === SCENARIOS.length && [...fallbacks].every(([label, value]) => label === 'production' || value === development)) {
     return `\`${production ?? 'unset'}\` in production, else \`${development ?? 'unset'}\``;
   }
-  problems.push(`${name}: its default depends on more than NODE_ENV (${[...fallbacks].map(([l, v]) => `${l}: ${v}`).join('; ')}); describe it in words`);
+  problems.push(
+    `${name}: its default depends on more than NODE_ENV (${[...fallbacks].map(([l, v]) => `${l}: ${v}`).join('; ')}); describe it in words`,
+  );
   return 'unset';
 }
 
@@ -211,7 +214,9 @@ export function collectSettings(services: readonly ServiceDefinition[] = SERVICE
         continue;
       }
       const defaultText =
-        name === PER_SUBGRAPH_KEY ? (description.default ?? 'unset') : describeDefault(`${service.name} ${name}`, description, read.fallbacks, problems);
+        name === PER_SUBGRAPH_KEY
+          ? (description.default ?? 'unset')
+          : describeDefault(`${service.name} ${name}`, description, read.fallbacks, problems);
       const values = new Set(read.fallbacks.values());
       const constantDefault = values.size === 1 && description.default === undefined ? ([...values][0] ?? null) : null;
       const key = `${name}\n${JSON.stringify(description)}\n${defaultText}`;
@@ -276,7 +281,7 @@ export function renderConfigurationDoc(settings: readonly Setting[]): string {
     '',
     'Each service reads and validates its environment once at start-up; every invalid value is',
     'reported together, naming the variable, and the process exits 1. A service also loads an',
-    "optional `.env` beside its `package.json` (copy its `.env.example`, generated from the same",
+    'optional `.env` beside its `package.json` (copy its `.env.example`, generated from the same',
     'definitions as this page); variables already set in the environment win.',
     '',
     'This page is generated from the code that reads each variable (`npm run docs`), so its',

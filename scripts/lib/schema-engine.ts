@@ -8,10 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { readMigrations } from '@reservations/platform/database/migrations';
 
@@ -45,10 +42,7 @@ let lastPanic: string | undefined;
 function loadEngine(): Promise<EngineModule> {
   engineModule ??= (async () => {
     const glue = await importEngine();
-    const wasmFile = path.join(
-      path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
-      'schema_engine_bg.wasm',
-    );
+    const wasmFile = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
     // Without this registry a Rust panic surfaces as a TypeError that hides the panic message.
     (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY = {
       set_message(message: string) {
@@ -212,8 +206,7 @@ export function migrationDiff(subgraphDir: string): Promise<string | null> {
               else if (outcome.ok) entry.resolve(outcome.sql);
               else entry.reject(new Error(outcome.error));
             }),
-          (error: unknown) =>
-            pending.forEach((entry) => entry.reject(error instanceof Error ? error : new Error(String(error)))),
+          (error: unknown) => pending.forEach((entry) => entry.reject(error instanceof Error ? error : new Error(String(error)))),
         );
       });
     }
@@ -227,9 +220,7 @@ if (require.main === module && process.argv[2] === CHILD_FLAG) {
       process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(outcomes)}\n`, () => process.exit(0));
     },
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`, () =>
-        process.exit(1),
-      );
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`, () => process.exit(1));
     },
   );
 }

@@ -15,7 +15,9 @@ export async function bookingByKey(url: string, tenant: string, key: string): Pr
 
 /** A customer to book for, made through the gateway. */
 export async function createBookingCustomer(url: string, tenant: string, name: string, email: string): Promise<string> {
-  const { createCustomer: { customer: createCustomer } } = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
+  const {
+    createCustomer: { customer: createCustomer },
+  } = await graphqlData<{ createCustomer: { customer: { id: string } } }>(
     url,
     'mutation ($input: CreateCustomerInput!) { createCustomer(input: $input) { customer { id } } }',
     { tenant, variables: { input: { name, email } } },

@@ -185,7 +185,9 @@ describe('a database behind a connection the test cuts', () => {
   });
 
   test('a statement stuck behind a lock is cancelled at DATABASE_STATEMENT_TIMEOUT_MS: SERVICE_UNAVAILABLE, nothing changed', async () => {
-    await graphqlData(gateway.url, 'mutation { updateReservationSettings(input: { capacity: 12 }) { reservationSettings { capacity } } }', { tenant: 'locked' });
+    await graphqlData(gateway.url, 'mutation { updateReservationSettings(input: { capacity: 12 }) { reservationSettings { capacity } } }', {
+      tenant: 'locked',
+    });
     const holder = new pg.Client({ connectionString: reservationDb.url });
     await holder.connect();
     try {

@@ -93,9 +93,11 @@ describe('the database guard, with a clock the test moves', () => {
 
   test('no statement is sent once the deadline has passed; without a deadline or before it, work goes on', async () => {
     now = 5_000;
-    await expect(runWithDeadline(4_999, async () => await prisma.reservationSettings.create({ data: settings('guard-late') }))).rejects.toMatchObject({
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
-    });
+    await expect(runWithDeadline(4_999, async () => await prisma.reservationSettings.create({ data: settings('guard-late') }))).rejects.toMatchObject(
+      {
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      },
+    );
     expect(await prisma.reservationSettings.findUnique({ where: { tenantId: 'guard-late' } })).toBeNull();
     await runWithDeadline(5_001, async () => await prisma.reservationSettings.create({ data: settings('guard-in-time') }));
     expect(await prisma.reservationSettings.findUnique({ where: { tenantId: 'guard-in-time' } })).not.toBeNull();
@@ -122,7 +124,11 @@ test('a request that reaches the subgraph after its deadline is refused before i
   });
   expect(response.status).toBe(503);
   expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('SERVICE_UNAVAILABLE');
-  expect(await bindReservationTenant(supergraph.reservation.client, 'late-settings').reservationSettings.findUnique({ where: { tenantId: 'late-settings' } })).toBeNull();
+  expect(
+    await bindReservationTenant(supergraph.reservation.client, 'late-settings').reservationSettings.findUnique({
+      where: { tenantId: 'late-settings' },
+    }),
+  ).toBeNull();
 });
 
 test('a booking held back past its deadline (the subgraph paused before reading it) stores nothing once it arrives', async () => {

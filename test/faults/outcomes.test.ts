@@ -25,9 +25,14 @@ beforeAll(async () => {
   supergraph = await startTestSupergraph('faults_outcomes');
   proxy = await FaultProxy.start(supergraph.reservation.url);
   // One attempt of 1 s and no retries: each answer is about one attempt.
-  gateway = await startTestGateway({ customer: supergraph.customer.url, reservation: proxy.url }, { SERVICE_TIMEOUT: '1000', SERVICE_MAX_RETRIES: '0' });
+  gateway = await startTestGateway(
+    { customer: supergraph.customer.url, reservation: proxy.url },
+    { SERVICE_TIMEOUT: '1000', SERVICE_MAX_RETRIES: '0' },
+  );
   customerId = await createBookingCustomer(supergraph.gatewayUrl, TENANT, 'Otto Outcome', 'otto@example.com');
-  await graphqlData(supergraph.gatewayUrl, 'mutation { updateReservationSettings(input: { capacity: 1000 }) { reservationSettings { capacity } } }', { tenant: TENANT });
+  await graphqlData(supergraph.gatewayUrl, 'mutation { updateReservationSettings(input: { capacity: 1000 }) { reservationSettings { capacity } } }', {
+    tenant: TENANT,
+  });
 });
 
 afterEach(() => proxy.reset());
@@ -47,7 +52,10 @@ function newBooking(mark: string, key: string | null) {
 }
 
 async function storedIds(mark: string): Promise<string[]> {
-  const rows = await bindReservationTenant(supergraph.reservation.client, TENANT).reservation.findMany({ where: { notes: mark }, select: { id: true } });
+  const rows = await bindReservationTenant(supergraph.reservation.client, TENANT).reservation.findMany({
+    where: { notes: mark },
+    select: { id: true },
+  });
   return rows.map((row) => row.id);
 }
 
@@ -57,7 +65,8 @@ type Verdict = 'success' | 'not applied' | 'outcome unknown' | 'false failure' |
 async function judge(mark: string, body: GraphQLResponseBody<{ createReservation: { reservation: { id: string } } }>): Promise<Verdict> {
   const ids = await storedIds(mark);
   const code = body.errors?.[0]?.extensions?.['code'];
-  if (body.data?.createReservation.reservation) return ids.length === 1 && ids[0] === body.data.createReservation.reservation.id ? 'success' : 'other';
+  if (body.data?.createReservation.reservation)
+    return ids.length === 1 && ids[0] === body.data.createReservation.reservation.id ? 'success' : 'other';
   if (code === 'SERVICE_UNAVAILABLE') return ids.length === 0 ? 'not applied' : 'false failure';
   if (code === 'OUTCOME_UNKNOWN') return ids.length <= 1 ? 'outcome unknown' : 'other';
   return 'other';
@@ -66,7 +75,10 @@ async function judge(mark: string, body: GraphQLResponseBody<{ createReservation
 test('a subgraph that commits and dies before answering: OUTCOME_UNKNOWN saying what to do; the key finds the booking and a retry returns it', async () => {
   proxy.mode = 'lose-answer';
   const input = newBooking('lost-answer', 'lost-answer-key');
-  const { body } = await graphql<{ createReservation: { reservation: { id: string } } }>(gateway.url, CREATE, { tenant: TENANT, variables: { input } });
+  const { body } = await graphql<{ createReservation: { reservation: { id: string } } }>(gateway.url, CREATE, {
+    tenant: TENANT,
+    variables: { input },
+  });
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'OUTCOME_UNKNOWN', subgraph: 'reservation' });
   expect(body.errors?.[0]?.message).toMatch(/same idempotencyKey/);
   expect(body.errors?.[0]?.message).toMatch(/reservationByIdempotencyKey/);
@@ -76,7 +88,10 @@ test('a subgraph that commits and dies before answering: OUTCOME_UNKNOWN saying 
   proxy.mode = 'forward';
   const [stored] = await storedIds('lost-answer');
   expect(await bookingByKey(gateway.url, TENANT, 'lost-answer-key')).toBe(stored);
-  const retried = await graphqlData<{ createReservation: { reservation: { id: string } } }>(gateway.url, CREATE, { tenant: TENANT, variables: { input } });
+  const retried = await graphqlData<{ createReservation: { reservation: { id: string } } }>(gateway.url, CREATE, {
+    tenant: TENANT,
+    variables: { input },
+  });
   expect(retried.createReservation.reservation.id).toBe(stored);
   expect(await storedIds('lost-answer')).toEqual([stored]);
 });
@@ -90,7 +105,11 @@ test('a slow subgraph: every answer is a success, "not applied" or "outcome unkn
       const mark = `slow-${delayMs}-${n}`;
       return { mark, input: newBooking(mark, n === 2 ? null : mark) };
     });
-    const answers = await Promise.all(bookings.map(({ input }) => graphql<{ createReservation: { reservation: { id: string } } }>(gateway.url, CREATE, { tenant: TENANT, variables: { input } })));
+    const answers = await Promise.all(
+      bookings.map(({ input }) =>
+        graphql<{ createReservation: { reservation: { id: string } } }>(gateway.url, CREATE, { tenant: TENANT, variables: { input } }),
+      ),
+    );
     await proxy.settled();
     for (const [index, { mark }] of bookings.entries()) verdicts.push(await judge(mark, answers[index]!.body));
   }

@@ -48,7 +48,9 @@ async function price(url: string, tenant: string, id: string): Promise<{ priceCe
 }
 
 async function cachedProduct(url: string, tenant: string, priceCents: number, ...readers: string[]): Promise<string> {
-  const { createProduct: { product: createProduct } } = await graphqlData<{ createProduct: { product: { id: string } } }>(url, CREATE, {
+  const {
+    createProduct: { product: createProduct },
+  } = await graphqlData<{ createProduct: { product: { id: string } } }>(url, CREATE, {
     tenant,
     variables: { input: { name: 'Espresso', priceCents } },
   });
@@ -104,7 +106,11 @@ describe('a hung Redis (the process stops answering, its connections stay open)'
 
     redis.hang();
     // Both the customer subgraph and the gateway bump the catalogue version after the commit.
-    for (const [url, priceCents] of [[supergraph.gatewayUrl, 510], [supergraph.customer.url, 520], [supergraph.gatewayUrl, 530]] as const) {
+    for (const [url, priceCents] of [
+      [supergraph.gatewayUrl, 510],
+      [supergraph.customer.url, 520],
+      [supergraph.gatewayUrl, 530],
+    ] as const) {
       const { body } = await graphql(url, UPDATE, { tenant: 'hung', variables: { input: { id, priceCents } } });
       // The gateway adds its cost extension; the subgraph answers data alone.
       expect({ data: body.data, errors: body.errors }).toEqual({ data: { updateProduct: { product: { id, priceCents } } }, errors: undefined });

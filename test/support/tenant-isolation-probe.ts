@@ -22,10 +22,10 @@ interface Input {
 }
 
 const insertFor = (tenant: string, id: string): [string, unknown[]] => [
-    `INSERT INTO reservations (id, tenant_id, customer_id, starts_at, ends_at, party_size, updated_at)
+  `INSERT INTO reservations (id, tenant_id, customer_id, starts_at, ends_at, party_size, updated_at)
      VALUES ($1, $2, '0190a5f0-0000-7000-9000-000000000001', '2030-01-01T19:00:00Z', '2030-01-01T21:00:00Z', 2, now())`,
-    [id, tenant],
-  ];
+  [id, tenant],
+];
 
 /** The error a statement ends with, or null when it succeeded. */
 async function failure(run: () => Promise<unknown>): Promise<string | null> {
@@ -37,7 +37,11 @@ async function failure(run: () => Promise<unknown>): Promise<string | null> {
   }
 }
 
-async function asTenant<T>(session: { transaction<R>(work: (tx: SqlSession) => Promise<R>): Promise<R> }, tenant: string, work: (tx: SqlSession) => Promise<T>): Promise<T> {
+async function asTenant<T>(
+  session: { transaction<R>(work: (tx: SqlSession) => Promise<R>): Promise<R> },
+  tenant: string,
+  work: (tx: SqlSession) => Promise<T>,
+): Promise<T> {
   return session.transaction(async (tx) => {
     await tx.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenant]);
     return work(tx);

@@ -20,7 +20,11 @@ const time = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 
 /** One booking, read live from the cache: confirm and cancel change it without a refetch. */
 function Booking({ id }: { id: string }) {
-  const { data, complete } = useFragment({ fragment: BookingFieldsFragmentDoc, fragmentName: 'BookingFields', from: { __typename: 'Reservation', id } });
+  const { data, complete } = useFragment({
+    fragment: BookingFieldsFragmentDoc,
+    fragmentName: 'BookingFields',
+    from: { __typename: 'Reservation', id },
+  });
   const [confirm, confirmed] = useMutation(ConfirmBookingDocument);
   const [cancel, cancelled] = useMutation(CancelBookingDocument);
   if (!complete) return null;
@@ -29,9 +33,7 @@ function Booking({ id }: { id: string }) {
     <li className="booking" data-status={data.status}>
       {data.customer.name}, {data.startsAt.slice(0, 10)} {time(data.startsAt)} UTC, party of {data.partySize}:{' '}
       <strong className="status">{data.status}</strong>{' '}
-      {data.status === 'PENDING' && (
-        <button onClick={() => confirm({ variables: { input: { id } } }).catch(() => undefined)}>Confirm</button>
-      )}
+      {data.status === 'PENDING' && <button onClick={() => confirm({ variables: { input: { id } } }).catch(() => undefined)}>Confirm</button>}
       {open && <button onClick={() => cancel({ variables: { input: { id } } }).catch(() => undefined)}>Cancel</button>}
       <ErrorBanner error={confirmed.error ?? cancelled.error} />
     </li>

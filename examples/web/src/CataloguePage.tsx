@@ -10,7 +10,9 @@ export function CataloguePage() {
   // Cursors of the pages before the current one: "previous" pops, "next" pushes.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1] ?? null;
-  const { data, error, loading } = useQuery(CataloguePageDocument, { variables: { categoryId: null, search: search || null, first: PAGE_SIZE, after } });
+  const { data, error, loading } = useQuery(CataloguePageDocument, {
+    variables: { categoryId: null, search: search || null, first: PAGE_SIZE, after },
+  });
   const page = data?.products;
   return (
     <section>

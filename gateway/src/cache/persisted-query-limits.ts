@@ -48,7 +48,9 @@ export function persistedQueryLimitsPlugin<TContext extends TenantContext>(
           if (!metrics.persistedQueryRegister) return;
           const bytes = Buffer.byteLength(source, 'utf8');
           if (bytes > limits.maxDocumentBytes) {
-            throw limitExceeded(`A persisted query may be at most ${limits.maxDocumentBytes} bytes`, 'maxDocumentBytes', limits.maxDocumentBytes, { status: 400 });
+            throw limitExceeded(`A persisted query may be at most ${limits.maxDocumentBytes} bytes`, 'maxDocumentBytes', limits.maxDocumentBytes, {
+              status: 400,
+            });
           }
           const count = await counter.add(`tenant:${contextValue.tenantId ?? '-'}`, [1, bytes], [limits.maxTenantDocuments, limits.maxTenantBytes]);
           if (count.admitted) return;

@@ -72,7 +72,12 @@ export class ResponseCache {
   ) {}
 
   /** The stored answer to this request, or null (then `state.cacheLookup` says what the pipeline may store under). */
-  async lookup(operation: EdgeOperation, caller: Caller & { tenant: string }, state: EdgeRequest, accept: string | undefined): Promise<{ response: HTTPGraphQLResponse; hit: CacheHit } | null> {
+  async lookup(
+    operation: EdgeOperation,
+    caller: Caller & { tenant: string },
+    state: EdgeRequest,
+    accept: string | undefined,
+  ): Promise<{ response: HTTPGraphQLResponse; hit: CacheHit } | null> {
     // Operations whose last answer could not be cached skip both lookups and are never stored.
     if (!this.known.cacheable(operation)) return null;
     const key = createHash('sha256')

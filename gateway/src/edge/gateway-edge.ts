@@ -84,7 +84,11 @@ export function gatewayEdge(parts: GatewayEdgeParts): GraphQLEdge {
           if (found !== null) {
             // Counted (and logged) as the pipeline counts each document it runs.
             if (verdict !== null) trustedDocuments.observer.document(verdict);
-            if (verdict === 'unlisted') logger.warn({ queryHash: operation.document, operationName: operation.operationName }, 'ran a document that is not in the trusted documents list');
+            if (verdict === 'unlisted')
+              logger.warn(
+                { queryHash: operation.document, operationName: operation.operationName },
+                'ran a document that is not in the trusted documents list',
+              );
             observe(found.hit.operationName, 'query', 'success', caller.tenant, 'cache');
             return found.response;
           }
@@ -94,7 +98,13 @@ export function gatewayEdge(parts: GatewayEdgeParts): GraphQLEdge {
         const { response, sharedFrom } = await deduplication.run(operation, caller, req.headers.accept, state, runAndLearn);
         if (sharedFrom !== null) {
           recordShared();
-          observe(sharedFrom.operation?.name ?? null, sharedFrom.operation?.type ?? 'query', sharedFrom.outcome ?? 'success', caller.tenant, 'shared');
+          observe(
+            sharedFrom.operation?.name ?? null,
+            sharedFrom.operation?.type ?? 'query',
+            sharedFrom.outcome ?? 'success',
+            caller.tenant,
+            'shared',
+          );
         }
         return response;
       }

@@ -31,7 +31,12 @@ interface TenantSlots {
 }
 
 /** Headers and body of a GraphQL error answer, as Apollo Server would write it. */
-function errorAnswer(status: number, mediaType: string, error: { message: string; extensions: Record<string, unknown> }, headers: Record<string, string>): EdgeAnswer {
+function errorAnswer(
+  status: number,
+  mediaType: string,
+  error: { message: string; extensions: Record<string, unknown> },
+  headers: Record<string, string>,
+): EdgeAnswer {
   const { http: _http, ...extensions } = error.extensions;
   return {
     status,

@@ -148,7 +148,7 @@ export class GatewayMetrics {
   watchAdmission(admission: { load(): { inFlight: number; waiting: number } }): void {
     new Gauge({
       name: 'gateway_tenant_slot_requests',
-      help: 'Requests holding one of their tenant\'s in-flight slots (in_flight) or waiting for one, body unread (waiting), over all tenants',
+      help: "Requests holding one of their tenant's in-flight slots (in_flight) or waiting for one, body unread (waiting), over all tenants",
       labelNames: ['state'],
       registers: [this.service.registry],
       collect() {

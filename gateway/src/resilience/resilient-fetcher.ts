@@ -156,7 +156,9 @@ export function createResilientFetcher(options: ResilientFetcherOptions): Fetche
 
   async function attempt(url: string, method: string, requestHeaders: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
     const headers = { ...requestHeaders, [DEADLINE_HEADER]: String(Date.now() + timeoutMs - deadlineMarginMs(timeoutMs)) };
-    const signed = options.signingSecret ? { ...headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, subgraph, url, method, headers, body) } : headers;
+    const signed = options.signingSecret
+      ? { ...headers, [SIGNATURE_HEADER]: signatureFor(options.signingSecret, subgraph, url, method, headers, body) }
+      : headers;
     try {
       const response = await transport(url, { method, headers: signed, body, timeoutMs });
       return RETRYABLE_STATUS.has(response.status) ? { kind: 'retryable-status', response } : { kind: 'answered', response };

@@ -112,7 +112,12 @@ export type CallerResolver = (headers: { authorization?: string; tenant?: string
 const TOKEN_TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'jti']);
 
 function canonicalClaims(claims: Record<string, unknown>, without: Set<string>): string {
-  return JSON.stringify(Object.keys(claims).filter((name) => !without.has(name)).sort().map((name) => [name, claims[name]]));
+  return JSON.stringify(
+    Object.keys(claims)
+      .filter((name) => !without.has(name))
+      .sort()
+      .map((name) => [name, claims[name]]),
+  );
 }
 
 const SCOPE_EXCLUDED = new Set([...TOKEN_TIME_CLAIMS, 'sub']);

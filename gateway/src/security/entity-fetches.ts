@@ -40,7 +40,9 @@ export class EntityFetches {
     let plan: QueryPlan | undefined = await this.plans.get(key);
     if (!plan) {
       try {
-        plan = loaded.planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, request.document, { operationName: request.operationName ?? undefined }));
+        plan = loaded.planner.buildQueryPlan(
+          operationFromDocument(loaded.apiSchema, request.document, { operationName: request.operationName ?? undefined }),
+        );
       } catch {
         // The gateway plans the same operation next and reports the same failure to the client.
         return [];

@@ -49,7 +49,10 @@ export interface OperationMeasure {
 
 /** A `@listSize` field whose `requireOneSlicingArgument` is not met: a client mistake. */
 export class SlicingArgumentError extends Error {
-  constructor(readonly coordinate: string, found: number) {
+  constructor(
+    readonly coordinate: string,
+    found: number,
+  ) {
     super(`${coordinate} needs exactly one of its slicing arguments, found ${found}`);
   }
 }
@@ -252,7 +255,12 @@ export class OperationAnalysis {
   }
 
   /** `@listSize`: the largest slicing argument given (or defaulted), else `assumedSize`. */
-  private expectedSize(parentName: string, definition: GraphQLField<unknown, unknown>, field: FieldNode, listSize: ListSize | undefined): number | null {
+  private expectedSize(
+    parentName: string,
+    definition: GraphQLField<unknown, unknown>,
+    field: FieldNode,
+    listSize: ListSize | undefined,
+  ): number | null {
     if (!listSize) return null;
     const slicing = listSize.slicingArguments;
     if (slicing && slicing.length > 0) {

@@ -84,7 +84,8 @@ export class TenantBudgets {
     const count = await this.counter.add(tenant, [Math.ceil(cost)], [budget]);
     if (this.redis && count.shared === this.usingLocal) {
       this.usingLocal = !count.shared;
-      if (this.usingLocal) this.logger.warn('tenant cost budgets counted per gateway process until Redis is back: each replica admits up to a whole budget');
+      if (this.usingLocal)
+        this.logger.warn('tenant cost budgets counted per gateway process until Redis is back: each replica admits up to a whole budget');
       else this.logger.info('tenant cost budgets shared in Redis again');
     }
     const state = this.state(budget, count.totals[0] ?? 0, count.endsAtMs - this.now(), count.admitted);

@@ -79,7 +79,10 @@ export function parseManifest(json: string, source: string): Map<string, string>
 /** Every manifest at `manifestPath`: the file itself, or each `*.json` in the directory (sorted, not recursive). */
 export function readManifests(manifestPath: string): Map<string, Map<string, string>> {
   const files = statSync(manifestPath).isDirectory()
-    ? readdirSync(manifestPath).filter((name) => name.endsWith('.json')).sort().map((name) => path.join(manifestPath, name))
+    ? readdirSync(manifestPath)
+        .filter((name) => name.endsWith('.json'))
+        .sort()
+        .map((name) => path.join(manifestPath, name))
     : [manifestPath];
   return new Map(files.map((file) => [file, parseManifest(readFileSync(file, 'utf8'), file)]));
 }
@@ -165,7 +168,10 @@ export function trustedDocumentsPlugin<TContext extends BaseContext>(
         }
         // Otherwise an unknown APQ hash: Apollo's APQ cache may know it (counted below).
       } else if (mode === 'enforce' && request.query !== undefined) {
-        refused = refusal(TrustedDocumentCode.IdRequired, 'Only trusted documents run here: send the document hash (extensions.persistedQuery.sha256Hash or documentId), not its text');
+        refused = refusal(
+          TrustedDocumentCode.IdRequired,
+          'Only trusted documents run here: send the document hash (extensions.persistedQuery.sha256Hash or documentId), not its text',
+        );
       }
       if (refused) {
         observer.document('refused');

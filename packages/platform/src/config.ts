@@ -194,7 +194,10 @@ export class EnvReader {
     this.observe({ name, kind: 'list', fallback });
     const value = this.raw(name);
     if (value === undefined) return fallback;
-    return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   }
 
   /** A secret: at least `minLength` characters; in production it must be set. */
@@ -249,7 +252,8 @@ export function loadEnvFileIfPresent(file: string): void {
 export const SHARED_SETTINGS: SettingDescriptions = {
   NODE_ENV: {
     group: 'Process and HTTP server',
-    meaning: 'Runtime mode. `production` turns off the Sandbox landing page and introspection and turns on the production requirements (signed subgraph calls, caller tokens, idempotency keys).',
+    meaning:
+      'Runtime mode. `production` turns off the Sandbox landing page and introspection and turns on the production requirements (signed subgraph calls, caller tokens, idempotency keys).',
   },
   LOG_LEVEL: { group: 'Process and HTTP server', meaning: 'Least severe log level written; `silent` writes none.' },
   LOG_FORMAT: {
@@ -278,7 +282,8 @@ export const SHARED_SETTINGS: SettingDescriptions = {
   },
   GATEWAY_SIGNING_SECRET: {
     group: 'Security',
-    meaning: 'Shared secret with which the gateway signs subgraph requests and subgraphs verify them; with it set, a subgraph executes only signed requests.',
+    meaning:
+      'Shared secret with which the gateway signs subgraph requests and subgraphs verify them; with it set, a subgraph executes only signed requests.',
     default: 'unset (required in production)',
   },
   REDIS_URL: {
@@ -294,7 +299,8 @@ export const SHARED_SETTINGS: SettingDescriptions = {
   },
   REDIS_COMMAND_TIMEOUT_MS: {
     group: 'Redis and caches',
-    meaning: 'How long one Redis command may wait for its answer; a slower Redis counts as unhealthy (see [caching](caching.md#redis-is-optional-at-every-moment)).',
+    meaning:
+      'How long one Redis command may wait for its answer; a slower Redis counts as unhealthy (see [caching](caching.md#redis-is-optional-at-every-moment)).',
   },
   REDIS_PROBE_INTERVAL_MS: { group: 'Redis and caches', meaning: 'How long an unhealthy Redis is skipped before one probe (`PING`).' },
 };

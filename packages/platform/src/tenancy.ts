@@ -45,9 +45,7 @@ function selectsTenantData(selectionSet: SelectionSetNode, document: DocumentNod
       const name = selection.name.value;
       if (seen.has(name)) continue;
       seen.add(name);
-      const fragment = document.definitions.find(
-        (definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
-      );
+      const fragment = document.definitions.find((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name);
       if (fragment?.kind === Kind.FRAGMENT_DEFINITION && selectsTenantData(fragment.selectionSet, document, seen)) {
         return true;
       }

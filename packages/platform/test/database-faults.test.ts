@@ -39,7 +39,10 @@ test.each([
 
 test('a lost database is answered SERVICE_UNAVAILABLE with a generic message; a bug stays an internal error', () => {
   const format = maskUnexpectedErrors(createLogger('test', 'silent'));
-  const lost = format({ message: 'Invalid `prisma.reservation.findMany()` invocation: terminating connection', path: ['reservations'] }, prismaError('P2039', '57P01'));
+  const lost = format(
+    { message: 'Invalid `prisma.reservation.findMany()` invocation: terminating connection', path: ['reservations'] },
+    prismaError('P2039', '57P01'),
+  );
   expect(lost).toEqual({
     message: 'The database is unavailable right now. Nothing was changed; retry shortly.',
     path: ['reservations'],

@@ -55,7 +55,10 @@ test('an unknown LOG_FORMAT is reported with the other invalid variables', () =>
   try {
     reader.done();
   } catch (error) {
-    expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^LOG_FORMAT: expected one of json, pretty/), expect.stringMatching(/^LOG_LEVEL/)]);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^LOG_FORMAT: expected one of json, pretty/),
+      expect.stringMatching(/^LOG_LEVEL/),
+    ]);
   }
 });
 

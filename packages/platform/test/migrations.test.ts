@@ -85,8 +85,7 @@ async function migrationsDir(name: string, migrations: Record<string, string>): 
 
 const BROKEN = {
   '20250101000000_first': 'CREATE TABLE first_table (id INTEGER PRIMARY KEY);\n',
-  '20250102000000_broken':
-    'CREATE TABLE half_table (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n',
+  '20250102000000_broken': 'CREATE TABLE half_table (id INTEGER PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n',
 };
 
 beforeAll(async () => {
@@ -190,9 +189,7 @@ describe('applyMigrations on PostgreSQL', () => {
     );
 
     await executor.query(`UPDATE _prisma_migrations SET finished_at = NULL`);
-    await expect(applyMigrations(executor, dir)).rejects.toThrow(
-      'migration 20000101000000_gone started but never finished',
-    );
+    await expect(applyMigrations(executor, dir)).rejects.toThrow('migration 20000101000000_gone started but never finished');
 
     // A failed migration marked rolled back (prisma migrate resolve) no longer blocks.
     await executor.query(`UPDATE _prisma_migrations SET rolled_back_at = now()`);
@@ -205,9 +202,7 @@ describe('applyMigrations on PostgreSQL', () => {
     const { executor } = await freshSchema('failing');
     const dir = await migrationsDir('failing', BROKEN);
 
-    await expect(applyMigrations(executor, dir)).rejects.toThrow(
-      /migration 20250102000000_broken failed and was rolled back: .*no_such_table/,
-    );
+    await expect(applyMigrations(executor, dir)).rejects.toThrow(/migration 20250102000000_broken failed and was rolled back: .*no_such_table/);
     expect(await tableExists(executor, 'first_table')).toBe(true);
     expect(await tableExists(executor, 'half_table')).toBe(false);
     expect((await rows(executor)).map((row) => row.migration_name)).toEqual(['20250101000000_first']);

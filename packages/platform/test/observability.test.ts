@@ -36,7 +36,7 @@ describe('W3C traceparent', () => {
     expect(formatTraceparent(TRACE, PARENT, false)).toBe(`00-${TRACE}-${PARENT}-00`);
   });
 
-  test("at the edge a bare traceparent gives the trace id, not the sampling decision; inside it does", () => {
+  test('at the edge a bare traceparent gives the trace id, not the sampling decision; inside it does', () => {
     const headers = { traceparent: `00-${TRACE}-${PARENT}-01` };
     expect(incomingTrace(headers, { trustSampledFlag: false })).toMatchObject({ traceId: TRACE, parentSpanId: PARENT, sampled: undefined });
     expect(incomingTrace(headers, { trustSampledFlag: true })).toMatchObject({ sampled: true });
@@ -68,7 +68,9 @@ describe('scrubbing', () => {
       'Key (tenant_id, email)=(acme, [email]) already exists',
     );
     expect(scrubText('call +44 20 7946 0958 or +442079460958')).toBe('call [phone] or [phone]');
-    expect(scrubText('2026-11-24 id 0193a1b2-7c3d-7e4f @reservations/platform 1 + 2')).toBe('2026-11-24 id 0193a1b2-7c3d-7e4f @reservations/platform 1 + 2');
+    expect(scrubText('2026-11-24 id 0193a1b2-7c3d-7e4f @reservations/platform 1 + 2')).toBe(
+      '2026-11-24 id 0193a1b2-7c3d-7e4f @reservations/platform 1 + 2',
+    );
   });
 
   test('filters sensitive keys at any depth, dotted attribute names included', () => {
@@ -119,20 +121,38 @@ describe('scrubbing', () => {
     const logger = createLogger('test', 'info', { write: (line: string) => void lines.push(line) });
     const error = Object.assign(new Error('duplicate key for ada@example.com'), { detail: 'Key (email)=(ada@example.com) exists' });
     logger.warn(
-      { headers: { authorization: 'Bearer secret-token', cookie: 'session=secret-cookie', 'x-gateway-signature': 'sig-secret' }, input: { email: 'ada@example.com', phone: '+442079460958' }, err: error },
+      {
+        headers: { authorization: 'Bearer secret-token', cookie: 'session=secret-cookie', 'x-gateway-signature': 'sig-secret' },
+        input: { email: 'ada@example.com', phone: '+442079460958' },
+        err: error,
+      },
       'something failed',
     );
     const [line] = lines;
     for (const secret of ['secret-token', 'secret-cookie', 'sig-secret', 'ada@example.com', '+442079460958']) expect(line).not.toContain(secret);
-    expect(JSON.parse(line!)).toMatchObject({ msg: 'something failed', headers: { authorization: '[Redacted]' }, err: { message: 'duplicate key for [email]' } });
+    expect(JSON.parse(line!)).toMatchObject({
+      msg: 'something failed',
+      headers: { authorization: '[Redacted]' },
+      err: { message: 'duplicate key for [email]' },
+    });
   });
 });
 
 describe('request outcome and labels', () => {
   test('only client-caused codes make a client error', () => {
     expect(outcomeOf([])).toBe('success');
-    expect(outcomeOf([{ message: 'x', extensions: { code: 'BAD_USER_INPUT' } }, { message: 'y', extensions: { code: 'NOT_FOUND' } }])).toBe('client_error');
-    expect(outcomeOf([{ message: 'x', extensions: { code: 'BAD_USER_INPUT' } }, { message: 'y', extensions: { code: 'SERVICE_UNAVAILABLE' } }])).toBe('server_error');
+    expect(
+      outcomeOf([
+        { message: 'x', extensions: { code: 'BAD_USER_INPUT' } },
+        { message: 'y', extensions: { code: 'NOT_FOUND' } },
+      ]),
+    ).toBe('client_error');
+    expect(
+      outcomeOf([
+        { message: 'x', extensions: { code: 'BAD_USER_INPUT' } },
+        { message: 'y', extensions: { code: 'SERVICE_UNAVAILABLE' } },
+      ]),
+    ).toBe('server_error');
     expect(outcomeOf([{ message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } }])).toBe('server_error');
     expect(outcomeOf([{ message: 'no code' }])).toBe('server_error');
   });

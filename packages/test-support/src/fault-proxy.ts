@@ -116,7 +116,8 @@ export class FaultProxy {
     }
     const responseHeaders: Record<string, string> = {};
     upstream.headers.forEach((value, name) => {
-      if (name !== 'content-length' && name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'connection') responseHeaders[name] = value;
+      if (name !== 'content-length' && name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'connection')
+        responseHeaders[name] = value;
     });
     res.writeHead(upstream.status, responseHeaders).end(Buffer.from(await upstream.arrayBuffer()));
   }

@@ -25,7 +25,12 @@ export const HEAVY_QUERY = `query StaffDashboard($customers: Int = 100, $product
 /** The shape HEAVY_QUERY's data has for `customers` customers with `reservationsEach` reservations. */
 export function heavyQueryData(customers = 100, reservationsEach = 3): Record<string, unknown> {
   const stamp = '2026-11-24T18:30:00.000Z';
-  const person = (i: number) => ({ id: `0193a5d2-0000-7000-8000-${String(i).padStart(12, '0')}`, name: `Guest number ${i}`, email: `guest${i}@venue.example.com`, phone: '+31611234567' });
+  const person = (i: number) => ({
+    id: `0193a5d2-0000-7000-8000-${String(i).padStart(12, '0')}`,
+    name: `Guest number ${i}`,
+    email: `guest${i}@venue.example.com`,
+    phone: '+31611234567',
+  });
   return {
     customers: {
       totalCount: customers,

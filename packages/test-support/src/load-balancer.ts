@@ -148,7 +148,9 @@ export class LoadBalancer {
           resolve('not sent');
           return;
         }
-        this.failures.push(`${req.method} ${req.url} to ${backend.origin}: ${error.code ?? error.message} (reused connection: ${outgoing.reusedSocket})`);
+        this.failures.push(
+          `${req.method} ${req.url} to ${backend.origin}: ${error.code ?? error.message} (reused connection: ${outgoing.reusedSocket})`,
+        );
         res.destroy(error);
         resolve('answered');
       });

@@ -56,6 +56,9 @@ export class ManualClock implements GatewayClock {
   }
 
   private earliest(): { at: number; fire: () => void } | undefined {
-    return this.pending.reduce<{ at: number; fire: () => void } | undefined>((first, timer) => (first === undefined || timer.at < first.at ? timer : first), undefined);
+    return this.pending.reduce<{ at: number; fire: () => void } | undefined>(
+      (first, timer) => (first === undefined || timer.at < first.at ? timer : first),
+      undefined,
+    );
   }
 }

@@ -16,10 +16,7 @@ const TRANSACTION_OVERHEAD = /^\s*(?:BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b|
  */
 const active = new WeakMap<QueryEvents, string[][]>();
 
-export async function countQueries<T>(
-  client: QueryEvents,
-  work: () => Promise<T>,
-): Promise<{ result: T; queries: string[]; statements: string[] }> {
+export async function countQueries<T>(client: QueryEvents, work: () => Promise<T>): Promise<{ result: T; queries: string[]; statements: string[] }> {
   let sinks = active.get(client);
   if (!sinks) {
     const created: string[][] = [];

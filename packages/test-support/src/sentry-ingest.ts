@@ -97,7 +97,7 @@ export class FakeSentry {
 
   /** Streamed spans (`span` items hold a batch each). */
   spans(): Record<string, unknown>[] {
-    return this.items('span').flatMap((item) => ((item.payload as { items?: Record<string, unknown>[] }).items ?? []));
+    return this.items('span').flatMap((item) => (item.payload as { items?: Record<string, unknown>[] }).items ?? []);
   }
 
   /** Resolves once `check` holds for what has arrived, or rejects after `timeoutMs`. */

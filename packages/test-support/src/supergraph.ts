@@ -119,10 +119,7 @@ export async function startTestSubgraphs(label: string, options: Omit<TestSuperg
     for (const database of databases.splice(0)) await database.drop();
   };
   try {
-    const [customerDb, reservationDb] = await Promise.all([
-      createTestDatabase(`${label}_customer`),
-      createTestDatabase(`${label}_reservation`),
-    ]);
+    const [customerDb, reservationDb] = await Promise.all([createTestDatabase(`${label}_customer`), createTestDatabase(`${label}_reservation`)]);
     databases.push(customerDb, reservationDb);
     // The reservation subgraph needs the customer subgraph's URL, so it starts second.
     const env = options.env ?? {};

@@ -47,9 +47,12 @@ export class CatalogueVersions {
       if (!connectionLost && !this.generationOwed) return;
       this.generationOwed = true;
       // Set synchronously, so no read of this process can start before it.
-      this.newGeneration = this.write(GENERATION_KEY, randomUUID()).then(() => {
-        this.generationOwed = false;
-      }, () => undefined);
+      this.newGeneration = this.write(GENERATION_KEY, randomUUID()).then(
+        () => {
+          this.generationOwed = false;
+        },
+        () => undefined,
+      );
     });
   }
 

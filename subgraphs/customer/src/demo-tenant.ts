@@ -7,10 +7,22 @@ export const demoTenant = 'demo';
 
 /** `phone` (E.164) and `notes` are seeded by the customer subgraph only. */
 export const demoCustomers = [
-  { id: '0190a5f0-0000-7000-8000-000000000001', name: 'Ada Lovelace', email: 'ada@example.com', phone: '+442079460958', notes: 'Prefers a window table.' },
+  {
+    id: '0190a5f0-0000-7000-8000-000000000001',
+    name: 'Ada Lovelace',
+    email: 'ada@example.com',
+    phone: '+442079460958',
+    notes: 'Prefers a window table.',
+  },
   { id: '0190a5f0-0000-7000-8000-000000000002', name: 'Grace Hopper', email: 'grace@example.com', phone: '+12025550143', notes: null },
   { id: '0190a5f0-0000-7000-8000-000000000003', name: 'Alan Turing', email: 'alan@example.com', phone: null, notes: 'Vegetarian.' },
-  { id: '0190a5f0-0000-7000-8000-000000000004', name: 'Katherine Johnson', email: 'katherine@example.com', phone: '+17575550187', notes: 'Allergic to peanuts.' },
+  {
+    id: '0190a5f0-0000-7000-8000-000000000004',
+    name: 'Katherine Johnson',
+    email: 'katherine@example.com',
+    phone: '+17575550187',
+    notes: 'Allergic to peanuts.',
+  },
 ] as const;
 
 /** The demo menu: categories in display order. Fixed ids keep seeding idempotent. */

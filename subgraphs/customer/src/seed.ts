@@ -20,9 +20,7 @@ export async function seedDemoTenant(client: CustomerPrisma, logger: Logger): Pr
   // A demo category may have been skipped because the tenant already had one of that name
   // under another id; its products then go in without a category rather than fail the seed.
   const present = new Set(
-    (await prisma.category.findMany({ where: { id: { in: demoCategories.map((c) => c.id) } }, select: { id: true } })).map(
-      (category) => category.id,
-    ),
+    (await prisma.category.findMany({ where: { id: { in: demoCategories.map((c) => c.id) } }, select: { id: true } })).map((category) => category.id),
   );
   const products = await prisma.product.createMany({
     data: demoProducts.map((product) => ({
@@ -32,9 +30,6 @@ export async function seedDemoTenant(client: CustomerPrisma, logger: Logger): Pr
     skipDuplicates: true,
   });
   if (customers.count + categories.count + products.count > 0) {
-    logger.info(
-      { tenant: demoTenant, customers: customers.count, categories: categories.count, products: products.count },
-      'seeded demo tenant',
-    );
+    logger.info({ tenant: demoTenant, customers: customers.count, categories: categories.count, products: products.count }, 'seeded demo tenant');
   }
 }

@@ -20,7 +20,6 @@ export const customerSubgraph: SubgraphDefinition<CustomerPrisma, CustomerContex
 };
 
 export function startCustomerSubgraph(config: CustomerConfig, logger: Logger): Promise<StartedSubgraph<CustomerPrisma>> {
-  const schema =
-    config.catalogueCacheMaxAge === DEFAULT_CATALOGUE_CACHE_MAX_AGE ? customerSchema : buildCustomerSchema(config);
+  const schema = config.catalogueCacheMaxAge === DEFAULT_CATALOGUE_CACHE_MAX_AGE ? customerSchema : buildCustomerSchema(config);
   return startSubgraph({ ...customerSubgraph, schema }, config, logger);
 }

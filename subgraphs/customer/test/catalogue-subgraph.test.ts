@@ -47,10 +47,14 @@ afterAll(async () => {
 });
 
 async function createCategory(tenant: string, name: string): Promise<string> {
-  const data = await graphqlData<{ createCategory: { category: { id: string } } }>(url, 'mutation ($name: String!) { createCategory(input: { name: $name }) { category { id } } }', {
-    tenant,
-    variables: { name },
-  });
+  const data = await graphqlData<{ createCategory: { category: { id: string } } }>(
+    url,
+    'mutation ($name: String!) { createCategory(input: { name: $name }) { category { id } } }',
+    {
+      tenant,
+      variables: { name },
+    },
+  );
   return data.createCategory.category.id;
 }
 
@@ -105,7 +109,12 @@ describe('entity references', () => {
     const product = await createProduct('owner', 'Private product', category);
     const data = await graphqlData<{ _entities: unknown[] }>(url, ENTITIES, {
       tenant: 'intruder',
-      variables: { r: [{ __typename: 'Product', id: product }, { __typename: 'Category', id: category }] },
+      variables: {
+        r: [
+          { __typename: 'Product', id: product },
+          { __typename: 'Category', id: category },
+        ],
+      },
     });
     expect(data._entities).toEqual([null, null]);
   });
@@ -122,12 +131,22 @@ describe('cache headers', () => {
     const category = await createCategory('cache', 'Hinted');
     const product = await createProduct('cache', 'Hinted product', category);
     expect(await cacheControl(url, '{ products { nodes { name category { name } } pageInfo { hasNextPage } } }')).toBe('max-age=300, public');
-    expect(await cacheControl(url, ENTITIES, { r: [{ __typename: 'Product', id: product }, { __typename: 'Category', id: category }] })).toBe(
-      'max-age=300, public',
-    );
-    expect(await cacheControl(url, ENTITIES, { r: [{ __typename: 'Product', id: product }, { __typename: 'Customer', id: demoCustomers[0].id }] })).toBe(
-      'no-store',
-    );
+    expect(
+      await cacheControl(url, ENTITIES, {
+        r: [
+          { __typename: 'Product', id: product },
+          { __typename: 'Category', id: category },
+        ],
+      }),
+    ).toBe('max-age=300, public');
+    expect(
+      await cacheControl(url, ENTITIES, {
+        r: [
+          { __typename: 'Product', id: product },
+          { __typename: 'Customer', id: demoCustomers[0].id },
+        ],
+      }),
+    ).toBe('no-store');
     expect(await cacheControl(url, '{ customers { nodes { name } } }')).toBe('no-store');
   });
 
@@ -170,7 +189,9 @@ describe('catalogue change header', () => {
   test('reads, failed writes and customer writes do not', async () => {
     expect(await changed('{ products { totalCount } categories { totalCount } }')).toBeNull();
     expect(await changed('mutation { createCategory(input: { name: "Other" }) { category { id } } }')).toBeNull();
-    expect(await changed(`mutation { updateProduct(input: { id: "0190a5f0-0000-7000-8000-00000000dead", priceCents: 1 }) { product { id } } }`)).toBeNull();
+    expect(
+      await changed(`mutation { updateProduct(input: { id: "0190a5f0-0000-7000-8000-00000000dead", priceCents: 1 }) { product { id } } }`),
+    ).toBeNull();
     expect(await changed('mutation { createProduct(input: { name: "Free", priceCents: -1 }) { product { id } } }')).toBeNull();
     expect(await changed('mutation { createCustomer(input: { name: "C", email: "c@example.com" }) { customer { id } } }')).toBeNull();
   });
@@ -193,9 +214,13 @@ describe('demo seed', () => {
     expect(await count()).toEqual(first);
 
     type Menu = { categories: { nodes: { name: string; products: { totalCount: number } }[] }; customer: { phone: string | null } };
-    const menu = await graphqlData<Menu>(url, `{ categories { nodes { name products { totalCount } } } customer(id: "${demoCustomers[0].id}") { phone } }`, {
-      tenant: demoTenant,
-    });
+    const menu = await graphqlData<Menu>(
+      url,
+      `{ categories { nodes { name products { totalCount } } } customer(id: "${demoCustomers[0].id}") { phone } }`,
+      {
+        tenant: demoTenant,
+      },
+    );
     expect(menu.categories.nodes.map((category) => category.name)).toEqual(['Starters', 'Mains', 'Desserts', 'Drinks']);
     expect(menu.customer.phone).toBe('+442079460958');
   });
@@ -206,9 +231,7 @@ describe('search indexes', () => {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ indexname: string }>(
-        `SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm%' ORDER BY indexname`,
-      );
+      const { rows } = await client.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE indexname LIKE '%trgm%' ORDER BY indexname`);
       expect(rows.map((row) => row.indexname)).toEqual(['customers_email_trgm_idx', 'customers_name_trgm_idx', 'products_name_trgm_idx']);
 
       // What Prisma sends for a search, planned with the same parameters on 5,000 products

@@ -168,7 +168,7 @@ describe('products query', () => {
     expect((await products(tenant, 'first: 100')).nodes).toHaveLength(6);
   });
 
-  test("a tenant without products gets an empty connection", async () => {
+  test('a tenant without products gets an empty connection', async () => {
     expect(await products('empty-shop', 'search: "tea"')).toMatchObject({
       nodes: [],
       edges: [],
@@ -192,7 +192,7 @@ describe('products query', () => {
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
-  test("a products cursor is not a categories cursor", async () => {
+  test('a products cursor is not a categories cursor', async () => {
     const { pageInfo } = await products(tenant, 'first: 1');
     const { error } = await failure(tenant, `{ categories(after: "${pageInfo.endCursor}") { totalCount } }`);
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
@@ -208,7 +208,8 @@ describe('categories', () => {
     await createCategory(tenant, 'Specials', 1);
     await createCategory(tenant, 'Drinks', 3);
     type Categories = { categories: Page<{ name: string; position: number }> };
-    const PAGE = 'query ($after: String) { categories(first: 2, after: $after) { nodes { name position } edges { cursor node { name } } pageInfo { hasNextPage endCursor } totalCount } }';
+    const PAGE =
+      'query ($after: String) { categories(first: 2, after: $after) { nodes { name position } edges { cursor node { name } } pageInfo { hasNextPage endCursor } totalCount } }';
     const seen: string[] = [];
     let after: string | null = null;
     do {
@@ -223,7 +224,12 @@ describe('categories', () => {
   test('category(id) lists its products, filtered by isActive and paginated', async () => {
     const tenant = 'category-products';
     const id = await createCategory(tenant, 'Wine');
-    for (const [name, isActive] of [['Merlot', true], ['Rioja', false], ['Chianti', true], ['Malbec', true]] as const) {
+    for (const [name, isActive] of [
+      ['Merlot', true],
+      ['Rioja', false],
+      ['Chianti', true],
+      ['Malbec', true],
+    ] as const) {
       await createProduct(tenant, { name, categoryId: id, isActive });
     }
     await createProduct(tenant, { name: 'Not wine' });
@@ -252,7 +258,10 @@ describe('categories', () => {
     }
 
     const withCategories = await countQueries(subgraph.client, () =>
-      call<{ products: { nodes: { category: { name: string } }[] } }>(tenant, '{ products(first: 50) { nodes { name category { name position } } } }'),
+      call<{ products: { nodes: { category: { name: string } }[] } }>(
+        tenant,
+        '{ products(first: 50) { nodes { name category { name position } } } }',
+      ),
     );
     expect(withCategories.result.products.nodes).toHaveLength(12);
     expect(withCategories.result.products.nodes[11]!.category.name).toBe('Category 3');
@@ -261,7 +270,10 @@ describe('categories', () => {
 
     type Menu = { categories: { nodes: { name: string; products: Page<{ name: string }> }[] } };
     const menu = await countQueries(subgraph.client, () =>
-      call<Menu>(tenant, '{ categories { nodes { name products(isActive: true, first: 1) { totalCount nodes { name } pageInfo { hasNextPage } } } } }'),
+      call<Menu>(
+        tenant,
+        '{ categories { nodes { name products(isActive: true, first: 1) { totalCount nodes { name } pageInfo { hasNextPage } } } } }',
+      ),
     );
     expect(menu.result.categories.nodes.map((category) => [names(category.products), category.products.totalCount])).toEqual([
       [['Product 0.0'], 2],
@@ -363,7 +375,9 @@ describe('catalogue mutations', () => {
       products: { nodes: [{ name: 'Soup of the day', priceCents: 600 }] },
       category: { products: { nodes: [{ name: 'Soup of the day', priceCents: 600 }] } },
     });
-    await call(tenant, 'mutation ($id: ID!) { updateProduct(input: { id: $id, name: "Pumpkin soup", priceCents: 650 }) { product { id } } }', { id: product.id });
+    await call(tenant, 'mutation ($id: ID!) { updateProduct(input: { id: $id, name: "Pumpkin soup", priceCents: 650 }) { product { id } } }', {
+      id: product.id,
+    });
     const after = await call(tenant, READ, { id: product.id, c: categoryId });
     expect(after).toEqual({
       product: { name: 'Pumpkin soup', priceCents: 650 },
@@ -457,8 +471,16 @@ describe('catalogue mutations', () => {
 
     test.each([
       ['createCategory with a blank name', 'mutation { createCategory(input: { name: " " }) { category { id } } }', 'input.name'],
-      ['createCategory with a negative position', 'mutation { createCategory(input: { name: "Neg", position: -1 }) { category { id } } }', 'input.position'],
-      ['createCategory with a name over 100 characters', `mutation { createCategory(input: { name: "${'x'.repeat(101)}" }) { category { id } } }`, 'input.name'],
+      [
+        'createCategory with a negative position',
+        'mutation { createCategory(input: { name: "Neg", position: -1 }) { category { id } } }',
+        'input.position',
+      ],
+      [
+        'createCategory with a name over 100 characters',
+        `mutation { createCategory(input: { name: "${'x'.repeat(101)}" }) { category { id } } }`,
+        'input.name',
+      ],
     ])('%s is BAD_USER_INPUT naming the field', async (_label, query, field) => {
       const { error } = await failure(tenant, query);
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
@@ -477,17 +499,29 @@ describe('catalogue mutations', () => {
       ['updateProduct', UPDATE, () => ({ input: { id: MISSING_ID, priceCents: 1 } })],
       ["updateProduct on another tenant's product", UPDATE, () => ({ input: { id: foreignProductId, priceCents: 1 } })],
       ['deleteProduct', 'mutation ($id: ID!) { deleteProduct(input: { id: $id }) { deletedId } }', () => ({ id: MISSING_ID })],
-      ["deleteProduct on another tenant's product", 'mutation ($id: ID!) { deleteProduct(input: { id: $id }) { deletedId } }', () => ({ id: foreignProductId })],
+      [
+        "deleteProduct on another tenant's product",
+        'mutation ($id: ID!) { deleteProduct(input: { id: $id }) { deletedId } }',
+        () => ({ id: foreignProductId }),
+      ],
       ['updateCategory', 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "X" }) { category { id } } }', () => ({ id: MISSING_ID })],
-      ["updateCategory on another tenant's category", 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "X" }) { category { id } } }', () => ({ id: foreignCategoryId })],
+      [
+        "updateCategory on another tenant's category",
+        'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "X" }) { category { id } } }',
+        () => ({ id: foreignCategoryId }),
+      ],
       ['deleteCategory', 'mutation ($id: ID!) { deleteCategory(input: { id: $id }) { deletedId } }', () => ({ id: MISSING_ID })],
-      ["deleteCategory on another tenant's category", 'mutation ($id: ID!) { deleteCategory(input: { id: $id }) { deletedId } }', () => ({ id: foreignCategoryId })],
+      [
+        "deleteCategory on another tenant's category",
+        'mutation ($id: ID!) { deleteCategory(input: { id: $id }) { deletedId } }',
+        () => ({ id: foreignCategoryId }),
+      ],
     ])('%s with an id the tenant does not have is NOT_FOUND on input.id', async (_label, query, variables) => {
       const { error } = await failure(tenant, query, variables());
       expect(error.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
     });
 
-    test("a category the tenant does not have is NOT_FOUND on the field that names it", async () => {
+    test('a category the tenant does not have is NOT_FOUND on the field that names it', async () => {
       for (const category of [MISSING_ID, foreignCategoryId]) {
         const created = await failure(tenant, CREATE, { input: { name: 'Orphan', priceCents: 1, categoryId: category } });
         expect(created.error.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.categoryId' });
@@ -514,7 +548,9 @@ describe('catalogue mutations', () => {
       const created = await failure(tenant, 'mutation { createCategory(input: { name: "BREAKFAST" }) { category { id } } }');
       expect(created.error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
       const lunch = await createCategory(tenant, 'Lunch');
-      const renamed = await failure(tenant, 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "breakfast" }) { category { id } } }', { id: lunch });
+      const renamed = await failure(tenant, 'mutation ($id: ID!) { updateCategory(input: { id: $id, name: "breakfast" }) { category { id } } }', {
+        id: lunch,
+      });
       expect(renamed.error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
       // Another tenant may use the name.
       await expect(createCategory('third-shop', 'Breakfast')).resolves.toBeTruthy();

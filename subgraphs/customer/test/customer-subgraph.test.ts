@@ -58,7 +58,14 @@ describe('customers', () => {
     for (let i = 0; i < 5; i++) ids.push(await createCustomer(tenant, `Guest ${i}`, `guest${i}@example.com`));
     const PAGE = `query ($after: String) { customers(first: 2, after: $after) {
       nodes { id } edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } }`;
-    type Page = { customers: { nodes: { id: string }[]; edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number } };
+    type Page = {
+      customers: {
+        nodes: { id: string }[];
+        edges: { cursor: string; node: { id: string } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        totalCount: number;
+      };
+    };
 
     const seen: string[] = [];
     let after: string | null = null;

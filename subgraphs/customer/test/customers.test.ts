@@ -69,14 +69,24 @@ test('create with phone and notes, update some fields, clear others, delete', as
   expect(created).toMatchObject({ name: 'Mary Jackson', email: 'mary@example.com', phone: '+17575550100', notes: 'Birthday in April.' });
   expect(created.createdAt).toBe(created.updatedAt);
 
-  const { updateCustomer: { customer: renamed } } = await call<{ updateCustomer: { customer: CustomerNode } }>(tenant, UPDATE, {
+  const {
+    updateCustomer: { customer: renamed },
+  } = await call<{ updateCustomer: { customer: CustomerNode } }>(tenant, UPDATE, {
     input: { id: created.id, name: 'Mary W. Jackson', email: 'MWJ@example.com' },
   });
-  expect(renamed).toMatchObject({ id: created.id, name: 'Mary W. Jackson', email: 'mwj@example.com', phone: '+17575550100', notes: 'Birthday in April.' });
+  expect(renamed).toMatchObject({
+    id: created.id,
+    name: 'Mary W. Jackson',
+    email: 'mwj@example.com',
+    phone: '+17575550100',
+    notes: 'Birthday in April.',
+  });
   expect(new Date(renamed.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(created.updatedAt).getTime());
   expect(renamed.createdAt).toBe(created.createdAt);
 
-  const { updateCustomer: { customer: cleared } } = await call<{ updateCustomer: { customer: CustomerNode } }>(tenant, UPDATE, {
+  const {
+    updateCustomer: { customer: cleared },
+  } = await call<{ updateCustomer: { customer: CustomerNode } }>(tenant, UPDATE, {
     input: { id: created.id, phone: null, notes: '  ' },
   });
   expect(cleared).toMatchObject({ name: 'Mary W. Jackson', phone: null, notes: null });
@@ -93,7 +103,8 @@ test('customers(search:) matches name or email, ignoring case, and paginates', a
   await createCustomer(tenant, { name: 'Christine Darden', email: 'cd@NASA.example' });
   await createCustomer(tenant, { name: 'Nasaria Smith', email: 'ns@example.com' });
   type Customers = { customers: { totalCount: number; nodes: { name: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-  const Q = 'query ($s: String, $after: String) { customers(search: $s, first: 2, after: $after) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }';
+  const Q =
+    'query ($s: String, $after: String) { customers(search: $s, first: 2, after: $after) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }';
 
   const first = await call<Customers>(tenant, Q, { s: 'NASA' });
   expect(first.customers.totalCount).toBe(3);
@@ -149,13 +160,19 @@ describe('errors', () => {
   });
 
   test('a malformed id is BAD_USER_INPUT on input.id', async () => {
-    expect((await failure(tenant, UPDATE, { input: { id: 'taken', name: 'X' } })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.id' });
+    expect((await failure(tenant, UPDATE, { input: { id: 'taken', name: 'X' } })).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.id',
+    });
     expect((await failure(tenant, DELETE, { id: 'taken' })).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.id' });
   });
 
   test("unknown and other tenants' ids are NOT_FOUND, and the other tenant's customer is untouched", async () => {
     for (const target of [MISSING_ID, foreignId]) {
-      expect((await failure(tenant, UPDATE, { input: { id: target, name: 'Hijack' } })).extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
+      expect((await failure(tenant, UPDATE, { input: { id: target, name: 'Hijack' } })).extensions).toMatchObject({
+        code: 'NOT_FOUND',
+        field: 'input.id',
+      });
       expect((await failure(tenant, DELETE, { id: target })).extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
     }
     expect(await call('crm-elsewhere', READ, { id: foreignId })).toMatchObject({ customer: { name: 'Elsewhere' } });
@@ -164,7 +181,10 @@ describe('errors', () => {
   test('an email another customer of the tenant has, in any case, is a CONFLICT on input.email', async () => {
     const created = await failure(tenant, 'mutation { createCustomer(input: { name: "Dup", email: "TAKEN@example.com" }) { customer { id } } }');
     expect(created.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.email' });
-    const other = await call<{ customers: { nodes: { id: string; email: string }[] } }>(tenant, '{ customers(search: "other@") { nodes { id email } } }');
+    const other = await call<{ customers: { nodes: { id: string; email: string }[] } }>(
+      tenant,
+      '{ customers(search: "other@") { nodes { id email } } }',
+    );
     const updated = await failure(tenant, UPDATE, { input: { id: other.customers.nodes[0]!.id, email: 'Taken@Example.com' } });
     expect(updated.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.email' });
     // Keeping one's own email is not a conflict.

@@ -105,10 +105,14 @@ describe('the tenant-bound client scopes every operation by itself (no row-level
 
     const bound = bindCustomerTenant(owner, 'tenant-a');
     await expect(bound.$tenantQueryRaw(() => Prisma.sql`SELECT id FROM customers`)).rejects.toEqual(refused);
-    const rows = await bound.$tenantQueryRaw<{ name: string }[]>((tenant) => Prisma.sql`SELECT name FROM customers WHERE tenant_id = ${tenant} ORDER BY name`);
+    const rows = await bound.$tenantQueryRaw<{ name: string }[]>(
+      (tenant) => Prisma.sql`SELECT name FROM customers WHERE tenant_id = ${tenant} ORDER BY name`,
+    );
     expect(rows.map((row) => row.name)).toEqual(['A', 'A2', 'A3']);
     await expect(
-      bound.$tenantTransaction((tx) => (tx as unknown as { $executeRaw(sql: Prisma.Sql): Promise<number> }).$executeRaw(Prisma.sql`DELETE FROM customers`)),
+      bound.$tenantTransaction((tx) =>
+        (tx as unknown as { $executeRaw(sql: Prisma.Sql): Promise<number> }).$executeRaw(Prisma.sql`DELETE FROM customers`),
+      ),
     ).rejects.toEqual(refused);
     expect(await owner.customer.count()).toBe(4);
   });

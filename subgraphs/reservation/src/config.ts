@@ -77,7 +77,8 @@ export const RESERVATION_SETTINGS: SettingDescriptions = {
   },
   CUSTOMER_LOOKUP_TIMEOUT_MS: {
     group: 'Routing to subgraphs and resilience',
-    meaning: "How long that customer check may take before `createReservation` answers `SERVICE_UNAVAILABLE`; keep it below the gateway's `SERVICE_TIMEOUT`.",
+    meaning:
+      "How long that customer check may take before `createReservation` answers `SERVICE_UNAVAILABLE`; keep it below the gateway's `SERVICE_TIMEOUT`.",
   },
   IDEMPOTENCY_KEY_TTL_HOURS: {
     group: 'Subgraph behaviour',
@@ -90,6 +91,6 @@ export const RESERVATION_SETTINGS: SettingDescriptions = {
   },
   BOOKING_HORIZON_DAYS: {
     group: 'Subgraph behaviour',
-    meaning: "How many days ahead a booking may start, for tenants that did not set their own `bookingHorizonDays`.",
+    meaning: 'How many days ahead a booking may start, for tenants that did not set their own `bookingHorizonDays`.',
   },
 };

@@ -27,10 +27,9 @@ interface EntitiesResponse {
 
 /** SERVICE_UNAVAILABLE: safe to retry later, and nothing was written. */
 export function customerSubgraphUnavailable(reason: string): GraphQLError {
-  return new GraphQLError(
-    `Cannot check the customer right now: the customer subgraph is unavailable (${reason}). Nothing was booked; retry later.`,
-    { extensions: { code: ErrorCode.ServiceUnavailable, subgraph: 'customer' } },
-  );
+  return new GraphQLError(`Cannot check the customer right now: the customer subgraph is unavailable (${reason}). Nothing was booked; retry later.`, {
+    extensions: { code: ErrorCode.ServiceUnavailable, subgraph: 'customer' },
+  });
 }
 
 /**

@@ -56,9 +56,7 @@ export const demoReservations: DemoReservation[] = plan.map(
 
 /** The instant a demo reservation starts, relative to `now`. */
 export function demoStartsAt(reservation: DemoReservation, now: Date): Date {
-  return new Date(
-    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + reservation.inDays, 19 + reservation.hourOffset),
-  );
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + reservation.inDays, 19 + reservation.hourOffset));
 }
 
 /**

@@ -156,10 +156,14 @@ test('racing transitions: of 10 simultaneous confirms one wins; of seat versus n
   const customerId = await createCustomer(subgraphs.customer.url, tenant);
   const reservation = await book(url, tenant, { customerId, startsAt: '2030-12-29T19:00:00Z' });
   const call = (mutation: string) =>
-    graphql<Record<string, { reservation: { status: string } }>>(url, `mutation ($id: ID!) { ${mutation}(input: { id: $id }) { reservation { status } } }`, {
-      tenant,
-      variables: { id: reservation.id },
-    }).then(({ body }) => body);
+    graphql<Record<string, { reservation: { status: string } }>>(
+      url,
+      `mutation ($id: ID!) { ${mutation}(input: { id: $id }) { reservation { status } } }`,
+      {
+        tenant,
+        variables: { id: reservation.id },
+      },
+    ).then(({ body }) => body);
 
   const confirms = await Promise.all(Array.from({ length: 10 }, () => call('confirmReservation')));
   expect(confirms.filter((body) => !body.errors)).toHaveLength(1);

@@ -46,8 +46,11 @@ test('idempotency keys are required in production unless REQUIRE_IDEMPOTENCY_KEY
 test('database timeouts default to bounds inside the gateway attempt (2 s connect, 3 s statement, 5 s idle transaction)', () => {
   expect(readReservationConfig({}).databaseTimeouts).toEqual({ connectMs: 2_000, statementMs: 3_000, idleInTransactionMs: 5_000 });
   expect(
-    readReservationConfig({ DATABASE_CONNECT_TIMEOUT_MS: '500', DATABASE_STATEMENT_TIMEOUT_MS: '1500', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '4000' })
-      .databaseTimeouts,
+    readReservationConfig({
+      DATABASE_CONNECT_TIMEOUT_MS: '500',
+      DATABASE_STATEMENT_TIMEOUT_MS: '1500',
+      DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '4000',
+    }).databaseTimeouts,
   ).toEqual({ connectMs: 500, statementMs: 1_500, idleInTransactionMs: 4_000 });
   expect(() => readReservationConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DATABASE_STATEMENT_TIMEOUT_MS/);
 });

@@ -55,7 +55,11 @@ test('a known customer is confirmed through _entities with the tenant and reques
   const { body, headers } = await graphql<{ createReservation: { reservation: { id: string } } }>(
     viaProxy.url,
     'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
-    { tenant: 'lookup-up', variables: { input: { customerId, startsAt: '2030-01-01T19:00:00Z', partySize: 2 } }, headers: { 'x-request-id': 'lookup-req-1' } },
+    {
+      tenant: 'lookup-up',
+      variables: { input: { customerId, startsAt: '2030-01-01T19:00:00Z', partySize: 2 } },
+      headers: { 'x-request-id': 'lookup-req-1' },
+    },
   );
   expect(body.errors).toBeUndefined();
   expect(headers.get('x-request-id')).toBe('lookup-req-1');
@@ -68,14 +72,20 @@ test('a known customer is confirmed through _entities with the tenant and reques
 });
 
 test('an unknown customer is BAD_USER_INPUT on input.customerId and nothing is written', async () => {
-  const body = await tryBook(viaProxy.url, 'lookup-unknown', { customerId: '0190a5f0-0000-7000-8000-00000000dead', startsAt: '2030-01-01T19:00:00Z' });
+  const body = await tryBook(viaProxy.url, 'lookup-unknown', {
+    customerId: '0190a5f0-0000-7000-8000-00000000dead',
+    startsAt: '2030-01-01T19:00:00Z',
+  });
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.customerId' });
   expect(await rows('lookup-unknown')).toBe(0);
 });
 
 test('a closed port is SERVICE_UNAVAILABLE at once, and nothing is written', async () => {
   const started = Date.now();
-  const body = await tryBook(toClosedPort.url, 'lookup-down', { customerId: '0190a5f0-0000-7000-8000-000000000001', startsAt: '2030-01-01T19:00:00Z' });
+  const body = await tryBook(toClosedPort.url, 'lookup-down', {
+    customerId: '0190a5f0-0000-7000-8000-000000000001',
+    startsAt: '2030-01-01T19:00:00Z',
+  });
   expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', subgraph: 'customer' });
   expect(body.errors?.[0]?.message).toMatch(/connection failed.*retry later/);
   expect(Date.now() - started).toBeLessThan(1_000);

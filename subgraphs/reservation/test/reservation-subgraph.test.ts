@@ -34,7 +34,10 @@ async function mutate<T = Record<string, unknown>>(tenant: string, query: string
 const UPDATE = `mutation ($input: UpdateReservationInput!) { updateReservation(input: $input) { reservation { ${RESERVATION_FIELDS} } } }`;
 
 beforeAll(async () => {
-  const [customerDb, reservationDb] = await Promise.all([createTestDatabase('reservation_subgraph_customer'), createTestDatabase('reservation_subgraph')]);
+  const [customerDb, reservationDb] = await Promise.all([
+    createTestDatabase('reservation_subgraph_customer'),
+    createTestDatabase('reservation_subgraph'),
+  ]);
   databases.push(customerDb, reservationDb);
   customer = await startTestCustomerSubgraph(customerDb);
   subgraph = await startInProcessSubgraph(testReservationSubgraph(customer.url), reservationDb);
@@ -62,21 +65,23 @@ describe('creating and reading reservations', () => {
     });
     expect(created.createdAt).toBe(created.updatedAt);
 
-    const read = await graphqlData<{ reservation: ReservationView }>(subgraph, `query ($id: ID!) { reservation(id: $id) { ${RESERVATION_FIELDS} } }`, {
-      tenant: 'bistro',
-      variables: { id: created.id },
-    });
+    const read = await graphqlData<{ reservation: ReservationView }>(
+      subgraph,
+      `query ($id: ID!) { reservation(id: $id) { ${RESERVATION_FIELDS} } }`,
+      {
+        tenant: 'bistro',
+        variables: { id: created.id },
+      },
+    );
     expect(read.reservation).toEqual(created);
   });
 
   test('lists reservations with cursor pagination', async () => {
     const customerId = await customerIn('paged');
     for (let day = 1; day <= 3; day++) await book(subgraph, 'paged', { customerId, startsAt: `2030-06-0${day}T19:00:00Z` });
-    const first = await graphqlData<{ reservations: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number } }>(
-      subgraph,
-      '{ reservations(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } totalCount } }',
-      { tenant: 'paged' },
-    );
+    const first = await graphqlData<{
+      reservations: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string }; totalCount: number };
+    }>(subgraph, '{ reservations(first: 2) { nodes { id } pageInfo { hasNextPage endCursor } totalCount } }', { tenant: 'paged' });
     expect(first.reservations.nodes).toHaveLength(2);
     expect(first.reservations.pageInfo.hasNextPage).toBe(true);
     expect(first.reservations.totalCount).toBe(3);
@@ -141,10 +146,14 @@ describe('creating and reading reservations', () => {
   ])('invalid input %j is BAD_USER_INPUT naming %s, and nothing is written', async (override, field) => {
     const customerId = await customerIn('invalid');
     const input = { customerId, startsAt: '2030-01-01T19:00:00Z', partySize: 2, ...override };
-    const { body } = await graphql(subgraph, 'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }', {
-      tenant: 'invalid',
-      variables: { input },
-    });
+    const { body } = await graphql(
+      subgraph,
+      'mutation ($input: CreateReservationInput!) { createReservation(input: $input) { reservation { id } } }',
+      {
+        tenant: 'invalid',
+        variables: { input },
+      },
+    );
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(await bindReservationTenant(subgraph.client, 'invalid').reservation.count()).toBe(0);
   });
@@ -163,7 +172,9 @@ describe('updating reservations', () => {
     const created = await book(subgraph, 'update', { customerId, startsAt: '2030-08-01T19:00:00Z', notes: 'Cake' });
     await setSettings(subgraph, 'update', { defaultDurationMinutes: 150 });
 
-    const moved = await mutate<{ updateReservation: { reservation: ReservationView } }>('update', UPDATE, { input: { id: created.id, startsAt: '2030-08-02T18:00:00Z' } });
+    const moved = await mutate<{ updateReservation: { reservation: ReservationView } }>('update', UPDATE, {
+      input: { id: created.id, startsAt: '2030-08-02T18:00:00Z' },
+    });
     expect(moved.data?.updateReservation.reservation).toMatchObject({
       startsAt: '2030-08-02T18:00:00.000Z',
       endsAt: '2030-08-02T19:30:00.000Z',
@@ -172,7 +183,9 @@ describe('updating reservations', () => {
     });
     expect(Date.parse(moved.data!.updateReservation.reservation.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
 
-    const cleared = await mutate<{ updateReservation: { reservation: ReservationView } }>('update', UPDATE, { input: { id: created.id, partySize: 5, notes: null } });
+    const cleared = await mutate<{ updateReservation: { reservation: ReservationView } }>('update', UPDATE, {
+      input: { id: created.id, partySize: 5, notes: null },
+    });
     expect(cleared.data?.updateReservation.reservation).toMatchObject({ startsAt: '2030-08-02T18:00:00.000Z', partySize: 5, notes: null });
   });
 
@@ -217,7 +230,11 @@ describe('capacity', () => {
     const customerId = await customerIn(tenant);
     await setSettings(subgraph, tenant, { capacity: 4 });
     const startsAt = '2030-09-02T19:00:00Z';
-    for (const path of [['cancelReservation'], ['confirmReservation', 'markNoShow'], ['confirmReservation', 'seatReservation', 'completeReservation']]) {
+    for (const path of [
+      ['cancelReservation'],
+      ['confirmReservation', 'markNoShow'],
+      ['confirmReservation', 'seatReservation', 'completeReservation'],
+    ]) {
       const held = await book(subgraph, tenant, { customerId, startsAt, partySize: 4 });
       expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt, partySize: 1 }))).toBe('CAPACITY_EXCEEDED');
       for (const step of path) {
@@ -259,7 +276,9 @@ describe('settings', () => {
       closesAt: '23:00',
       updatedAt: null,
     });
-    const { updateReservationSettings: { reservationSettings: updated } } = await graphqlData<{ updateReservationSettings: { reservationSettings: Record<string, unknown> } }>(
+    const {
+      updateReservationSettings: { reservationSettings: updated },
+    } = await graphqlData<{ updateReservationSettings: { reservationSettings: Record<string, unknown> } }>(
       subgraph,
       'mutation { updateReservationSettings(input: { capacity: 12, closesAt: "01:30" }) { reservationSettings { capacity defaultDurationMinutes opensAt closesAt updatedAt } } }',
       { tenant: 'settings-a' },
@@ -267,7 +286,10 @@ describe('settings', () => {
     expect(updated).toMatchObject({ capacity: 12, defaultDurationMinutes: 120, opensAt: '11:00', closesAt: '01:30' });
     expect(updated['updatedAt']).toEqual(expect.any(String));
     await setSettings(subgraph, 'settings-a', { defaultDurationMinutes: 45 });
-    expect((await graphqlData(subgraph, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toMatchObject({ capacity: 12, defaultDurationMinutes: 45 });
+    expect((await graphqlData(subgraph, SETTINGS, { tenant: 'settings-a' })).reservationSettings).toMatchObject({
+      capacity: 12,
+      defaultDurationMinutes: 45,
+    });
     expect((await graphqlData(subgraph, SETTINGS, { tenant: 'settings-b' })).reservationSettings).toMatchObject({ capacity: 40, updatedAt: null });
   });
 
@@ -281,7 +303,11 @@ describe('settings', () => {
     [{ bookingHorizonDays: 0 }, 'input.bookingHorizonDays'],
     [{ bookingHorizonDays: 3_651 }, 'input.bookingHorizonDays'],
   ])('%j is BAD_USER_INPUT naming %s', async (input, field) => {
-    const body = await mutate('settings-invalid', 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }', { input });
+    const body = await mutate(
+      'settings-invalid',
+      'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }',
+      { input },
+    );
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
@@ -308,7 +334,8 @@ describe('availability', () => {
     remainingCapacity: number;
     available: boolean;
   }
-  const AVAILABILITY = 'query ($date: Date!, $partySize: Int!) { availability(date: $date, partySize: $partySize) { startsAt endsAt remainingCapacity available } }';
+  const AVAILABILITY =
+    'query ($date: Date!, $partySize: Int!) { availability(date: $date, partySize: $partySize) { startsAt endsAt remainingCapacity available } }';
 
   /** Independent of the implementation: guests present minute by minute, from the reservations list. */
   async function expectedRemaining(tenant: string, slot: Slot, capacity: number): Promise<number> {
@@ -338,7 +365,10 @@ describe('availability', () => {
     // Starts before the window and runs into it: it counts for the minutes it overlaps.
     await book(subgraph, tenant, { customerId, startsAt: '2030-11-05T17:30:00Z', partySize: 5 });
 
-    const { availability } = await graphqlData<{ availability: Slot[] }>(subgraph, AVAILABILITY, { tenant, variables: { date: '2030-11-05', partySize: 3 } });
+    const { availability } = await graphqlData<{ availability: Slot[] }>(subgraph, AVAILABILITY, {
+      tenant,
+      variables: { date: '2030-11-05', partySize: 3 },
+    });
     expect(availability.map((slot) => [slot.startsAt.slice(11, 16), slot.remainingCapacity, slot.available])).toEqual([
       ['18:00', 1, false],
       ['18:30', 3, true],
@@ -351,7 +381,9 @@ describe('availability', () => {
       expect(slot.remainingCapacity).toBe(await expectedRemaining(tenant, slot, 10));
       expect(Date.parse(slot.endsAt) - Date.parse(slot.startsAt)).toBe(60 * 60_000);
       // One more guest than reported never fits; that is what the booking check says too.
-      expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt: slot.startsAt, partySize: slot.remainingCapacity + 1 }))).toBe('CAPACITY_EXCEEDED');
+      expect(errorCode(await tryBook(subgraph, tenant, { customerId, startsAt: slot.startsAt, partySize: slot.remainingCapacity + 1 }))).toBe(
+        'CAPACITY_EXCEEDED',
+      );
     }
     // Exactly the reported number does fit.
     await book(subgraph, tenant, { customerId, startsAt: '2030-11-05T19:00:00Z', partySize: 7 });
@@ -375,11 +407,13 @@ describe('availability', () => {
 describe('times that have passed', () => {
   const AVAILABILITY = 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt endsAt remainingCapacity available } }';
   const slotsOn = async (tenant: string, date: string) =>
-    (await graphqlData<{ availability: { startsAt: string; endsAt: string; remainingCapacity: number; available: boolean }[] }>(
-      timed,
-      AVAILABILITY,
-      { tenant, variables: { date } },
-    )).availability;
+    (
+      await graphqlData<{ availability: { startsAt: string; endsAt: string; remainingCapacity: number; available: boolean }[] }>(
+        timed,
+        AVAILABILITY,
+        { tenant, variables: { date } },
+      )
+    ).availability;
 
   test('availability offers only slots that have not started: today from now on, a past day nothing, a later day all', async () => {
     const tenant = 'past-slots';
@@ -438,13 +472,17 @@ describe('times that have passed', () => {
     expect(errorCode(await tryBook(timed, tenant, withoutKey))).toBe('BAD_USER_INPUT');
 
     const update = (id: string, change: Record<string, unknown>) =>
-      graphql<{ updateReservation: { reservation: ReservationView } }>(timed, UPDATE, { tenant, variables: { input: { id, ...change } } }).then(({ body }) => body);
+      graphql<{ updateReservation: { reservation: ReservationView } }>(timed, UPDATE, { tenant, variables: { input: { id, ...change } } }).then(
+        ({ body }) => body,
+      );
     const moved = await update(later.id, { startsAt: '2030-11-20T19:30:00Z' });
     expect(moved.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
-    expect((await bindReservationTenant(subgraph.client, tenant).reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString()).toBe(
-      '2030-11-20T21:00:00.000Z',
+    expect(
+      (await bindReservationTenant(subgraph.client, tenant).reservation.findUniqueOrThrow({ where: { id: later.id } })).startsAt.toISOString(),
+    ).toBe('2030-11-20T21:00:00.000Z');
+    expect((await update(later.id, { startsAt: '2030-11-20T20:00:00Z' })).data?.updateReservation.reservation.startsAt).toBe(
+      '2030-11-20T20:00:00.000Z',
     );
-    expect((await update(later.id, { startsAt: '2030-11-20T20:00:00Z' })).data?.updateReservation.reservation.startsAt).toBe('2030-11-20T20:00:00.000Z');
     // A reservation already under way still takes other changes, even with its start resent as it is.
     const grown = await update(first.id, { startsAt: '2030-11-20T19:30:00Z', partySize: 3 });
     expect(grown.errors).toBeUndefined();
@@ -459,8 +497,11 @@ describe('the booking horizon', () => {
     clock.set('2030-01-01T12:00:00Z');
     // Without a setting of its own the tenant follows the service's BOOKING_HORIZON_DAYS (3650 in tests).
     const horizonOf = async () =>
-      (await graphqlData<{ reservationSettings: { bookingHorizonDays: number } }>(timed, '{ reservationSettings { bookingHorizonDays } }', { tenant }))
-        .reservationSettings.bookingHorizonDays;
+      (
+        await graphqlData<{ reservationSettings: { bookingHorizonDays: number } }>(timed, '{ reservationSettings { bookingHorizonDays } }', {
+          tenant,
+        })
+      ).reservationSettings.bookingHorizonDays;
     expect(await horizonOf()).toBe(3650);
     expect(errorCode(await tryBook(timed, tenant, { customerId, startsAt: '9999-12-31T19:00:00Z' }))).toBe('BAD_USER_INPUT');
 
@@ -473,7 +514,10 @@ describe('the booking horizon', () => {
     const moved = await graphql(timed, UPDATE, { tenant, variables: { input: { id: edge.id, startsAt: '2030-02-15T19:00:00Z' } } });
     expect(moved.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt' });
     const slots = (date: string) =>
-      graphqlData<{ availability: unknown[] }>(timed, 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt } }', { tenant, variables: { date } });
+      graphqlData<{ availability: unknown[] }>(timed, 'query ($date: Date!) { availability(date: $date, partySize: 2) { startsAt } }', {
+        tenant,
+        variables: { date },
+      });
     expect((await slots('2030-01-30')).availability.length).toBeGreaterThan(0);
     expect((await slots('2030-02-01')).availability).toEqual([]);
 
@@ -580,7 +624,12 @@ describe('Customer.reservations contributed to the customer entity', () => {
     const reservation = await book(subgraph, 'owner', { customerId, startsAt: '2030-08-01T19:00:00Z' });
     const data = await graphqlData<{ _entities: unknown[] }>(subgraph, ENTITIES, {
       tenant: 'intruder',
-      variables: { r: [{ __typename: 'Customer', id: customerId }, { __typename: 'Reservation', id: reservation.id }] },
+      variables: {
+        r: [
+          { __typename: 'Customer', id: customerId },
+          { __typename: 'Reservation', id: reservation.id },
+        ],
+      },
     });
     expect(data._entities).toEqual([{ id: customerId, all: [], confirmed: [], july: [] }, null]);
   });

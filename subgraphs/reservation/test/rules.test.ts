@@ -29,11 +29,7 @@ describe('slotStarts', () => {
 
   test('a closing time at or before the opening time runs into the next day', () => {
     const starts = slotStarts('2030-03-01', { ...DEFAULT_SETTINGS, opensAtMinute: 22 * 60, closesAtMinute: 60, slotIntervalMinutes: 60 });
-    expect(starts.map((date) => date.toISOString())).toEqual([
-      '2030-03-01T22:00:00.000Z',
-      '2030-03-01T23:00:00.000Z',
-      '2030-03-02T00:00:00.000Z',
-    ]);
+    expect(starts.map((date) => date.toISOString())).toEqual(['2030-03-01T22:00:00.000Z', '2030-03-01T23:00:00.000Z', '2030-03-02T00:00:00.000Z']);
     expect(slotStarts('2030-03-01', { ...DEFAULT_SETTINGS, opensAtMinute: 0, closesAtMinute: 0, slotIntervalMinutes: 720 })).toHaveLength(2);
   });
 });
@@ -41,7 +37,9 @@ describe('slotStarts', () => {
 test('times of day round-trip and malformed ones are refused naming the field', () => {
   expect(formatTimeOfDay(parseTimeOfDay('07:05', 'x'))).toBe('07:05');
   for (const bad of ['7:05', '24:00', '12:60', 'noon']) {
-    expect(() => parseTimeOfDay(bad, 'input.opensAt')).toThrow(expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'input.opensAt' } }));
+    expect(() => parseTimeOfDay(bad, 'input.opensAt')).toThrow(
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'input.opensAt' } }),
+    );
   }
 });
 

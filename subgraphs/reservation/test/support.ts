@@ -41,7 +41,11 @@ export async function createCustomer(customerUrl: string, tenant: string, name =
 }
 
 /** createReservation, returning the raw body so callers can inspect errors. */
-export async function tryBook(subgraph: GraphQLTarget, tenant: string, input: BookingInput): Promise<GraphQLResponseBody<{ createReservation: { reservation: ReservationView } }>> {
+export async function tryBook(
+  subgraph: GraphQLTarget,
+  tenant: string,
+  input: BookingInput,
+): Promise<GraphQLResponseBody<{ createReservation: { reservation: ReservationView } }>> {
   const { body } = await graphql<{ createReservation: { reservation: ReservationView } }>(subgraph, CREATE, {
     tenant,
     variables: { input: { partySize: 2, ...input } },
@@ -56,10 +60,14 @@ export async function book(subgraph: GraphQLTarget, tenant: string, input: Booki
 }
 
 export async function setSettings(subgraph: GraphQLTarget, tenant: string, input: Record<string, unknown>): Promise<void> {
-  await graphqlData(subgraph, 'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }', {
-    tenant,
-    variables: { input },
-  });
+  await graphqlData(
+    subgraph,
+    'mutation ($input: UpdateReservationSettingsInput!) { updateReservationSettings(input: $input) { reservationSettings { capacity } } }',
+    {
+      tenant,
+      variables: { input },
+    },
+  );
 }
 
 export function errorCode(body: GraphQLResponseBody<unknown>): unknown {

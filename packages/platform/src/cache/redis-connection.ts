@@ -150,7 +150,10 @@ export function connectRedis(
     probeIntervalMs,
     now: options.now,
     probe: async () => {
-      const answered = await withTimeout(client.ping()).then((answer) => answer === 'PONG', () => false);
+      const answered = await withTimeout(client.ping()).then(
+        (answer) => answer === 'PONG',
+        () => false,
+      );
       failedProbes = answered ? 0 : failedProbes + 1;
       if (failedProbes >= FAILED_PROBES_BEFORE_RECONNECT && !closed) {
         failedProbes = 0;
@@ -240,7 +243,8 @@ export function connectRedis(
         run,
         () => breaker.allows(),
         windowSeconds,
-        (error) => logger.warn({ err: error instanceof Error ? error.message : String(error), namespace }, 'redis counter failed: counting in this process'),
+        (error) =>
+          logger.warn({ err: error instanceof Error ? error.message : String(error), namespace }, 'redis counter failed: counting in this process'),
         clock,
       );
     },

@@ -122,7 +122,10 @@ export function bindTenantReads(factory: SqlDriverAdapterFactory): SqlDriverAdap
  * Wraps the factory beneath the read binding, keeping the binding on top: wrappers that watch
  * every statement (statement-hooks) then see the binding and the COMMIT of each bound read too.
  */
-export function beneathReadBinding(factory: SqlDriverAdapterFactory, wrap: (inner: SqlDriverAdapterFactory) => SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function beneathReadBinding(
+  factory: SqlDriverAdapterFactory,
+  wrap: (inner: SqlDriverAdapterFactory) => SqlDriverAdapterFactory,
+): SqlDriverAdapterFactory {
   if (!bindsTenantReads(factory)) return wrap(factory);
   return bindTenantReads(wrap((factory as unknown as Record<symbol, SqlDriverAdapterFactory>)[BENEATH]!));
 }

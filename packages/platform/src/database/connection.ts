@@ -45,7 +45,13 @@ export interface OpenDatabase {
 function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  return Promise.race([work.then(() => true, () => false), late]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    work.then(
+      () => true,
+      () => false,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function openPostgres(url: string, timeouts: DatabaseTimeouts, logger: Logger | undefined): Promise<OpenDatabase> {
@@ -108,7 +114,5 @@ async function openEmbedded(dir: string): Promise<OpenDatabase> {
 }
 
 export function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
-  return target.url
-    ? openPostgres(target.url, target.timeouts ?? DEFAULT_DATABASE_TIMEOUTS, target.logger)
-    : openEmbedded(target.embeddedDir);
+  return target.url ? openPostgres(target.url, target.timeouts ?? DEFAULT_DATABASE_TIMEOUTS, target.logger) : openEmbedded(target.embeddedDir);
 }

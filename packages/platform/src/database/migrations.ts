@@ -108,9 +108,7 @@ export async function readMigrations(migrationsDir: string): Promise<MigrationFi
 }
 
 async function hasMigrationsTable(session: SqlSession): Promise<boolean> {
-  const rows = await session.query<{ present: boolean }>(
-    `SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`,
-  );
+  const rows = await session.query<{ present: boolean }>(`SELECT to_regclass('_prisma_migrations') IS NOT NULL AS present`);
   return rows[0]?.present === true;
 }
 
@@ -149,8 +147,7 @@ function reconcile(files: MigrationFile[], rows: MigrationRow[]): MigrationStatu
     }
     if (file.checksum !== row.checksum) {
       throw new MigrationError(
-        `migration ${row.migration_name} was modified after it was applied ` +
-          `(checksum ${row.checksum} in the database, ${file.checksum} on disk)`,
+        `migration ${row.migration_name} was modified after it was applied ` + `(checksum ${row.checksum} in the database, ${file.checksum} on disk)`,
         row.migration_name,
       );
     }

@@ -101,7 +101,22 @@ function isRecord(value: unknown): value is Args {
 }
 
 /** Keys whose subtrees say what to return or in which order, never which rows: not scanned. */
-const SHAPE_KEYS = new Set(['select', 'include', 'omit', 'orderBy', 'by', 'distinct', 'cursor', 'take', 'skip', '_count', '_sum', '_avg', '_min', '_max']);
+const SHAPE_KEYS = new Set([
+  'select',
+  'include',
+  'omit',
+  'orderBy',
+  'by',
+  'distinct',
+  'cursor',
+  'take',
+  'skip',
+  '_count',
+  '_sum',
+  '_avg',
+  '_min',
+  '_max',
+]);
 
 /**
  * Anywhere in a filter or in data, `tenantId` may only be the bound tenant, as a plain string:
@@ -160,8 +175,7 @@ class TenantArguments {
   }
 
   private nestedWrites(model: string, writes: Args): Args {
-    const each = (value: unknown, rewrite: (item: unknown) => unknown): unknown =>
-      Array.isArray(value) ? value.map(rewrite) : rewrite(value);
+    const each = (value: unknown, rewrite: (item: unknown) => unknown): unknown => (Array.isArray(value) ? value.map(rewrite) : rewrite(value));
     const scopedWhere = (item: unknown) => this.where(item);
     const out: Args = {};
     for (const [operation, value] of Object.entries(writes)) {
@@ -370,7 +384,12 @@ export class TenantScope {
         },
       },
     });
-    const inTransaction = <T>(work: (tx: ExtendableClient) => Promise<T>, lockClass: number | null, options: object = {}, reads = false): Promise<T> =>
+    const inTransaction = <T>(
+      work: (tx: ExtendableClient) => Promise<T>,
+      lockClass: number | null,
+      options: object = {},
+      reads = false,
+    ): Promise<T> =>
       // A transaction that found no pooled connection in time is a busy database, not a bug.
       unavailableIfTimedOut(
         scoped.$transaction(async (tx: ExtendableClient) => {
@@ -400,7 +419,8 @@ export class TenantScope {
           // Raw SQL that got past the first extension is the binding statement alone.
           if (model === undefined) return query(args);
           const delegate = `${model.charAt(0).toLowerCase()}${model.slice(1)}`;
-          const call = (on: unknown, name: string) => (on as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![name]!(args);
+          const call = (on: unknown, name: string) =>
+            (on as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![name]!(args);
           const reads = READ_OPERATIONS.has(operation);
           if (reads && bindsReads) {
             const unbatched = UNBATCHED[operation];

@@ -77,7 +77,11 @@ class PipelinedQuery {
   ) {
     this.pending = before.length;
     // Extended mode even without parameters: a simple Query message would end the pipeline.
-    this.main = new pg.Query({ ...config, queryMode: 'extended', callback: (error: Error | null, result: pg.QueryResult) => this.callback(error, result) } as pg.QueryConfig);
+    this.main = new pg.Query({
+      ...config,
+      queryMode: 'extended',
+      callback: (error: Error | null, result: pg.QueryResult) => this.callback(error, result),
+    } as pg.QueryConfig);
   }
 
   submit(connection: PipelineConnection): void {

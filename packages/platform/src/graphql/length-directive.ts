@@ -20,11 +20,7 @@ function maxLengthOf(schema: GraphQLSchema, node: GraphQLArgumentConfig | GraphQ
   return typeof max === 'number' ? max : null;
 }
 
-function checkFor(
-  schema: GraphQLSchema,
-  node: GraphQLArgumentConfig | GraphQLInputField,
-  seen: Set<string>,
-): Check | null {
+function checkFor(schema: GraphQLSchema, node: GraphQLArgumentConfig | GraphQLInputField, seen: Set<string>): Check | null {
   const max = maxLengthOf(schema, node);
   const nested = checkForType(schema, node.type, seen);
   if (max === null && nested === null) return null;

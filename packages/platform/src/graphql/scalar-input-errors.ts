@@ -1,11 +1,4 @@
-import {
-  defaultFieldResolver,
-  getNamedType,
-  GraphQLScalarType,
-  isInputObjectType,
-  type GraphQLInputType,
-  type GraphQLSchema,
-} from 'graphql';
+import { defaultFieldResolver, getNamedType, GraphQLScalarType, isInputObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { mapSchema, MapperKind } from '@graphql-tools/utils';
 import { badUserInput } from '../errors';
 

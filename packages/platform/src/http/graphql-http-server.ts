@@ -75,8 +75,7 @@ export interface EdgeAnswer {
  * `answer`, sent after `holdMs` (a pace for clients that ignore Retry-After).
  */
 export type EdgeAdmission =
-  | { admitted: true; release?: () => void }
-  | { admitted: false; answer: EdgeAnswer; reason: RefusalReason; holdMs?: number };
+  { admitted: true; release?: () => void } | { admitted: false; answer: EdgeAnswer; reason: RefusalReason; holdMs?: number };
 
 /** Service-specific work at the HTTP edge, around Apollo's pipeline (the gateway's admission, cache and deduplication). */
 export interface GraphQLEdge {
@@ -172,20 +171,13 @@ function applyCors(req: IncomingMessage, res: ServerResponse, allowedOrigins: re
  * A plain node:http front for Apollo Server: GraphQL on /graphql, small JSON routes beside
  * it, bounded bodies, and errors a client can act on instead of HTML or stack traces.
  */
-export function createGraphQLHttpServer<TContext extends BaseContext>(
-  options: GraphQLHttpServerOptions<TContext>,
-): http.Server {
+export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpServerOptions<TContext>): http.Server {
   const { apollo, context, logger, metrics, routes = {} } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const corsOrigins = options.corsOrigins ?? ['*'];
   const observability = options.observability ?? { service: 'graphql' };
 
-  async function handleGraphQL(
-    req: IncomingMessage,
-    res: ServerResponse,
-    search: string,
-    observation: RequestObservation,
-  ): Promise<void> {
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, search: string, observation: RequestObservation): Promise<void> {
     if (options.edge?.admit) {
       const admission = await options.edge.admit(req, observation);
       if (!admission.admitted) {

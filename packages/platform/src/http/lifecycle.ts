@@ -71,7 +71,11 @@ export function onceTrue(check: () => boolean, retryMs = 100): { condition: Read
 }
 
 /** `/ready`: 200 when ready, else 503, with the state, the service's name and its `details`. */
-export function readinessRoute(readiness: Readiness, service: string, details: () => Promise<Record<string, unknown>> = async () => ({})): RouteHandler {
+export function readinessRoute(
+  readiness: Readiness,
+  service: string,
+  details: () => Promise<Record<string, unknown>> = async () => ({}),
+): RouteHandler {
   return async (_req, res) => {
     const [state, extra] = await Promise.all([readiness.state(), details()]);
     sendJson(res, state.status === 'ready' ? 200 : 503, { ...state, service, ...extra });

@@ -54,7 +54,8 @@ export function readObservabilityConfig(reader: EnvReader): ObservabilityConfig 
 export const OBSERVABILITY_SETTINGS: SettingDescriptions = {
   SENTRY_DSN: {
     group: 'Observability',
-    meaning: 'Sentry project DSN; unset: no error or trace reporting, and the SDK is not even loaded (see [operations](operations.md#observability)).',
+    meaning:
+      'Sentry project DSN; unset: no error or trace reporting, and the SDK is not even loaded (see [operations](operations.md#observability)).',
     format: '`https://<public key>@<host>/<project id>`',
   },
   SENTRY_ENABLED: { group: 'Observability', meaning: '`false` ignores `SENTRY_DSN`.' },

@@ -245,12 +245,7 @@ function metricsRoute(metrics: ServiceMetrics, token: string | null): RouteHandl
  * METRICS_TOKEN when it is set. Production without a token is allowed (an ingress may block
  * the path) but said at start-up, since metrics name operations, subgraphs and error rates.
  */
-export function metricsRoutes(
-  metrics: ServiceMetrics,
-  config: ObservabilityConfig,
-  mode: RuntimeMode,
-  logger: Logger,
-): Record<string, RouteHandler> {
+export function metricsRoutes(metrics: ServiceMetrics, config: ObservabilityConfig, mode: RuntimeMode, logger: Logger): Record<string, RouteHandler> {
   if (!config.metricsEnabled) return {};
   if (config.metricsToken === null && mode === 'production') {
     logger.warn('METRICS_TOKEN unset: /metrics is public; set METRICS_TOKEN or block /metrics at the ingress');

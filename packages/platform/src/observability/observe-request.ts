@@ -2,15 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { runInRequestScope, type RequestObservation } from './request-scope';
 import { reportUnexpectedError, sentryApi } from './sentry';
-import {
-  formatTraceparent,
-  incomingTrace,
-  newSpanId,
-  newTraceId,
-  parseTraceparent,
-  toSentryTrace,
-  TRACEPARENT_HEADER,
-} from './trace-context';
+import { formatTraceparent, incomingTrace, newSpanId, newTraceId, parseTraceparent, toSentryTrace, TRACEPARENT_HEADER } from './trace-context';
 
 export interface RequestObservationOptions {
   /** The service's name in logs and Sentry tags (gateway, customer, reservation). */

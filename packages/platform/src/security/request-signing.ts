@@ -28,7 +28,9 @@ export interface SignedParts {
 
 function canonical(parts: SignedParts, timestamp: number, nonce: string): string {
   const bodyHash = createHash('sha256').update(parts.body).digest('hex');
-  return ['v2', parts.audience, parts.method.toUpperCase(), parts.path, parts.tenant, parts.deadline ?? '', String(timestamp), nonce, bodyHash].join('\n');
+  return ['v2', parts.audience, parts.method.toUpperCase(), parts.path, parts.tenant, parts.deadline ?? '', String(timestamp), nonce, bodyHash].join(
+    '\n',
+  );
 }
 
 function hmac(secret: string, payload: string): string {

@@ -111,12 +111,14 @@ export function subgraphSettings({ name, prefix }: { name: string; prefix: strin
     },
     DATA_DIR: {
       group: 'Databases',
-      meaning: 'Where the embedded databases live (`<DATA_DIR>/customer`, `<DATA_DIR>/reservation`); relative paths resolve from the working directory.',
+      meaning:
+        'Where the embedded databases live (`<DATA_DIR>/customer`, `<DATA_DIR>/reservation`); relative paths resolve from the working directory.',
       default: '`.data` at the repository root',
     },
     DATABASE_CONNECT_TIMEOUT_MS: {
       group: 'Databases',
-      meaning: "Opening a PostgreSQL connection, and waiting for a pooled one; then `SERVICE_UNAVAILABLE`. Keep the database bounds inside the gateway's `SERVICE_TIMEOUT`.",
+      meaning:
+        "Opening a PostgreSQL connection, and waiting for a pooled one; then `SERVICE_UNAVAILABLE`. Keep the database bounds inside the gateway's `SERVICE_TIMEOUT`.",
     },
     DATABASE_STATEMENT_TIMEOUT_MS: {
       group: 'Databases',

@@ -22,8 +22,7 @@ import {
 const emailTaken = () => conflict('A customer with this email already exists', 'input.email');
 const categoryNameTaken = () => conflict('A category with this name already exists (names ignore case)', 'input.name');
 /** NOT_FOUND for an id (at `field`) that is not one of the tenant's `kind`s. */
-const notOfTenant = (kind: 'customer' | 'category' | 'product', field = 'input.id') =>
-  notFound(`${field} is not a ${kind} of this tenant`, field);
+const notOfTenant = (kind: 'customer' | 'category' | 'product', field = 'input.id') => notFound(`${field} is not a ${kind} of this tenant`, field);
 
 /** Maps a Prisma unique violation to the CONFLICT the caller names; anything else propagates. */
 async function orConflict<T>(write: Promise<T>, conflictError: () => Error): Promise<T> {
@@ -113,10 +112,7 @@ export const Mutation: MutationResolvers = {
         throw notOfTenant('category', 'input.moveProductsToCategoryId');
       case 'has-products': {
         const products = result.count === null ? 'products' : `${result.count} product(s)`;
-        throw conflict(
-          `The category still has ${products}: delete or move them first, or pass moveProductsToCategoryId to move them`,
-          'input.id',
-        );
+        throw conflict(`The category still has ${products}: delete or move them first, or pass moveProductsToCategoryId to move them`, 'input.id');
       }
     }
   },

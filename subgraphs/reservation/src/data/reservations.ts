@@ -313,7 +313,9 @@ export class ReservationStore {
   async availability(day: string, partySize: number): Promise<AvailabilitySlot[]> {
     const settings = await this.settings();
     const now = this.clock();
-    const starts = slotStarts(day, settings).filter((startsAt) => !hasStarted(startsAt, now) && !isBeyondHorizon(startsAt, now, this.horizonDays(settings)));
+    const starts = slotStarts(day, settings).filter(
+      (startsAt) => !hasStarted(startsAt, now) && !isBeyondHorizon(startsAt, now, this.horizonDays(settings)),
+    );
     const first = starts[0];
     const last = starts.at(-1);
     if (first === undefined || last === undefined) return [];
@@ -393,4 +395,3 @@ export class ReservationStore {
     return reservation;
   }
 }
-

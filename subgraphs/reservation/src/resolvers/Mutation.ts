@@ -63,7 +63,11 @@ export const Mutation: MutationResolvers = {
     const change: Partial<BookingSettings> = {};
     if (input.capacity != null) change.capacity = checkInteger(input.capacity, 'input.capacity', SETTINGS_LIMITS.capacity);
     if (input.defaultDurationMinutes != null) {
-      change.defaultDurationMinutes = checkInteger(input.defaultDurationMinutes, 'input.defaultDurationMinutes', SETTINGS_LIMITS.defaultDurationMinutes);
+      change.defaultDurationMinutes = checkInteger(
+        input.defaultDurationMinutes,
+        'input.defaultDurationMinutes',
+        SETTINGS_LIMITS.defaultDurationMinutes,
+      );
     }
     if (input.slotIntervalMinutes != null) {
       change.slotIntervalMinutes = checkInteger(input.slotIntervalMinutes, 'input.slotIntervalMinutes', SETTINGS_LIMITS.slotIntervalMinutes);
