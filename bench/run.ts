@@ -11,7 +11,8 @@
  *   --only 1,3                     only these scenarios (results go to bench/results/partial.json);
  *                                  7 is start-up time and memory of the compiled services; 9 the
  *                                  heavy query on its own four-subgraph supergraph (it starts
- *                                  only its own servers)
+ *                                  only its own servers); 10 a tenant's lookup before and
+ *                                  after row-level security
  *   --profile                      a V8 CPU profile of every server process, in bench/results/profiles/
  *
  * Hive Gateway, the peer, is a package of its own (bench/hive), installed on first use.
@@ -29,6 +30,7 @@ import { statementsPerRequest } from './lib/sql-statements';
 import { postgresUp, startBenchStack, type BenchStack } from './lib/stack';
 import { measureStartup, renderStartupTable, type StartupRow } from './lib/startup';
 import { measureTenantFlood, type FloodResult } from './lib/tenant-flood';
+import { measureRlsCost, type RlsCost } from './lib/rls-cost';
 import { startHeavyStack } from './lib/heavy-stack';
 import { HEAVY_CONNECTIONS, heavyScenarios, scenarios, tenantFloodTargets, type Group } from './scenarios';
 
@@ -179,6 +181,12 @@ function evaluateTargets(rows: Row[], client: PrismaVersusPg | null): Target[] {
     atLeast('3: cache hit RPS / direct subgraph RPS', () => hit().ratio, 0.8),
     atLeast('3: cache hit RPS / miss RPS', () => hit().rps / miss().rps, 3),
     atMost('3: cache hit p50 / miss p50', () => hit().p50Ms / miss().p50Ms, 0.5),
+    atLeast(
+      '3/4: cache hit RPS / Apollo Server alone { __typename } RPS',
+      () => hit().rps / find(rows, '{ __typename }', 'Apollo Server alone').rps,
+      0.8,
+    ),
+    atLeast('10: RLS lookup RPS / before RLS RPS', () => find(rows, 'customer findMany by id', 'RLS, tenant-bound client').ratio, 0.9),
     atLeast('4: Apollo Server alone RPS / bare node:http RPS', () => find(rows, '{ __typename }', 'Apollo Server alone').ratio, 0.3),
     ...(client === null ? [] : [atMost('4: Prisma findUnique - pg, mean ms per call', () => client.overheadMs, 0.3)]),
     atMost('5: fragment fan-out (32 levels), p50 ms over { __typename }', () => addedP50(rows, 'fragment fan-out, 32 levels (refused)'), 1),
@@ -378,6 +386,34 @@ async function mainStackScenarios(wanted: (scenario: string) => boolean): Promis
   }
 }
 
+/** Scenario 10: the tenant's lookup under row-level security against the same lookup before it. */
+async function rlsCostScenario(): Promise<Row[]> {
+  if (!(await postgresUp())) {
+    log('10 row-level security: skipped (it needs PostgreSQL)');
+    return [];
+  }
+  log('10 row-level security: customer findMany by id, 1 conn, before and after the policies');
+  const cost: RlsCost = await measureRlsCost(CLIENT_OPERATIONS, ROUNDS);
+  const row = (variant: string, timing: RlsCost['before']): Row => ({
+    scenario: '10 row-level security',
+    setting: 'customer findMany by id, 1 conn',
+    variant,
+    requests: timing.operations,
+    seconds: timing.seconds,
+    rps: timing.opsPerSecond,
+    p50Ms: timing.p50Ms,
+    p95Ms: timing.p95Ms,
+    p99Ms: Number.NaN,
+    cpuPer1k: timing.cpuPer1k,
+    ratio: timing.opsPerSecond / cost.before.opsPerSecond,
+    reference: 'before RLS',
+    statements: null,
+  });
+  const rows = [row('before RLS', cost.before), row('RLS, tenant-bound client', cost.after)];
+  for (const line of rows) log(`  ${line.variant}: ${line.rps.toFixed(0)} lookups/s, p50 ${line.p50Ms.toFixed(3)} ms`);
+  return rows;
+}
+
 /** Scenario 9, on its own four-subgraph supergraph, after the main stack has stopped. */
 async function heavyQueryScenario(): Promise<Row[]> {
   const heavy = await startHeavyStack(log, { profileDir: PROFILE_DIR });
@@ -400,7 +436,7 @@ async function main(): Promise<void> {
   const wanted = (scenario: string) => ONLY === null || ONLY.includes(scenario);
   const startup = await startupScenario();
   const main = MAIN_STACK_SCENARIOS.some(wanted) ? await mainStackScenarios(wanted) : null;
-  const rows = [...(main?.rows ?? []), ...(wanted('9') ? await heavyQueryScenario() : [])];
+  const rows = [...(main?.rows ?? []), ...(wanted('10') ? await rlsCostScenario() : []), ...(wanted('9') ? await heavyQueryScenario() : [])];
   const client = main?.client ?? null;
 
   const targets = evaluateTargets(rows, client);
