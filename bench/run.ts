@@ -270,11 +270,21 @@ function floodRows(result: FloodResult, connections: number): Row[] {
   return [row('alone', result.alone), row('while another tenant floods', result.flooded)];
 }
 
-/** Prisma against pg as two rows of scenario 4, in the table's terms (operations are requests). */
-function clientRows(client: PrismaVersusPg): Row[] {
-  const row = (variant: string, timing: PrismaVersusPg['pg']): Row => ({
-    scenario: '4 ceilings',
-    setting: 'customer findUnique, 1 conn',
+/** Timings of one call at a time (in the bench process) as rows of one group: calls are requests. */
+interface CallTiming {
+  operations: number;
+  seconds: number;
+  opsPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  cpuPer1k: number;
+}
+
+function callRows(scenario: string, setting: string, variants: [string, CallTiming][]): Row[] {
+  const [reference, first] = variants[0]!;
+  return variants.map(([variant, timing]) => ({
+    scenario,
+    setting,
     variant,
     requests: timing.operations,
     seconds: timing.seconds,
@@ -283,11 +293,18 @@ function clientRows(client: PrismaVersusPg): Row[] {
     p95Ms: timing.p95Ms,
     p99Ms: Number.NaN,
     cpuPer1k: timing.cpuPer1k,
-    ratio: timing.opsPerSecond / client.pg.opsPerSecond,
-    reference: 'pg',
+    ratio: timing.opsPerSecond / first.opsPerSecond,
+    reference,
     statements: null,
-  });
-  return [row('pg', client.pg), row('Prisma', client.prisma)];
+  }));
+}
+
+/** Prisma against pg as two rows of scenario 4. */
+function clientRows(client: PrismaVersusPg): Row[] {
+  return callRows('4 ceilings', 'customer findUnique, 1 conn', [
+    ['pg', client.pg],
+    ['Prisma', client.prisma],
+  ]);
 }
 
 async function postgresVersion(url: string | null): Promise<string | null> {
@@ -394,22 +411,10 @@ async function rlsCostScenario(): Promise<Row[]> {
   }
   log('10 row-level security: customer findMany by id, 1 conn, before and after the policies');
   const cost: RlsCost = await measureRlsCost(CLIENT_OPERATIONS, ROUNDS);
-  const row = (variant: string, timing: RlsCost['before']): Row => ({
-    scenario: '10 row-level security',
-    setting: 'customer findMany by id, 1 conn',
-    variant,
-    requests: timing.operations,
-    seconds: timing.seconds,
-    rps: timing.opsPerSecond,
-    p50Ms: timing.p50Ms,
-    p95Ms: timing.p95Ms,
-    p99Ms: Number.NaN,
-    cpuPer1k: timing.cpuPer1k,
-    ratio: timing.opsPerSecond / cost.before.opsPerSecond,
-    reference: 'before RLS',
-    statements: null,
-  });
-  const rows = [row('before RLS', cost.before), row('RLS, tenant-bound client', cost.after)];
+  const rows = callRows('10 row-level security', 'customer findMany by id, 1 conn', [
+    ['before RLS', cost.before],
+    ['RLS, tenant-bound client', cost.after],
+  ]);
   for (const line of rows) log(`  ${line.variant}: ${line.rps.toFixed(0)} lookups/s, p50 ${line.p50Ms.toFixed(3)} ms`);
   return rows;
 }
