@@ -16,6 +16,7 @@ import { bindCustomerTenant, createCustomerPrisma, migrationsDir, type CustomerP
 class Wire {
   readonly roundTrips: string[][] = [];
   private current: string[] = [];
+  private roundTripClosed: (() => void) | null = null;
   recording = false;
 
   watch(pool: pg.Pool): void {
@@ -30,6 +31,7 @@ class Wire {
       connection.on('readyForQuery', () => {
         if (this.recording) this.roundTrips.push(this.current);
         this.current = [];
+        this.roundTripClosed?.();
       });
     });
   }
@@ -39,7 +41,10 @@ class Wire {
     this.recording = true;
     try {
       await work();
+      // A query rejects on the server's error, before the ReadyForQuery that ends its round trip.
+      if (this.current.length > 0) await new Promise<void>((resolve) => (this.roundTripClosed = resolve));
     } finally {
+      this.roundTripClosed = null;
       this.recording = false;
     }
     return [...this.roundTrips];
