@@ -25,6 +25,7 @@ import { REPO_ROOT } from '@reservations/platform/config';
 import { runLoad, summarise, type LoadRun, type LoadTarget } from './lib/load';
 import { measureAdmission, type AdmissionTiming } from './lib/admission-cost';
 import { comparePrismaWithPg, type PrismaVersusPg } from './lib/prisma-vs-pg';
+import type { ClientTiming } from './lib/call-timing';
 import { renderTable, renderTargets, type Row, type Target } from './lib/report';
 import { statementsPerRequest } from './lib/sql-statements';
 import { postgresUp, startBenchStack, type BenchStack } from './lib/stack';
@@ -271,16 +272,7 @@ function floodRows(result: FloodResult, connections: number): Row[] {
 }
 
 /** Timings of one call at a time (in the bench process) as rows of one group: calls are requests. */
-interface CallTiming {
-  operations: number;
-  seconds: number;
-  opsPerSecond: number;
-  p50Ms: number;
-  p95Ms: number;
-  cpuPer1k: number;
-}
-
-function callRows(scenario: string, setting: string, variants: [string, CallTiming][]): Row[] {
+function callRows(scenario: string, setting: string, variants: [string, ClientTiming][]): Row[] {
   const [reference, first] = variants[0]!;
   return variants.map(([variant, timing]) => ({
     scenario,

@@ -1,19 +1,7 @@
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { openDatabase } from '@reservations/platform/database/connection';
 import { createCustomerPrisma } from '@reservations/customer-subgraph/database';
-import { percentile } from './load';
-
-export interface ClientTiming {
-  operations: number;
-  seconds: number;
-  opsPerSecond: number;
-  p50Ms: number;
-  p95Ms: number;
-  meanMs: number;
-  /** CPU seconds of this (the client's) process per 1,000 operations. */
-  cpuPer1k: number;
-}
+import { emptySample, timeBlock, timing, type CallSample, type ClientTiming } from './call-timing';
 
 export interface PrismaVersusPg {
   sql: string;
@@ -21,25 +9,6 @@ export interface PrismaVersusPg {
   pg: ClientTiming;
   /** What Prisma adds per findUnique, mean over mean. */
   overheadMs: number;
-}
-
-interface Sample {
-  latencies: number[];
-  seconds: number;
-  cpuMicros: number;
-}
-
-function timing({ latencies, seconds, cpuMicros }: Sample): ClientTiming {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    operations: sorted.length,
-    seconds,
-    opsPerSecond: sorted.length / seconds,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    meanMs: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
-    cpuPer1k: cpuMicros / 1e6 / (sorted.length / 1000),
-  };
 }
 
 /**
@@ -73,30 +42,15 @@ export async function comparePrismaWithPg(databaseUrl: string, tenant: string, i
       if ((await pool.query(query, values)).rowCount !== 1) throw new Error('pg: no row');
     };
 
-    const samples: Record<'prisma' | 'pg', Sample> = {
-      prisma: { latencies: [], seconds: 0, cpuMicros: 0 },
-      pg: { latencies: [], seconds: 0, cpuMicros: 0 },
-    };
-    const block = async (into: Sample, call: () => Promise<void>, count: number) => {
-      const cpu = process.cpuUsage();
-      const started = performance.now();
-      for (let i = 0; i < count; i++) {
-        const t0 = performance.now();
-        await call();
-        into.latencies.push(performance.now() - t0);
-      }
-      into.seconds += (performance.now() - started) / 1000;
-      const used = process.cpuUsage(cpu);
-      into.cpuMicros += used.user + used.system;
-    };
+    const samples: Record<'prisma' | 'pg', CallSample> = { prisma: emptySample(), pg: emptySample() };
     // Warm both paths (connections, Prisma's query cache, JIT) before anything is kept.
-    const warmup: Sample = { latencies: [], seconds: 0, cpuMicros: 0 };
-    await block(warmup, viaPrisma, 200);
-    await block(warmup, viaPg, 200);
+    const warmup = emptySample();
+    await timeBlock(warmup, viaPrisma, 200);
+    await timeBlock(warmup, viaPg, 200);
     const blockSize = 250;
     for (let done = 0; done < operations; done += blockSize) {
-      await block(samples.pg, viaPg, blockSize);
-      await block(samples.prisma, viaPrisma, blockSize);
+      await timeBlock(samples.pg, viaPg, blockSize);
+      await timeBlock(samples.prisma, viaPrisma, blockSize);
     }
     const prismaTiming = timing(samples.prisma);
     const pgTiming = timing(samples.pg);
