@@ -18,9 +18,9 @@ import { systemClock, type GatewayClock } from './clock';
 import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { GATEWAY_CLIENT_ERROR_CODES } from './errors';
-import { CatalogueVersions } from '@reservations/customer-subgraph/catalogue-versions';
+import { CATALOGUE_VERSION_NAMESPACE, CatalogueVersions } from '@reservations/customer-subgraph/catalogue-versions';
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
-import { cappedTtl, ResponseCache } from './cache/response-cache';
+import { cappedTtl, RESPONSES_NAMESPACE, ResponseCache } from './cache/response-cache';
 import { gatewayEdge } from './edge/gateway-edge';
 import { KnownOperations } from './edge/graphql-request';
 import { InboundDeduplication } from './edge/inbound-deduplication';
@@ -100,7 +100,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, { cloc
   // Each cache is shared in Redis when configured; otherwise in this process, with the same semantics.
   const store = (namespace: string, maxSize: number, errorsAreMisses = true): KeyValueCache<string> =>
     redis ? redis.keyValueCache(namespace, { errorsAreMisses }) : new InMemoryLRUCache<string>({ maxSize });
-  const versions = new CatalogueVersions(store('catalogue-version', 1_000_000, false), redis, (hit) =>
+  const versions = new CatalogueVersions(store(CATALOGUE_VERSION_NAMESPACE, 1_000_000, false), redis, (hit) =>
     metrics.recordCacheLookup('catalogue-version', hit),
   );
   if (redis) metrics.service.watchRedis(redis);
@@ -122,7 +122,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger, { cloc
   const known = new KnownOperations();
   const responseCache = config.responseCache.enabled
     ? new ResponseCache(
-        cappedTtl(store('responses', 64 * 1024 * 1024), config.responseCache.maxTtlSeconds),
+        cappedTtl(store(RESPONSES_NAMESPACE, 64 * 1024 * 1024), config.responseCache.maxTtlSeconds),
+        redis !== null,
         versions,
         budgets,
         known,

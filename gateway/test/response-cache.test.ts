@@ -163,6 +163,26 @@ test('a write made on another gateway instance invalidates this one too (shared 
   expect(JSON.stringify(fresh.body)).toContain('Cortado doble');
 });
 
+test("a hit comes from the gateway's own copy of the entry; only the version is read from Redis", async () => {
+  const one = await gateway();
+  const prefix = prefixes.at(-1)!;
+  await createProduct('shop-g', 'Lungo', 300);
+  expect((await read(one.url, 'shop-g')).cache).toBe('MISS');
+  // The shared entries are gone (evicted, say): the gateway that stored the answer still has it.
+  await waitFor(async () => (await deleteKeysWithPrefix(`${prefix}responses::`)) > 0);
+  expect((await read(one.url, 'shop-g')).cache).toBe('HIT');
+  const two = await startTestGateway(
+    { customer: customerProxy.url, reservation: supergraph.reservation.url },
+    { REDIS_URL, REDIS_KEY_PREFIX: prefix },
+  );
+  gateways.push(two);
+  await redisConnected(two.url);
+  expect((await read(two.url, 'shop-g')).cache).toBe('MISS');
+  // Both then hit: one from its copy, the other from what it stored.
+  expect((await read(one.url, 'shop-g')).cache).toBe('HIT');
+  expect((await read(two.url, 'shop-g')).cache).toBe('HIT');
+});
+
 test('without Redis (embedded default) the in-process cache behaves the same', async () => {
   const started = await startTestGateway({ customer: customerProxy.url, reservation: supergraph.reservation.url });
   gateways.push(started);

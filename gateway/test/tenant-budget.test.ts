@@ -9,7 +9,7 @@ import { capturingLogger } from '@reservations/test-support/logs';
 import { freePort } from '@reservations/test-support/net';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@reservations/test-support/redis';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
-import { redisConnected } from '@reservations/test-support/wait';
+import { redisConnected, waitFor } from '@reservations/test-support/wait';
 import { ConfigError } from '@reservations/platform/config';
 import { readGatewayConfig } from '../src/config';
 import type { StartedGateway } from '../src/server';
@@ -87,6 +87,29 @@ it('answers that charge nothing (an invalid document) still carry the RateLimit 
   expect(response.status).toBe(400);
   expect(response.headers.get('ratelimit-policy')).toBe(`"cost";q=${BUDGET};w=60`);
   expect(response.headers.get('ratelimit')).toMatch(new RegExp(`^"cost";r=${BUDGET};t=\\d+$`));
+});
+
+it('charges arriving together are counted together, and exactly those that fit are admitted', async () => {
+  const { logger } = capturingLogger('gateway');
+  const redis = connectRedis(TEST_REDIS_URL, prefix, logger);
+  const budgets = new TenantBudgets({ defaultBudget: 100, windowSeconds: 60, overrides: {} }, redis, logger);
+  try {
+    await waitFor(async () => redis.isReady());
+    // One burst that fits: every charge admitted, all told what is left after the burst.
+    const fitting = await Promise.all([10, 20, 30].map((cost) => budgets.charge('burst-fits', cost)));
+    expect(fitting.map((state) => [state!.admitted, state!.remaining])).toEqual([
+      [true, 40],
+      [true, 40],
+      [true, 40],
+    ]);
+    // A burst past the budget: its total does not fit, so each is counted alone, in order.
+    const past = await Promise.all([40, 40, 40].map((cost) => budgets.charge('burst-past', cost)));
+    expect(past.map((state) => state!.admitted)).toEqual([true, true, false]);
+    expect((await budgets.charge('burst-past', 20))!).toMatchObject({ admitted: true, remaining: 0 });
+    expect((await budgets.charge('burst-past', 1))!.admitted).toBe(false);
+  } finally {
+    await redis.close();
+  }
 });
 
 describe('without Redis', () => {

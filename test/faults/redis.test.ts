@@ -26,7 +26,12 @@ afterEach(async () => {
 
 async function supergraphOn(redisUrl: string, label: string): Promise<{ supergraph: TestSupergraph; env: Record<string, string> }> {
   const prefix = `test-faults-${randomBytes(4).toString('hex')}:`;
-  stops.push(() => deleteKeysWithPrefix(prefix, TEST_REDIS_URL).catch(() => undefined));
+  stops.push(() =>
+    deleteKeysWithPrefix(prefix, TEST_REDIS_URL).then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
   const env = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, ...FAST_PROBES };
   const supergraph = await startTestSupergraph(label, { env });
   stops.push(supergraph.stop);

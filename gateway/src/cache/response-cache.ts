@@ -2,6 +2,7 @@
 // Apollo parses, validates and runs its plugins, which a plugin cannot do.
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import type { CatalogueVersions } from '@reservations/customer-subgraph/catalogue-versions';
 import type { GatewayContext } from '../context';
@@ -12,6 +13,12 @@ import type { Caller } from '../security/caller-auth';
 import { rateLimitHeaders, type TenantBudgets } from '../security/tenant-budget';
 
 export const CACHE_STATUS_HEADER = 'x-cache';
+
+/** What this process keeps of shared entries (UTF-16 length of their bodies, roughly bytes). */
+const LOCAL_COPIES_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Where entries are kept in the shared store. */
+export const RESPONSES_NAMESPACE = 'responses';
 
 /** Where hits and misses are counted (the gateway's /metrics). */
 export type CacheLookupRecorder = (cache: string, hit: boolean) => void;
@@ -60,8 +67,17 @@ export interface CacheHit {
  * before execution). Responses say HIT, MISS (stored now) or BYPASS in `x-cache`.
  */
 export class ResponseCache {
+  /**
+   * Entries this process stored or read from the shared store, so a hit needs only the
+   * version read (batched, see CatalogueVersions) from Redis. A copy is used only under the
+   * version it was stored at, exactly as the shared entry would be.
+   */
+  private readonly copies: LRUCache<string, Entry> | null;
+
   constructor(
     private readonly entries: KeyValueCache<string>,
+    /** True when `entries` is shared (Redis): this process then keeps a copy of what it stored or read. */
+    shared: boolean,
     private readonly versions: CatalogueVersions,
     private readonly budgets: TenantBudgets,
     private readonly known: KnownOperations,
@@ -69,7 +85,11 @@ export class ResponseCache {
     /** Differs between supergraphs, so replicas of two versions never read each other's answers. */
     private readonly schemaId: string,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.copies = shared
+      ? new LRUCache<string, Entry>({ maxSize: LOCAL_COPIES_MAX_BYTES, sizeCalculation: (entry) => entry.body.length + 256 })
+      : null;
+  }
 
   /** The stored answer to this request, or null (then `state.cacheLookup` says what the pipeline may store under). */
   async lookup(
@@ -83,12 +103,13 @@ export class ResponseCache {
     const key = createHash('sha256')
       .update(JSON.stringify([this.schemaId, caller.tenant, caller.scope, operation.document, operation.operationName, operation.variables]))
       .digest('base64url');
-    const [version, raw] = await Promise.all([this.versions.current(caller.tenant), this.entries.get(key).catch(() => undefined)]);
+    const version = await this.versions.current(caller.tenant);
     state.cacheLookup = { key, version };
-    if (version === null || raw === undefined) return null;
-    const entry = JSON.parse(raw) as Entry;
+    if (version === null) return null;
+    const entry = await this.entry(key, version);
+    if (entry === undefined) return null;
     const ageMs = this.now() - entry.storedAt;
-    if (entry.version !== version || ageMs >= entry.maxAge * 1000) return null;
+    if (ageMs >= entry.maxAge * 1000) return null;
     const mediaType = singleResultMediaType(accept);
     if (mediaType === null) return null;
     const budget = await this.budgets.charge(caller.tenant, entry.cost);
@@ -108,6 +129,18 @@ export class ResponseCache {
     };
   }
 
+  /** The entry stored under `key` at `version`: this process's copy when it has one, else the store's. */
+  private async entry(key: string, version: string): Promise<Entry | undefined> {
+    const copy = this.copies?.get(key);
+    if (copy?.version === version) return copy;
+    const raw = await this.entries.get(key).catch(() => undefined);
+    if (raw === undefined) return undefined;
+    const entry = JSON.parse(raw) as Entry;
+    if (entry.version !== version) return undefined;
+    this.copies?.set(key, entry, { ttl: entry.maxAge * 1000 });
+    return entry;
+  }
+
   /** Stores the pipeline's answer when the plugin found it storable. Never waits, never fails the request. */
   store(state: EdgeRequest, response: HTTPGraphQLResponse): void {
     const { cacheLookup, storable } = state;
@@ -121,6 +154,7 @@ export class ResponseCache {
       cost: storable.cost,
       operationName: state.operation?.name ?? null,
     };
+    this.copies?.set(cacheLookup.key, entry, { ttl: storable.maxAge * 1000 });
     this.entries.set(cacheLookup.key, JSON.stringify(entry), { ttl: storable.maxAge }).catch(() => undefined);
   }
 

@@ -1,4 +1,5 @@
 import { HeaderMap } from '@apollo/server';
+import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
 import { InProcessWindowCounter, type WindowCounter } from '@reservations/platform/cache/window-counter';
@@ -51,6 +52,12 @@ export interface BudgetState {
 }
 
 const NAMESPACE = 'cost-budget';
+
+interface Charge {
+  tenant: string;
+  cost: number;
+  budget: number;
+}
 /** Tenants refused in their current window are pruned of ended windows beyond this many. */
 const SPENT_TENANTS_BEFORE_PRUNING = 10_000;
 
@@ -62,6 +69,10 @@ const SPENT_TENANTS_BEFORE_PRUNING = 10_000;
  */
 export class TenantBudgets {
   private readonly counter: WindowCounter;
+  private readonly charges = new DataLoader<Charge, BudgetState>((charges) => this.chargeTogether(charges), {
+    cache: false,
+    batchScheduleFn: (send) => setImmediate(send),
+  });
   /** Tenants refused in their current window, until it ends: refused again without asking Redis. */
   private readonly spentTenants = new Map<string, { budget: number; endsAt: number }>();
   private usingLocal = false;
@@ -77,11 +88,46 @@ export class TenantBudgets {
       : new InProcessWindowCounter(config.windowSeconds, now, SPENT_TENANTS_BEFORE_PRUNING * 10);
   }
 
-  /** Null when the tenant has no budget (budgets off, or an override of 0). */
+  /**
+   * Null when the tenant has no budget (budgets off, or an override of 0). Charges made in one
+   * turn of the event loop go to the counter together: one addition of their total per tenant
+   * when it fits, else one addition each, so exactly the requests that fit are admitted.
+   */
   async charge(tenant: string, cost: number): Promise<BudgetState | null> {
     const budget = this.config.overrides[tenant] ?? this.config.defaultBudget;
     if (budget === 0) return null;
-    const count = await this.counter.add(tenant, [Math.ceil(cost)], [budget]);
+    return this.charges.load({ tenant, cost: Math.ceil(cost), budget });
+  }
+
+  private async chargeTogether(charges: readonly Charge[]): Promise<BudgetState[]> {
+    const byTenant = new Map<string, Charge[]>();
+    for (const charge of charges) {
+      const same = byTenant.get(charge.tenant);
+      if (same) same.push(charge);
+      else byTenant.set(charge.tenant, [charge]);
+    }
+    const states = new Map<Charge, BudgetState>();
+    await Promise.all(
+      [...byTenant.values()].map(async (same) => {
+        if (same.length > 1) {
+          const together = await this.add(
+            same[0]!.tenant,
+            same.reduce((total, charge) => total + charge.cost, 0),
+            same[0]!.budget,
+          );
+          if (together.admitted) {
+            for (const charge of same) states.set(charge, together);
+            return;
+          }
+        }
+        for (const charge of same) states.set(charge, await this.add(charge.tenant, charge.cost, charge.budget));
+      }),
+    );
+    return charges.map((charge) => states.get(charge)!);
+  }
+
+  private async add(tenant: string, cost: number, budget: number): Promise<BudgetState> {
+    const count = await this.counter.add(tenant, [cost], [budget]);
     if (this.redis && count.shared === this.usingLocal) {
       this.usingLocal = !count.shared;
       if (this.usingLocal)

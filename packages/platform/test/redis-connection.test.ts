@@ -69,3 +69,19 @@ test('a Redis that stays silent gets a new connection, so a server that took its
     await proxy.stop();
   }
 });
+
+test('readMany reads keys of several namespaces in one round trip, as each cache stores them', async () => {
+  const connected = await connect();
+  await connected.keyValueCache('one').set('a', 'first');
+  await connected.keyValueCache('two').set('b', JSON.stringify({ nested: ['value'] }), { ttl: 60 });
+  expect(
+    await connected.readMany([
+      { namespace: 'one', key: 'a' },
+      { namespace: 'two', key: 'b' },
+      { namespace: 'one', key: 'missing' },
+    ]),
+  ).toEqual(['first', '{"nested":["value"]}', undefined]);
+  privateRedis.redis.hang();
+  await expect(connected.readMany([{ namespace: 'one', key: 'a' }])).rejects.toEqual(new RedisUnavailableError('timeout'));
+  privateRedis.redis.resume();
+});

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RedisConnection } from '@reservations/platform/cache/redis-connection';
-import { CATALOGUE_CHANGED_HEADER, CatalogueVersions } from './catalogue-versions';
+import { CATALOGUE_CHANGED_HEADER, CATALOGUE_VERSION_NAMESPACE, CatalogueVersions } from './catalogue-versions';
 import type { CustomerContext } from './context';
 
 /**
@@ -16,7 +16,7 @@ import type { CustomerContext } from './context';
  * cache generation once Redis answers again (see CatalogueVersions).
  */
 export function catalogueChangesPlugin(redis: RedisConnection | null): ApolloServerPlugin<CustomerContext> {
-  const versions = redis ? new CatalogueVersions(redis.keyValueCache('catalogue-version', { errorsAreMisses: false }), redis) : null;
+  const versions = redis ? new CatalogueVersions(redis.keyValueCache(CATALOGUE_VERSION_NAMESPACE, { errorsAreMisses: false }), redis) : null;
   return {
     async requestDidStart() {
       return {

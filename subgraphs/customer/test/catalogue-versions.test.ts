@@ -1,5 +1,5 @@
 /** Catalogue versions over a real (private) Redis that hangs and recovers under a test-driven clock. */
-import { CatalogueVersions } from '../src/catalogue-versions';
+import { CATALOGUE_VERSION_NAMESPACE, CatalogueVersions } from '../src/catalogue-versions';
 import { usePrivateRedisConnection } from '@reservations/test-support/private-redis-connection';
 import { waitFor } from '@reservations/test-support/wait';
 
@@ -39,4 +39,32 @@ test('a Redis that was only slow to answer reads retires no cached versions', as
   await waitFor(async () => connected.isReady());
   // Nothing was lost, so an outage under load does not empty every tenant's cache at once.
   expect(await versions.current('shop-a')).toBe(before);
+});
+
+test("one turn's version reads share one round trip, and each sees a version replaced before it asked", async () => {
+  const connected = await connect();
+  let roundTrips = 0;
+  const counted = {
+    ...connected,
+    readMany: (keys: Parameters<typeof connected.readMany>[0]) => {
+      roundTrips++;
+      return connected.readMany(keys);
+    },
+  };
+  const store = () => connected.keyValueCache(CATALOGUE_VERSION_NAMESPACE, { errorsAreMisses: false });
+  const reader = new CatalogueVersions(store(), counted);
+  // Another replica, writing to the same Redis.
+  const writer = new CatalogueVersions(store(), connected);
+  const before = { a: await reader.current('shop-a'), b: await reader.current('shop-b') };
+
+  roundTrips = 0;
+  const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => reader.current(i % 2 === 0 ? 'shop-a' : 'shop-b')));
+  expect(roundTrips).toBe(1);
+  expect(burst).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? before.a : before.b)));
+
+  await writer.bump('shop-a');
+  const after = await Promise.all([reader.current('shop-a'), reader.current('shop-b')]);
+  expect(after[0]).not.toBe(before.a);
+  expect(after[0]).not.toBeNull();
+  expect(after[1]).toBe(before.b);
 });
