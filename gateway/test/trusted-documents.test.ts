@@ -10,7 +10,7 @@ import { deleteKeysWithPrefix, TEST_REDIS_URL as REDIS_URL } from '@reservations
 import { redisConnected } from '@reservations/test-support/wait';
 import { startTestGateway, startTestSupergraph, type TestSupergraph } from '@reservations/test-support/supergraph';
 import type { StartedGateway } from '../src/server';
-import { parseManifest, sha256Hex, TRUSTED_DOCUMENTS_NAMESPACE } from '../src/security/trusted-documents';
+import { parseManifest, sha256Hex, TRUSTED_DOCUMENTS_NAMESPACE, trustedDocumentVerdict } from '../src/security/trusted-documents';
 
 const LISTED = 'query CustomerCount { customers { totalCount } }';
 const LISTED_HASH = sha256Hex(LISTED);
@@ -175,5 +175,25 @@ describe('enforce', () => {
       await publisher.close();
       await deleteKeysWithPrefix(prefix);
     }
+  });
+});
+
+describe('the one policy the plugin and the cache-hit path share', () => {
+  test.each([
+    // mode, how the document was named, listed?, verdict
+    ['off', 'text', false, null],
+    ['off', 'apq', true, null],
+    ['off', 'id', true, null],
+    ['off', 'id', false, 'refused'],
+    ['allow-and-log', 'text', true, 'listed'],
+    ['allow-and-log', 'text', false, 'unlisted'],
+    ['allow-and-log', 'apq', false, 'unlisted'],
+    ['allow-and-log', 'id', false, 'refused'],
+    ['enforce', 'text', true, 'refused'],
+    ['enforce', 'apq', true, 'listed'],
+    ['enforce', 'apq', false, 'refused'],
+    ['enforce', 'id', false, 'refused'],
+  ] as const)('%s, %s, listed %s: %s', (mode, form, listed, verdict) => {
+    expect(trustedDocumentVerdict(mode, form, listed)).toBe(verdict);
   });
 });

@@ -4,7 +4,14 @@ import { secondsSince, type RequestOutcome, type ServiceMetrics } from '@reserva
 import { currentRequest } from '@reservations/platform/observability/request-scope';
 import type { ResponseCache } from '../cache/response-cache';
 import type { CallerResolver } from '../security/caller-auth';
-import type { TrustedDocumentList, TrustedDocumentsMode, TrustedDocumentsObserver } from '../security/trusted-documents';
+import {
+  logUnlisted,
+  trustedDocumentVerdict,
+  type DocumentForm,
+  type TrustedDocumentList,
+  type TrustedDocumentsMode,
+  type TrustedDocumentsObserver,
+} from '../security/trusted-documents';
 import type { InboundDeduplication } from './inbound-deduplication';
 import { edgeOperation, type KnownOperations } from './graphql-request';
 import { edgeRequest, verifiedCaller } from './request-state';
@@ -49,19 +56,16 @@ export function gatewayEdge(parts: GatewayEdgeParts): GraphQLEdge {
   };
 
   /**
-   * What the trusted-documents plugin would decide for this document; `refused` (and anything
-   * but a listed document under enforce, or an unlisted documentId) is left to the pipeline,
-   * which answers the refusal. Null when the list is off and the document is not named by id.
+   * The trusted-documents verdict on an edge document (`<form>:<hash>`); anything refused is
+   * left to the pipeline, which answers the refusal. Asks the list only when the verdict needs it.
    */
   const trustedVerdict = async (document: string): Promise<'listed' | 'unlisted' | 'refused' | null> => {
-    const form = document.slice(0, document.indexOf(':'));
-    if (trustedDocuments.mode === 'off' && form !== 'id') return null;
-    // Enforced lists run documents named by hash only.
-    if (trustedDocuments.mode === 'enforce' && form === 'text') return 'refused';
-    const listed = (await trustedDocuments.list.get(document.slice(form.length + 1))) !== undefined;
-    if (listed) return trustedDocuments.mode === 'off' ? null : 'listed';
-    if (trustedDocuments.mode === 'enforce' || form === 'id') return 'refused';
-    return 'unlisted';
+    const separator = document.indexOf(':');
+    const form = document.slice(0, separator) as DocumentForm;
+    const { mode, list } = trustedDocuments;
+    // Off, and not named by id: null whatever the list holds, so the list is not asked.
+    if (mode === 'off' && form !== 'id') return null;
+    return trustedDocumentVerdict(mode, form, (await list.get(document.slice(separator + 1))) !== undefined);
   };
 
   return {
@@ -84,11 +88,7 @@ export function gatewayEdge(parts: GatewayEdgeParts): GraphQLEdge {
           if (found !== null) {
             // Counted (and logged) as the pipeline counts each document it runs.
             if (verdict !== null) trustedDocuments.observer.document(verdict);
-            if (verdict === 'unlisted')
-              logger.warn(
-                { queryHash: operation.document, operationName: operation.operationName },
-                'ran a document that is not in the trusted documents list',
-              );
+            if (verdict === 'unlisted') logUnlisted(logger, operation.document, operation.operationName);
             observe(found.hit.operationName, 'query', 'success', caller.tenant, 'cache');
             return found.response;
           }

@@ -117,6 +117,29 @@ export class TrustedDocumentList {
   }
 }
 
+/** How a request named its document: as text, by an APQ hash, or by a trusted-document id. */
+export type DocumentForm = 'text' | 'apq' | 'id';
+
+/**
+ * The mode's decision on one document, given how it was named and whether the list holds it:
+ * run it and count it as `listed` or `unlisted`, refuse it, or nothing to say (null: mode off,
+ * the document not named by id). The one place the policy lives: the plugin applies it, and the
+ * HTTP edge asks it before answering from the response cache.
+ */
+export function trustedDocumentVerdict(mode: TrustedDocumentsMode, form: DocumentForm, listed: boolean): 'listed' | 'unlisted' | 'refused' | null {
+  // Enforced lists run documents named by hash only.
+  if (mode === 'enforce' && form === 'text') return 'refused';
+  if (listed) return mode === 'off' ? null : 'listed';
+  // A documentId names a listed document or nothing; enforce runs listed documents only.
+  if (form === 'id' || mode === 'enforce') return 'refused';
+  return mode === 'off' ? null : 'unlisted';
+}
+
+/** The warning for a document nobody listed, the same from the pipeline and from a cache hit. */
+export function logUnlisted(logger: Logger, queryHash: string, operationName: string | null): void {
+  logger.warn({ queryHash, operationName }, 'ran a document that is not in the trusted documents list');
+}
+
 export interface TrustedDocumentsObserver {
   /** `listed`: ran a listed document; `unlisted`: ran one nobody listed; `refused`: refused (enforce). */
   document(result: 'listed' | 'unlisted' | 'refused'): void;
@@ -151,49 +174,46 @@ export function trustedDocumentsPlugin<TContext extends BaseContext>(
 ): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request }) {
-      let refused: GraphQLError | null = null;
+      const named = request.query === undefined ? documentIdOf(request) : null;
+      const form: DocumentForm = named === null ? 'text' : named.via === 'apq' ? 'apq' : 'id';
       let listed = false;
-      const named = documentIdOf(request);
-      if (named && request.query === undefined) {
+      if (named) {
         const document = await list.get(named.id);
         if (document !== undefined) {
           request.query = document;
           // Listed documents are not APQ registrations: Apollo runs them as plain text.
           if (request.extensions) delete request.extensions.persistedQuery;
           listed = true;
-        } else if (mode === 'enforce') {
-          refused = refusal(TrustedDocumentCode.NotInList, 'This operation is not in the list of trusted documents');
-        } else if (named.via === 'documentId') {
-          refused = refusal(TrustedDocumentCode.NotFound, 'No document is listed under this documentId');
         }
-        // Otherwise an unknown APQ hash: Apollo's APQ cache may know it (counted below).
-      } else if (mode === 'enforce' && request.query !== undefined) {
-        refused = refusal(
-          TrustedDocumentCode.IdRequired,
-          'Only trusted documents run here: send the document hash (extensions.persistedQuery.sha256Hash or documentId), not its text',
-        );
+        // Otherwise an unknown APQ hash may be in Apollo's APQ cache (counted below).
       }
-      if (refused) {
+      // A text document's listing is known once Apollo hashed it; no mode refuses text for that.
+      if (trustedDocumentVerdict(mode, form, listed) === 'refused') {
+        const refused =
+          form === 'text'
+            ? refusal(
+                TrustedDocumentCode.IdRequired,
+                'Only trusted documents run here: send the document hash (extensions.persistedQuery.sha256Hash or documentId), not its text',
+              )
+            : mode === 'enforce'
+              ? refusal(TrustedDocumentCode.NotInList, 'This operation is not in the list of trusted documents')
+              : refusal(TrustedDocumentCode.NotFound, 'No document is listed under this documentId');
         observer.document('refused');
         request.query = '{ __typename }';
         request.operationName = undefined;
         if (request.extensions) delete request.extensions.persistedQuery;
-        const error = refused;
         return {
           async didResolveOperation() {
-            throw error;
+            throw refused;
           },
         };
       }
       if (mode === 'off') return;
       return {
         async didResolveSource({ queryHash, request: resolved }) {
-          if (listed || (await list.get(queryHash)) !== undefined) {
-            observer.document('listed');
-            return;
-          }
-          observer.document('unlisted');
-          logger.warn({ queryHash, operationName: resolved.operationName ?? null }, 'ran a document that is not in the trusted documents list');
+          const verdict = trustedDocumentVerdict(mode, form, listed || (await list.get(queryHash)) !== undefined);
+          if (verdict === 'listed' || verdict === 'unlisted') observer.document(verdict);
+          if (verdict === 'unlisted') logUnlisted(logger, queryHash, resolved.operationName ?? null);
         },
       };
     },
