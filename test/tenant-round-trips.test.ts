@@ -1,9 +1,10 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { deployMigrations } from '@reservations/platform/database/roles';
-import { openDatabase, type OpenDatabase } from '@reservations/platform/database/connection';
-import { bindTenantReads } from '@reservations/platform/database/bound-reads';
-import { pipelineTransactions } from '@reservations/platform/database/transaction-pipeline';
+import { openDatabase, postgresAdapter, type OpenDatabase } from '@reservations/platform/database/connection';
+import { readWithBinding } from '@reservations/platform/database/transaction-pipeline';
+import { observeDatabase } from '../packages/platform/src/observability/database';
+import { ServiceMetrics } from '@reservations/platform/observability/metrics';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
 import { Prisma } from '../subgraphs/customer/src/generated/prisma/client';
 import { bindCustomerTenant, createCustomerPrisma, migrationsDir, type CustomerPrisma } from '../subgraphs/customer/src/database';
@@ -55,6 +56,8 @@ let database: TestDatabase;
 let pool: pg.Pool;
 let wire: Wire;
 let prisma: CustomerPrisma;
+/** The pool's adapter as openDatabase builds it (it may be built once per pool). */
+let watched: Pick<OpenDatabase, 'adapter' | 'transactionOptions'>;
 let bCustomer: string;
 
 beforeAll(async () => {
@@ -68,13 +71,9 @@ beforeAll(async () => {
   // The pool as openDatabase builds it for PostgreSQL, with the wire watched; one connection, so
   // every statement below meets whatever the one before it left on that connection.
   pool = new pg.Pool({ connectionString: database.runtimeUrl, max: 1 });
-  pipelineTransactions(pool);
   wire = new Wire();
   wire.watch(pool);
-  const watched: Pick<OpenDatabase, 'adapter' | 'transactionOptions'> = {
-    adapter: bindTenantReads(new PrismaPg(pool)),
-    transactionOptions: { maxWait: 2_000, timeout: 5_000 },
-  };
+  watched = { adapter: postgresAdapter(pool), transactionOptions: { maxWait: 2_000, timeout: 5_000 } };
   // The subgraph's own client construction, which reads only these two.
   prisma = createCustomerPrisma(watched as OpenDatabase);
   bCustomer = (await bindCustomerTenant(prisma, 'tenant-b').customer.create({ data: { name: 'B', email: 'b@example.com' } })).id;
@@ -86,6 +85,10 @@ afterAll(async () => {
   await pool?.end();
   await database?.drop();
 });
+
+/** The statements a service's /metrics counts, from its exposition lines. */
+const statementsCounted = (lines: string[]) =>
+  lines.filter((line) => line.startsWith('db_query_duration_seconds_count')).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 
 const rowsWithoutTenant = async () => (await pool.query('SELECT name FROM customers')).rows;
 
@@ -138,6 +141,28 @@ describe('what the tenant-bound client sends to PostgreSQL', () => {
       ),
     );
     expect(trips).toEqual([['BEGIN', 'SELECT 1', 'SELECT 1'], ['SELECT 1'], ['COMMIT']]);
+  });
+
+  test('a bound read whose statement must hold its transaction (a locking SELECT) gets BEGIN and COMMIT around it', async () => {
+    let rows: unknown;
+    const trips = await wire.during(async () => {
+      rows = (await readWithBinding('tenant-a', () => pool.query({ text: 'SELECT name FROM customers FOR UPDATE' }))).rows;
+    });
+    expect(trips).toEqual([['BEGIN', 'SELECT 1', 'SELECT 1'], ['COMMIT']]);
+    expect(rows).toEqual([{ name: 'A' }]);
+  });
+
+  test("the statements a subgraph exports in its metrics count a read's binding, which no hook sees on its own", async () => {
+    const metrics = new ServiceMetrics('customer');
+    const observed = observeDatabase(watched as OpenDatabase, metrics);
+    const client = createCustomerPrisma(observed);
+    try {
+      const trips = await wire.during(() => bindCustomerTenant(client, 'tenant-a').customer.findMany());
+      expect(trips).toEqual([['SELECT 1', 'SELECT 1']]);
+      expect(statementsCounted((await metrics.registry.metrics()).split('\n'))).toBe(2);
+    } finally {
+      await client.$disconnect();
+    }
   });
 
   test('a transaction that ends before any statement sends nothing', async () => {

@@ -24,8 +24,9 @@ export function readAs<T>(tenantId: string, read: () => PromiseLike<T>): Promise
   return readingTenant.run(tenantId, async () => await read());
 }
 
-/** The factory a binding one wraps. */
+/** The factory a binding one wraps, and how it binds. */
 const BENEATH = Symbol('factory beneath the read binding');
+const READ_WITH_BINDING = Symbol('how the factory beneath binds a single read');
 
 /** Whether `factory` (what a Prisma client was built on) binds the reads of `readAs`. */
 export function bindsTenantReads(factory: unknown): boolean {
@@ -44,11 +45,7 @@ async function finish(transaction: Transaction, commit: boolean): Promise<void> 
   }
 }
 
-/**
- * One read in a transaction of its own that binds the tenant first. Over PostgreSQL the
- * pipeline below turns this into one round trip (binding and SELECT, no BEGIN or COMMIT); on
- * PGlite it is an ordinary in-process transaction.
- */
+/** One read in a transaction of its own that binds the tenant first (PGlite: in-process). */
 async function boundRead(adapter: SqlDriverAdapter, tenantId: string, query: SqlQuery) {
   const transaction = await adapter.startTransaction();
   try {
@@ -62,14 +59,22 @@ async function boundRead(adapter: SqlDriverAdapter, tenantId: string, query: Sql
   }
 }
 
-function bindingAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
+/**
+ * Sends `read` (one statement of the adapter beneath, outside any transaction) with `tenantId`
+ * bound for that statement alone: a driver that can do this without a transaction of its own
+ * (transaction-pipeline's `readWithBinding`, over PostgreSQL) offers it to `bindTenantReads`.
+ */
+export type ReadWithBinding = <T>(tenantId: string, read: () => Promise<T>) => Promise<T>;
+
+function bindingAdapter(adapter: SqlDriverAdapter, readWithBinding: ReadWithBinding | undefined): SqlDriverAdapter {
   return new Proxy(adapter, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (property === 'queryRaw') {
         return (query: SqlQuery) => {
           const tenantId = readingTenant.getStore();
-          return tenantId === undefined ? target.queryRaw(query) : boundRead(target, tenantId, query);
+          if (tenantId === undefined) return target.queryRaw(query);
+          return readWithBinding ? readWithBinding(tenantId, () => target.queryRaw(query)) : boundRead(target, tenantId, query);
         };
       }
       if (property === 'executeRaw') {
@@ -103,16 +108,18 @@ function bindingAdapter(adapter: SqlDriverAdapter): SqlDriverAdapter {
 
 /**
  * `factory` with reads made through `readAs` bound to their tenant: each SELECT Prisma sends
- * outside a transaction runs in one of its own that first binds the tenant. Everything else
+ * outside a transaction goes out with the binding (`readWithBinding`, where the driver offers
+ * it), or else runs in a transaction of its own that first binds the tenant. Everything else
  * passes through unchanged.
  */
-export function bindTenantReads(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function bindTenantReads(factory: SqlDriverAdapterFactory, readWithBinding?: ReadWithBinding): SqlDriverAdapterFactory {
   return new Proxy(factory, {
     get(target, property) {
       if (property === BINDS_READS) return true;
       if (property === BENEATH) return target;
+      if (property === READ_WITH_BINDING) return readWithBinding;
       const value: unknown = Reflect.get(target, property, target);
-      if (property === 'connect') return async () => bindingAdapter(await target.connect());
+      if (property === 'connect') return async () => bindingAdapter(await target.connect(), readWithBinding);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
@@ -127,5 +134,6 @@ export function beneathReadBinding(
   wrap: (inner: SqlDriverAdapterFactory) => SqlDriverAdapterFactory,
 ): SqlDriverAdapterFactory {
   if (!bindsTenantReads(factory)) return wrap(factory);
-  return bindTenantReads(wrap((factory as unknown as Record<symbol, SqlDriverAdapterFactory>)[BENEATH]!));
+  const binding = factory as unknown as Record<symbol, unknown>;
+  return bindTenantReads(wrap(binding[BENEATH] as SqlDriverAdapterFactory), binding[READ_WITH_BINDING] as ReadWithBinding | undefined);
 }

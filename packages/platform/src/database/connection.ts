@@ -11,7 +11,7 @@ import { DEFAULT_DATABASE_TIMEOUTS, type DatabaseTimeouts } from './timeouts';
 import type { SqlExecutor } from './migrations';
 import { pgExecutor, pgliteExecutor } from './sql-executors';
 import { bindTenantReads } from './bound-reads';
-import { pipelineTransactions } from './transaction-pipeline';
+import { pipelineTransactions, readWithBinding } from './transaction-pipeline';
 
 /** A PostgreSQL URL when configured, otherwise an embedded PGlite data folder. */
 export interface DatabaseTarget {
@@ -54,6 +54,16 @@ function answersWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Prisma's driver adapter over `pool`, as the services use it: BEGIN and the tenant binding
+ * travel with a transaction's first statement, and a tenant-bound single read with its binding
+ * (one round trip each; see transaction-pipeline). It changes how `pool` sends statements.
+ */
+export function postgresAdapter(pool: pg.Pool): SqlDriverAdapterFactory {
+  pipelineTransactions(pool);
+  return bindTenantReads(new PrismaPg(pool), readWithBinding);
+}
+
 async function openPostgres(url: string, timeouts: DatabaseTimeouts, logger: Logger | undefined): Promise<OpenDatabase> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -73,12 +83,10 @@ async function openPostgres(url: string, timeouts: DatabaseTimeouts, logger: Log
   };
   pool.on('connect', (client) => client.on('error', lost));
   pool.on('error', () => undefined); // already logged by the client's own listener above
-  // BEGIN and the tenant binding travel with a transaction's first statement (one round trip).
-  pipelineTransactions(pool);
   return {
     kind: 'postgres',
     location: redactUrl(url),
-    adapter: bindTenantReads(new PrismaPg(pool)),
+    adapter: postgresAdapter(pool),
     executor: pgExecutor(pool),
     transactionOptions: { maxWait: timeouts.connectMs, timeout: timeouts.statementMs },
     ping: (timeoutMs) => answersWithin(pool.query('SELECT 1'), timeoutMs),

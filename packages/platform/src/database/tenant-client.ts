@@ -362,25 +362,30 @@ export class TenantScope {
   }
 
   /**
-   * Two extensions. The first rewrites every model operation to the tenant and refuses raw SQL
-   * (except the binding statement itself); transactions run on it. The second, on top, runs
-   * each operation made outside a transaction in one of its own that binds the tenant first:
-   * a transaction per statement, which holds a pooled connection only while that statement runs.
+   * Two extensions of `client`, side by side. `scoped` rewrites every model operation to the
+   * tenant and refuses raw SQL (except the binding statement itself); transactions run on it.
+   * `bound`, what the stores get, does the same rewriting itself and runs each operation made
+   * outside a transaction bound to the tenant: a single read through `readAs` (no transaction
+   * from Prisma), anything else in a transaction of `scoped` that binds the tenant first. A
+   * read thus passes one extension layer, not two: each costs Prisma's extension machinery.
    */
   private extend<Client, Tx>(client: Client, tenantId: string): TenantClient<Client, Tx> {
     const base = client as unknown as ExtendableClient;
     const rewriter = new TenantArguments(this.dataModel, this.owned, tenantId);
     const owned = this.owned;
+    /** Raw SQL: only the binding statement for this very tenant passes. */
+    const raw = ({ operation, args, query }: QueryHookParams): Promise<unknown> => {
+      if (RAW_OPERATIONS.has(operation) && isBindingFor(args, tenantId)) return query(args);
+      throw new TenantScopeError(`${operation} is refused on a tenant-bound client: use $tenantQueryRaw`);
+    };
+    const scopedArgs = (model: string, operation: string, args: unknown): unknown =>
+      owned.has(model) ? rewriter.rewrite(model, operation, isRecord(args) ? args : {}) : args;
     const scoped = base.$extends({
       name: 'tenant-scope',
       query: {
-        $allOperations({ model, operation, args, query }: QueryHookParams) {
-          if (model === undefined) {
-            if (RAW_OPERATIONS.has(operation) && isBindingFor(args, tenantId)) return query(args);
-            throw new TenantScopeError(`${operation} is refused on a tenant-bound client: use $tenantQueryRaw`);
-          }
-          if (!owned.has(model)) return query(args);
-          return query(rewriter.rewrite(model, operation, isRecord(args) ? args : {}));
+        $allOperations(params: QueryHookParams) {
+          if (params.model === undefined) return raw(params);
+          return params.query(scopedArgs(params.model, params.operation, params.args));
         },
       },
     });
@@ -408,26 +413,27 @@ export class TenantScope {
       const fields = fieldsOf(model);
       return Object.keys(where).every((key) => fields.has(key) || WHERE_COMBINATORS.has(key));
     };
-    const bound = scoped.$extends({
-      name: 'tenant-transaction',
+    const bound = base.$extends({
+      name: 'tenant-bound',
       query: {
         // An interactive transaction rather than Prisma's batch form [binding, operation]: the
         // same statements, but Prisma compiles a batch's queries without its plan cache, which
         // measured about a third slower per call. A read binds in its `reads` form: over
         // PostgreSQL the binding then travels with each SELECT and no BEGIN or COMMIT is sent.
-        $allOperations({ model, operation, args, query }: QueryHookParams) {
-          // Raw SQL that got past the first extension is the binding statement alone.
-          if (model === undefined) return query(args);
+        $allOperations(params: QueryHookParams) {
+          const { model, operation, args, query } = params;
+          if (model === undefined) return raw(params);
           const delegate = `${model.charAt(0).toLowerCase()}${model.slice(1)}`;
-          const call = (on: unknown, name: string) =>
-            (on as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![name]!(args);
+          const call = (on: unknown, name: string, callArgs: unknown) =>
+            (on as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegate]![name]!(callArgs);
           const reads = READ_OPERATIONS.has(operation);
           if (reads && bindsReads) {
             const unbatched = UNBATCHED[operation];
-            if (unbatched === undefined) return readAs(tenantId, () => query(args));
-            if (unbatchable(model, args)) return readAs(tenantId, () => call(scoped, unbatched));
+            if (unbatched === undefined) return readAs(tenantId, () => query(scopedArgs(model, operation, args)));
+            // On the client itself: the arguments are scoped here already.
+            if (unbatchable(model, args)) return readAs(tenantId, () => call(base, unbatched, scopedArgs(model, unbatched, args)));
           }
-          return inTransaction((tx) => call(tx, operation), null, {}, reads);
+          return inTransaction((tx) => call(tx, operation, args), null, {}, reads);
         },
       },
       client: {

@@ -4,7 +4,7 @@
 // the same message as the transaction's first real statement.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { bindingKind } from './tenant-binding';
+import { bindingKind, READS_BINDING_SQL } from './tenant-binding';
 
 /** One statement as the extended protocol sends it. */
 interface Statement {
@@ -25,6 +25,8 @@ const ENDS_TRANSACTION = /^\s*(?:COMMIT|ROLLBACK)\s*;?\s*$/i;
 const PLAIN_READ = /^\s*SELECT\b/i;
 /** A SELECT that locks rows needs its transaction to last beyond the statement. */
 const LOCKING_READ = /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b/i;
+/** A statement that may run in an implicit transaction of its own, right after the binding. */
+const isPlainRead = (text: string): boolean => PLAIN_READ.test(text) && !LOCKING_READ.test(text);
 
 /** What the driver adapter passes to `query`: a config object, never text with a callback. */
 interface QueryConfig {
@@ -38,17 +40,25 @@ interface QueryConfig {
 
 type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
 
-/** Set while a statement hook sends a statement: says whether it reached the database. */
-const delivery = new AsyncLocalStorage<{ local: boolean }>();
+/** Set while a statement hook sends a statement: what reached the database with it. */
+interface Delivery {
+  /** The statement was answered here, never sent (a COMMIT of a transaction the server never saw). */
+  local: boolean;
+  /** Statements that travelled with it which no hook saw (a bound read's binding, see `readWithBinding`). */
+  alongside: string[];
+}
+
+const delivery = new AsyncLocalStorage<Delivery>();
 
 /**
- * Runs `send` and tells afterwards whether the statement it sent reached the database: a COMMIT
- * or ROLLBACK of a transaction the server never saw (see `pipelineTransactions`) is answered
- * here, and a count of statements should leave it out.
+ * Runs `send` and tells afterwards what the statement it sent cost the database: nothing, when
+ * a COMMIT or ROLLBACK of a transaction the server never saw (see `pipelineTransactions`) was
+ * answered here, and a count of statements should leave it out; and the statements that went
+ * out with it without passing any hook, which such a count should add.
  */
-export function trackDelivery<T>(send: () => Promise<T>): { sent: Promise<T>; reachedDatabase(): boolean } {
-  const probe = { local: false };
-  return { sent: delivery.run(probe, send), reachedDatabase: () => !probe.local };
+export function trackDelivery<T>(send: () => Promise<T>): { sent: Promise<T>; reachedDatabase(): boolean; alongside(): readonly string[] } {
+  const probe: Delivery = { local: false, alongside: [] };
+  return { sent: delivery.run(probe, send), reachedDatabase: () => !probe.local, alongside: () => probe.alongside };
 }
 
 function answeredHere(command: string, rowCount: number | null, neverSent: boolean): Promise<pg.QueryResult> {
@@ -57,6 +67,22 @@ function answeredHere(command: string, rowCount: number | null, neverSent: boole
     if (probe) probe.local = true;
   }
   return Promise.resolve({ command, rowCount, oid: 0, rows: [], fields: [] });
+}
+
+/** The binding of a read made through `readWithBinding`, for the first statement it sends. */
+interface PendingBinding {
+  binding: Statement;
+  taken: boolean;
+}
+
+const readBindings = new AsyncLocalStorage<PendingBinding>();
+
+/**
+ * Runs `read`, one statement sent through the pool outside any transaction (as a driver adapter
+ * sends a single read), with the tenant bound for that statement alone: see `pipelineTransactions`.
+ */
+export function readWithBinding<T>(tenantId: string, read: () => Promise<T>): Promise<T> {
+  return readBindings.run({ binding: { text: READS_BINDING_SQL, values: [tenantId] }, taken: false }, read);
 }
 
 /**
@@ -146,6 +172,57 @@ interface PipelineConnection {
   execute(config: object): void;
 }
 
+function sendPipelined(send: Query, before: readonly Statement[], config: QueryConfig): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const query = new PipelinedQuery(before, config);
+    query.callback = (error, result) => (error ? reject(error) : resolve(result!));
+    send(query);
+  });
+}
+
+const COMMIT: Statement = { text: 'COMMIT', values: [] };
+
+/**
+ * One bound read on a connection of its own: `binding; SELECT` in one round trip. A statement
+ * that is not a plain SELECT (none is expected from a read; a locking one would need its
+ * transaction to last) gets an explicit transaction instead: `BEGIN; binding; statement`, then
+ * COMMIT. On any error the connection is discarded, as `pool.query` does.
+ */
+async function boundReadOnOwnConnection(pool: pg.Pool, binding: Statement, config: QueryConfig, plain: boolean): Promise<pg.QueryResult> {
+  const client = await pool.connect();
+  const send = client.query.bind(client) as Query;
+  let failure: Error | undefined;
+  try {
+    if (plain) return await sendPipelined(send, [binding], config);
+    const result = await sendPipelined(send, [BEGIN, binding], config);
+    await client.query(COMMIT.text);
+    return result;
+  } catch (error) {
+    failure = error as Error;
+    throw error;
+  } finally {
+    client.release(failure);
+  }
+}
+
+/**
+ * `pool.query` sends the first statement of a `readWithBinding` read with its binding. The
+ * pending binding is read here, when the driver calls `pool.query` in the read's own
+ * continuation, never later from the pool's callbacks (which may run in whichever request
+ * released a connection).
+ */
+function pipelineBoundReads(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as Query;
+  (pool as unknown as { query: Query }).query = (config, values, callback) => {
+    const pending = readBindings.getStore();
+    if (pending === undefined || pending.taken || !isDriverCall(config, values, callback)) return query(config, values, callback);
+    pending.taken = true;
+    const plain = isPlainRead(config.text);
+    delivery.getStore()?.alongside.push(...(plain ? [pending.binding.text] : [BEGIN.text, pending.binding.text, COMMIT.text]));
+    return boundReadOnOwnConnection(pool, pending.binding, config, plain);
+  };
+}
+
 function isDriverCall(config: unknown, values: unknown, callback: unknown): config is QueryConfig {
   return (
     values === undefined &&
@@ -173,6 +250,11 @@ function isDriverCall(config: unknown, values: unknown, callback: unknown): conf
  *   every statement of a transaction takes its own snapshot anyway). A statement other than a
  *   plain SELECT turns it into an explicit transaction from there on.
  *
+ * - A single read made through `readWithBinding` (bound-reads, over this pool) needs no
+ *   transaction from the driver at all: the pool sends `binding; SELECT` then one Sync on a
+ *   connection of its own, the same implicit transaction as above, without the driver's
+ *   BEGIN/COMMIT bookkeeping in Node.
+ *
  * Statements outside transactions, the migration executor's transactions (text queries) and
  * everything after the first statement pass through unchanged. Whatever was held back is dropped
  * when the connection is checked out again, so nothing carries over to the pool's next user.
@@ -180,14 +262,10 @@ function isDriverCall(config: unknown, values: unknown, callback: unknown): conf
 export function pipelineTransactions(pool: pg.Pool): void {
   const states = new WeakMap<pg.PoolClient, State>();
   pool.on('acquire', (client) => states.set(client, { kind: 'idle' }));
+  pipelineBoundReads(pool);
   pool.on('connect', (client) => {
     const send = client.query.bind(client) as Query;
-    const pipelined = (before: Statement[], config: QueryConfig): Promise<pg.QueryResult> =>
-      new Promise((resolve, reject) => {
-        const query = new PipelinedQuery(before, config);
-        query.callback = (error, result) => (error ? reject(error) : resolve(result!));
-        send(query);
-      });
+    const pipelined = (before: Statement[], config: QueryConfig) => sendPipelined(send, before, config);
     const statementOf = (config: QueryConfig): Statement => ({ text: config.text, values: config.values ?? [] });
     (client as unknown as { query: Query }).query = (config, values, callback) => {
       const state = states.get(client) ?? { kind: 'idle' };
@@ -228,7 +306,7 @@ export function pipelineTransactions(pool: pg.Pool): void {
             states.set(client, { kind: 'idle' });
             return answeredHere(config.text.trim().toUpperCase().replace(/;$/, ''), null, true);
           }
-          if (PLAIN_READ.test(config.text) && !LOCKING_READ.test(config.text)) return pipelined([state.binding], config);
+          if (isPlainRead(config.text)) return pipelined([state.binding], config);
           states.set(client, { kind: 'open' });
           return pipelined([BEGIN, state.binding], config);
         case 'open':

@@ -17,13 +17,18 @@ export function observeDatabase(database: OpenDatabase, metrics: ServiceMetrics)
     const started = process.hrtime.bigint();
     let reachedDatabase = () => true;
     // A COMMIT of a transaction the server never saw (a single read) is not a statement sent.
+    let alongside: () => readonly string[] = () => [];
     const record = (ok: boolean): void => {
-      if (reachedDatabase()) metrics.recordQuery(query.sql, ok, secondsSince(started));
+      if (!reachedDatabase()) return;
+      metrics.recordQuery(query.sql, ok, secondsSince(started));
+      // A bound read's binding ran in the same round trip: counted, with no time of its own.
+      for (const statement of alongside()) metrics.recordQuery(statement, ok, 0);
     };
     const api = sentryApi();
     const measured = () => {
       const delivery = trackDelivery(() => send(query));
       reachedDatabase = delivery.reachedDatabase;
+      alongside = delivery.alongside;
       return delivery.sent.then(
         (result) => {
           record(true);
