@@ -35,6 +35,8 @@ export interface GatewayConfig {
   defaultResilience: ResiliencePolicy;
   /** Identical queries in flight at once share one subgraph request (see resilient-fetcher). */
   deduplicateSubgraphQueries: boolean;
+  /** An `_entities` query sends each distinct representation once (see entity-representations). */
+  deduplicateEntityRepresentations: boolean;
   /** Identical client queries in flight at once (same tenant, caller, document, variables) run once (see edge/inbound-deduplication). */
   deduplicateClientQueries: boolean;
   /** Shared Redis for the gateway's caches; null means in-process caches only. */
@@ -97,6 +99,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     resilience,
     defaultResilience: readResiliencePolicy(reader, null),
     deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
+    deduplicateEntityRepresentations: reader.bool('DEDUPLICATE_ENTITY_REPRESENTATIONS', true),
     deduplicateClientQueries: reader.bool('DEDUPLICATE_CLIENT_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
@@ -178,6 +181,11 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
   DEDUPLICATE_SUBGRAPH_QUERIES: {
     group: 'Routing to subgraphs and resilience',
     meaning: 'Identical subgraph queries in flight at the same moment share one request (never mutations, never across tenants or credentials).',
+  },
+  DEDUPLICATE_ENTITY_REPRESENTATIONS: {
+    group: 'Routing to subgraphs and resilience',
+    meaning:
+      'A subgraph call for entities (`_entities`) names each distinct entity once, however often the answer reaches it; the answer is the same either way. `false` sends one per occurrence, as Apollo Gateway does.',
   },
   DEDUPLICATE_CLIENT_QUERIES: {
     group: 'Routing to subgraphs and resilience',

@@ -78,7 +78,7 @@ export function createGateway(
         clock,
       });
       links.set(name, link);
-      return new SubgraphDataSource(link, onCatalogueChanged, logger);
+      return new SubgraphDataSource(link, onCatalogueChanged, logger, config.deduplicateEntityRepresentations);
     },
   });
 }

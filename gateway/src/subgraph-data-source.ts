@@ -8,6 +8,7 @@ import type { Logger } from '@reservations/platform/logger';
 import { currentRequest } from '@reservations/platform/observability/request-scope';
 import { reportUnexpectedError } from '@reservations/platform/observability/sentry';
 import type { GatewayContext } from './context';
+import { dedupe, expand, type DistinctRepresentations } from './entity-representations';
 import type { SubgraphLink } from './resilience/subgraph-link';
 
 /**
@@ -23,6 +24,16 @@ class SubgraphRefusal extends GraphQLError {
 
 /** Codes with which a subgraph refuses the document itself, which only the gateway wrote. */
 const DOCUMENT_REJECTED = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
+
+/** The request with each distinct entity representation once, when it is a query's `_entities` fetch that repeats some. */
+function sharedRepresentations(
+  request: GraphQLDataSourceProcessOptions['request'],
+): { request: GraphQLDataSourceProcessOptions['request']; shared: DistinctRepresentations } | null {
+  const representations: unknown = request.variables?.representations;
+  if (!Array.isArray(representations) || !/^\s*query\b/.test(request.query ?? '')) return null;
+  const shared = dedupe(representations);
+  return shared && { request: { ...request, variables: { ...request.variables, representations: shared.distinct } }, shared };
+}
 
 function hasMessage(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
@@ -47,6 +58,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     /** Called when the subgraph reports that a write changed the tenant's catalogue. */
     private readonly onCatalogueChanged: (tenant: string) => Promise<void>,
     private readonly logger: Logger,
+    /** Send each distinct entity representation of an `_entities` query once (DEDUPLICATE_ENTITY_REPRESENTATIONS). */
+    private readonly shareRepresentations = true,
   ) {
     super({ url: link.url, fetcher: link.fetcher });
     this.subgraph = link.name;
@@ -66,14 +79,22 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * A subgraph's refusal is answered like a 200 with errors, so the gateway passes them on as
    * it passes on any subgraph's: the client gets their messages, codes and extensions (e.g.
    * BAD_USER_INPUT naming the `field`) instead of Apollo's "400: Bad Request" as an internal error.
+   *
+   * An `_entities` query that repeats a representation (the same product reached from many
+   * reviews) sends each distinct one once; the answer is expanded back before Apollo sees it.
+   * This happens before Apollo serialises the body, so what is signed is what is sent.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    // Only a client's operation plans `_entities` fetches (not schema loading or health checks).
+    const sharing = this.shareRepresentations && 'incomingRequestContext' in options ? sharedRepresentations(options.request) : null;
+    let response: GatewayGraphQLResponse;
     try {
-      return await super.process(options);
+      response = await super.process(sharing ? { ...options, request: sharing.request } : options);
     } catch (error) {
-      if (error instanceof SubgraphRefusal) return { errors: error.errors };
-      throw error;
+      if (!(error instanceof SubgraphRefusal)) throw error;
+      response = { errors: error.errors };
     }
+    return sharing ? expand(response, sharing.shared.positions) : response;
   }
 
   /**
