@@ -39,6 +39,14 @@ beforeAll(async () => {
     CUSTOMER_LOOKUP_TIMEOUT_MS: String(LOOKUP_TIMEOUT_MS),
   });
   toClosedPort = await startTestReservationSubgraph(subgraphs.databases.reservation, `http://127.0.0.1:${await closedPort()}/graphql`);
+  // The lookups below must answer within 300 ms, and the first booking of a process (code not
+  // yet compiled, connections not yet open) can take longer on a loaded machine: one booking
+  // through the directly connected subgraph, with its default timeout, warms the same code.
+  const warmUp = 'lookup-warm-up';
+  await book(subgraphs.reservation.url, warmUp, {
+    customerId: await createCustomer(subgraphs.customer.url, warmUp),
+    startsAt: '2030-01-01T18:00:00Z',
+  });
 });
 
 beforeEach(() => proxy.reset());
