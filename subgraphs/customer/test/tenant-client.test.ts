@@ -2,7 +2,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { TenantScopeError } from '@reservations/platform/database/tenant-client';
 import { startTestCustomerSubgraph } from '@reservations/test-support/supergraph';
 import { createTestDatabase, type TestDatabase } from '@reservations/test-support/postgres';
-import { bindCustomerTenant, type CustomerPrisma } from '../src/database';
+import { openDatabase } from '@reservations/platform/database/connection';
+import { bindCustomerTenant, createCustomerPrisma, type CustomerPrisma } from '../src/database';
 import { Prisma, PrismaClient } from '../src/generated/prisma/client';
 
 type Started = Awaited<ReturnType<typeof startTestCustomerSubgraph>>;
@@ -42,12 +43,32 @@ describe('the tenant-bound client scopes every operation by itself (no row-level
   test('reads see only the bound tenant', async () => {
     const a = bindCustomerTenant(owner, 'tenant-a');
     expect(await owner.customer.count()).toBe(2);
+    await expectOnlyTenantA(a);
+  });
+
+  test("reads see only the bound tenant on the services' own adapter too, whose single reads take their shortest path", async () => {
+    const opened = await openDatabase({ url: database.url, embeddedDir: '' });
+    const ownerOnServiceAdapter = createCustomerPrisma(opened);
+    try {
+      const a = bindCustomerTenant(ownerOnServiceAdapter, 'tenant-a');
+      await expectOnlyTenantA(a);
+      await expect(a.customer.findMany({ where: { tenantId: 'tenant-b' } })).rejects.toEqual(refused);
+      await expect(a.customer.findUnique({ where: { id: bCustomer, tenantId: 'tenant-b' } })).rejects.toEqual(refused);
+      // A findUnique by a compound key still goes through a transaction of its own.
+      expect(await a.customer.findUnique({ where: { tenantId_email: { tenantId: 'tenant-a', email: 'b@example.com' } } })).toBeNull();
+    } finally {
+      await ownerOnServiceAdapter.$disconnect();
+      await opened.close();
+    }
+  });
+
+  async function expectOnlyTenantA(a: ReturnType<typeof bindCustomerTenant>): Promise<void> {
     expect((await a.customer.findMany()).map((customer) => customer.name)).toEqual(['A']);
     expect(await a.customer.count()).toBe(1);
     expect(await a.customer.findUnique({ where: { id: bCustomer } })).toBeNull();
     expect(await a.customer.findFirst({ where: { OR: [{ id: bCustomer }, { email: 'b@example.com' }] } })).toBeNull();
     expect(await a.customer.aggregate({ _count: { _all: true } })).toEqual({ _count: { _all: 1 } });
-  });
+  }
 
   test("writes that pick rows by id never reach another tenant's", async () => {
     const a = bindCustomerTenant(owner, 'tenant-a');
