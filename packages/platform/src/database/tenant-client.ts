@@ -432,16 +432,16 @@ export class TenantScope {
     const bound = base.$extends({
       name: 'tenant-bound',
       query: {
-        // An interactive transaction rather than Prisma's batch form [binding, operation]: the
-        // same statements, but Prisma compiles a batch's queries without its plan cache, which
-        // measured about a third slower per call. A read binds in its `reads` form: over
-        // PostgreSQL the binding then travels with each SELECT and no BEGIN or COMMIT is sent.
+        // Every operation that reaches this hook runs in a transaction of its own: single reads
+        // that need none never get here (see readingPastExtensions). An interactive transaction
+        // rather than Prisma's batch form [binding, operation]: the same statements, but Prisma
+        // compiles a batch's queries without its plan cache, which measured about a third slower
+        // per call. A read binds in its `reads` form: over PostgreSQL the binding then travels
+        // with each SELECT and no BEGIN or COMMIT is sent.
         $allOperations(params: QueryHookParams) {
           const { model, operation, args } = params;
           if (model === undefined) return raw(params);
-          return (
-            readDirectly(model, operation, args) ?? inTransaction((tx) => call(tx, model, operation, args), null, {}, READ_OPERATIONS.has(operation))
-          );
+          return inTransaction((tx) => call(tx, model, operation, args), null, {}, READ_OPERATIONS.has(operation));
         },
       },
       client: {
