@@ -367,10 +367,10 @@ export class TenantScope {
   /**
    * Two extensions of `client`, side by side. `scoped` rewrites every model operation to the
    * tenant and refuses raw SQL (except the binding statement itself); transactions run on it.
-   * `bound`, what the stores get, does the same rewriting itself and runs each operation made
-   * outside a transaction bound to the tenant: a single read through `readAs` (no transaction
-   * from Prisma), anything else in a transaction of `scoped` that binds the tenant first. A
-   * read thus passes one extension layer, not two: each costs Prisma's extension machinery.
+   * `bound`, what the stores get, runs each operation made outside a transaction in a
+   * transaction of `scoped` that binds the tenant first, and adds the tenant's methods. Where
+   * the adapter binds reads, a single read does not go through either extension: `bound`'s
+   * delegates scope it and send it on `client` itself through `readAs` (readingPastExtensions).
    */
   private extend<Client, Tx>(client: Client, tenantId: string): TenantClient<Client, Tx> {
     const base = client as unknown as ExtendableClient;
@@ -419,12 +419,11 @@ export class TenantScope {
     const call = (on: unknown, model: string, name: string, callArgs: unknown) =>
       (on as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[delegateOf(model)]![name]!(callArgs);
     /**
-     * A single read, scoped here and sent on the unextended client through `readAs` (the
-     * adapter binds it); null when it needs a transaction instead (an adapter that does not bind
-     * reads, or a findUnique by a compound key, which only findUnique accepts).
+     * A single read (one of READ_OPERATIONS), scoped here and sent on the unextended client
+     * through `readAs`, whose adapter binds it; null when it needs a transaction instead (a
+     * findUnique by a compound key, which only findUnique accepts).
      */
     const readDirectly = (model: string, operation: string, args: unknown): Promise<unknown> | null => {
-      if (!bindsReads || !READ_OPERATIONS.has(operation)) return null;
       const name = UNBATCHED[operation] ?? operation;
       if (name !== operation && !unbatchable(model, args)) return null;
       return readAs(tenantId, () => call(base, model, name, scopedArgs(model, name, args)));
