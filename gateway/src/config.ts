@@ -37,6 +37,8 @@ export interface GatewayConfig {
   deduplicateSubgraphQueries: boolean;
   /** An `_entities` query sends each distinct representation once (see entity-representations). */
   deduplicateEntityRepresentations: boolean;
+  /** Who executes query plans: the gateway's own executor (see execution/native-execution) or Apollo's. */
+  queryPlanExecutor: 'native' | 'apollo';
   /** Identical client queries in flight at once (same tenant, caller, document, variables) run once (see edge/inbound-deduplication). */
   deduplicateClientQueries: boolean;
   /** Shared Redis for the gateway's caches; null means in-process caches only. */
@@ -100,6 +102,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     defaultResilience: readResiliencePolicy(reader, null),
     deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
     deduplicateEntityRepresentations: reader.bool('DEDUPLICATE_ENTITY_REPRESENTATIONS', true),
+    queryPlanExecutor: reader.oneOf('QUERY_PLAN_EXECUTOR', ['native', 'apollo'] as const, 'native'),
     deduplicateClientQueries: reader.bool('DEDUPLICATE_CLIENT_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
@@ -186,6 +189,11 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
     group: 'Routing to subgraphs and resilience',
     meaning:
       'A subgraph call for entities (`_entities`) names each distinct entity once, however often the answer reaches it; the answer is the same either way. `false` sends one per occurrence, as Apollo Gateway does.',
+  },
+  QUERY_PLAN_EXECUTOR: {
+    group: 'Routing to subgraphs and resilience',
+    meaning:
+      "`native`: the gateway executes Apollo's query plans itself, with each operation's result shaping compiled once: the same answers for much less CPU. Plans with subscriptions, @defer or data rewrites, and operations asking for introspection, still run on Apollo's executor. `apollo`: every plan on Apollo's executor.",
   },
   DEDUPLICATE_CLIENT_QUERIES: {
     group: 'Routing to subgraphs and resilience',

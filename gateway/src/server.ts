@@ -22,6 +22,7 @@ import { CATALOGUE_VERSION_NAMESPACE, CatalogueVersions } from '@reservations/cu
 import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, RESPONSES_NAMESPACE, ResponseCache } from './cache/response-cache';
 import { gatewayEdge } from './edge/gateway-edge';
+import { NativePlanExecution } from './execution/native-execution';
 import { KnownOperations } from './edge/graphql-request';
 import { InboundDeduplication } from './edge/inbound-deduplication';
 import { edgeRequest, edgeStatePlugin } from './edge/request-state';
@@ -132,7 +133,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger, { cloc
       )
     : null;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: new NativePlanExecution(gateway, plans, { native: config.queryPlanExecutor === 'native', executed: metrics.recordPlanExecution }),
     // Automatic persisted queries: in Redis when configured, so every gateway instance (and
     // a restarted one) knows a hash once any has seen it; else an in-process LRU cache.
     // Every hash lookup counts as an `apq` cache hit or miss in /metrics.

@@ -28,6 +28,7 @@ export class GatewayMetrics {
   private readonly failures: Counter<'subgraph' | 'reason'>;
   private readonly deduplicated: Counter<'subgraph'>;
   private readonly sharedAnswers: Counter;
+  private readonly planExecutions: Counter<'executor'>;
   private readonly cacheLookups: Counter<'cache' | 'result'>;
   private readonly trustedDocuments: Counter<'result'>;
   private readonly estimatedCost: Histogram;
@@ -71,6 +72,12 @@ export class GatewayMetrics {
     this.sharedAnswers = new Counter({
       name: 'gateway_inbound_deduplicated_total',
       help: 'Client queries answered with the answer of an identical query (same tenant, caller, document and variables) already in flight',
+      registers,
+    });
+    this.planExecutions = new Counter({
+      name: 'gateway_plan_executions_total',
+      help: "Query plans executed, by executor: native (the gateway's own) or apollo (Apollo Gateway's, for what the native one leaves to it or with QUERY_PLAN_EXECUTOR=apollo)",
+      labelNames: ['executor'],
       registers,
     });
     this.cacheLookups = new Counter({
@@ -158,6 +165,10 @@ export class GatewayMetrics {
       },
     });
   }
+
+  readonly recordPlanExecution = (executor: 'native' | 'apollo'): void => {
+    this.planExecutions.inc({ executor });
+  };
 
   /** Exposes a subgraph's breaker state (its fetches report to `fetchObserver`). */
   watchSubgraph(link: SubgraphLink): void {

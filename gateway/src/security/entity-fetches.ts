@@ -63,7 +63,7 @@ export class EntityFetches {
 }
 
 /** The key @apollo/gateway 2.14's executor looks a plan up by (a miss only costs it a second planning). */
-function planKey(queryHash: string, operationName: string | null): string {
+export function planKey(queryHash: string, operationName: string | null): string {
   return operationName ? createHash('sha256').update(queryHash).update(operationName).digest('hex') : queryHash;
 }
 

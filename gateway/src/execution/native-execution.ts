@@ -1,0 +1,121 @@
+import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import type { QueryPlan, QueryPlanCache } from '@apollo/query-planner';
+import type {
+  GatewayExecutionResult,
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+  GatewayLoadResult,
+  GatewaySchemaLoadOrUpdateCallback,
+  GatewayUnsubscriber,
+} from '@apollo/server-gateway-interface';
+import { getVariableValues, Kind, valueFromASTUntyped, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { planKey } from '../security/entity-fetches';
+import { executablePlan, executePrepared, type PreparedOperation } from './plan-execution';
+import { compileResultShaper } from './result-shaping';
+
+/** Operations whose prepared execution is remembered, as many as admission remembers plans for. */
+const REMEMBERED_OPERATIONS = 2_000;
+
+/** Remembered for an operation only Apollo's executor runs, so it is not examined again. */
+const APOLLO_ONLY = 'apollo-only';
+
+/** What @apollo/gateway 2.14 keeps privately and its own executor reads for every request. */
+interface GatewayInternals {
+  queryPlanner?: unknown;
+  supergraphSchema?: GraphQLSchema;
+  serviceMap?: Record<string, { dataSource: GraphQLDataSource }>;
+  config?: { __exposeQueryPlanExperimental?: boolean };
+}
+
+/**
+ * Apollo Gateway with the gateway's own executor for the query plans Apollo's planner makes
+ * (QUERY_PLAN_EXECUTOR=native): each operation's result shaping is compiled once, and merging
+ * runs without @apollo/federation-internals' abstractions, for the same answers at a fraction
+ * of the CPU (docs/benchmarks.md, scenario 9). Planning, plan caching, subgraph data sources
+ * and schema loading stay Apollo's. A request goes to Apollo's executor when its plan is not
+ * cached yet (Apollo plans and files it), when the plan holds what only Apollo's executor runs
+ * (subscriptions, @defer, data rewrites), when the operation asks for introspection beyond
+ * `__typename`, when usage reporting captures its trace, or when it asks to see its plan.
+ */
+export class NativePlanExecution implements GatewayInterface {
+  private readonly prepared = new LRUCache<string, PreparedOperation | typeof APOLLO_ONLY>({ max: REMEMBERED_OPERATIONS });
+  private planner: unknown = null;
+  private services: Record<string, GraphQLDataSource> = {};
+
+  constructor(
+    private readonly gateway: ApolloGateway,
+    /** The plan cache the gateway was given (`queryPlannerConfig.cache`): plans are read, never made, here. */
+    private readonly plans: QueryPlanCache,
+    private readonly options: {
+      /** False: every plan runs on Apollo's executor (QUERY_PLAN_EXECUTOR=apollo), still counted. */
+      native: boolean;
+      executed: (executor: 'native' | 'apollo') => void;
+    },
+  ) {}
+
+  async load(options: Parameters<ApolloGateway['load']>[0]): Promise<GatewayLoadResult> {
+    const loaded = await this.gateway.load(options);
+    const apollo = loaded.executor;
+    if (!apollo) return loaded;
+    const executor: GatewayExecutor = (requestContext) => this.execute(requestContext, apollo);
+    return { ...loaded, executor };
+  }
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback): GatewayUnsubscriber {
+    return this.gateway.onSchemaLoadOrUpdate(callback);
+  }
+
+  stop(): Promise<void> {
+    return this.gateway.stop();
+  }
+
+  private async execute(requestContext: GatewayGraphQLRequestContext, apollo: GatewayExecutor): Promise<GatewayExecutionResult> {
+    const prepared = this.options.native ? await this.preparedFor(requestContext) : null;
+    this.options.executed(prepared ? 'native' : 'apollo');
+    if (!prepared) return apollo(requestContext);
+    // Apollo Server leaves variable coercion to the gateway's executor; Apollo's refuses bad values so.
+    const definitions = requestContext.operation.variableDefinitions;
+    if (definitions?.length) {
+      const { errors } = getVariableValues(requestContext.schema, definitions, requestContext.request.variables ?? {});
+      if (errors) return { errors };
+    }
+    return executePrepared(prepared, this.services, requestContext);
+  }
+
+  private async preparedFor(requestContext: GatewayGraphQLRequestContext): Promise<PreparedOperation | null> {
+    const internals = this.gateway as unknown as GatewayInternals;
+    if (requestContext.metrics.captureTraces) return null;
+    if (internals.config?.__exposeQueryPlanExperimental && requestContext.request.http?.headers.get('apollo-query-plan-experimental')) return null;
+    if (internals.queryPlanner !== this.planner) {
+      // A new supergraph: new plans, data sources and schema.
+      this.planner = internals.queryPlanner;
+      this.prepared.clear();
+      this.services = Object.fromEntries(Object.entries(internals.serviceMap ?? {}).map(([name, { dataSource }]) => [name, dataSource]));
+    }
+    const key = planKey(requestContext.queryHash, requestContext.request.operationName ?? null);
+    const known = this.prepared.get(key);
+    if (known !== undefined) return known === APOLLO_ONLY ? null : known;
+    const plan = await this.plans.get(key);
+    if (!plan || !internals.supergraphSchema) return null;
+    const prepared = prepare(plan, requestContext, internals.supergraphSchema);
+    this.prepared.set(key, prepared ?? APOLLO_ONLY);
+    return prepared;
+  }
+}
+
+function prepare(plan: QueryPlan, requestContext: GatewayGraphQLRequestContext, supergraphSchema: GraphQLSchema): PreparedOperation | null {
+  if (plan.node?.kind === 'Subscription' || !executablePlan(plan.node)) return null;
+  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null) as Record<string, FragmentDefinitionNode>;
+  for (const definition of requestContext.document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  }
+  const shape = compileResultShaper(requestContext.schema, requestContext.operation, fragments);
+  if (!shape) return null;
+  const variableDefaults = new Map<string, unknown>();
+  for (const definition of requestContext.operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) variableDefaults.set(definition.variable.name.value, valueFromASTUntyped(definition.defaultValue));
+  }
+  return { node: plan.node, shape, supergraphSchema, variableDefaults };
+}
