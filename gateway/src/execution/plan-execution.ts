@@ -299,7 +299,8 @@ function downstreamServiceError(
 function selectFrom(schema: GraphQLSchema, source: Data | null, selections: readonly QueryPlanSelectionNode[]): Data | null {
   if (source === null) return null;
   // A plain object: representation keys are schema field names, never `__proto__`.
-  const result: Data = {};
+  let result: Data = {};
+  let empty = true;
   for (const selection of selections) {
     if (selection.kind === 'Field') {
       const name = selection.alias ?? selection.name;
@@ -308,8 +309,14 @@ function selectFrom(schema: GraphQLSchema, source: Data | null, selections: read
       const nested = selection.selections;
       if (Array.isArray(value)) result[name] = value.map((item: Data | null) => (nested ? selectFrom(schema, item, nested) : item));
       else result[name] = nested ? selectFrom(schema, value as Data | null, nested) : value;
+      empty = false;
     } else if (selection.typeCondition && isObjectOfType(schema, source, selection.typeCondition)) {
-      deepMerge(result, selectFrom(schema, source, selection.selections));
+      const fragment = selectFrom(schema, source, selection.selections);
+      if (fragment === null) continue;
+      // Merged into nothing yet, the fragment's object is what the merge would have built.
+      if (empty) result = fragment;
+      else deepMerge(result, fragment);
+      empty = false;
     }
   }
   return result;
