@@ -7,10 +7,10 @@ import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type Graph
 import type { ResultShaper } from './result-shaping';
 
 type ResponsePath = (string | number)[];
+type Data = Record<string, unknown>;
 
 /** The request kind Apollo's executor gives a client operation's fetches (@apollo/gateway does not export its enum). */
 const INCOMING_OPERATION = 'incoming operation' as unknown as Extract<GraphQLDataSourceProcessOptions, { incomingRequestContext: unknown }>['kind'];
-type Data = Record<string, unknown>;
 
 /**
  * What one operation needs at execution time, built once per operation: the plan (only the
@@ -21,7 +21,7 @@ export interface PreparedOperation {
   readonly node: PlanNode | undefined;
   readonly shape: ResultShaper;
   readonly supergraphSchema: GraphQLSchema;
-  /** Defaults of the operation's Boolean variables, for `Condition` nodes. */
+  /** The operation's variable defaults, for `Condition` nodes (@skip/@include on a variable). */
   readonly variableDefaults: ReadonlyMap<string, unknown>;
 }
 
@@ -63,8 +63,8 @@ interface Execution {
 /**
  * Executes a prepared plan as @apollo/gateway 2.14's `executeQueryPlan` does (same subgraph
  * requests, same merging, same errors and paths, same final shaping), without its per-request
- * operation rebuild, OpenTelemetry spans or usage-reporting traces (callers send requests that
- * capture traces to Apollo's executor).
+ * operation rebuild, its `gateway.*` OpenTelemetry spans or usage-reporting traces (callers
+ * send requests that capture traces to Apollo's executor).
  */
 export async function executePrepared(
   prepared: PreparedOperation,
