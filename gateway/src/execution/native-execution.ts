@@ -9,11 +9,11 @@ import type {
   GatewaySchemaLoadOrUpdateCallback,
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
-import { getVariableValues, Kind, valueFromASTUntyped, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
+import { getVariableValues, Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { planKey } from '../security/entity-fetches';
 import { executablePlan, executePrepared, type PreparedOperation } from './plan-execution';
-import { compileResultShaper } from './result-shaping';
+import { compileResultShaper, variableDefaults } from './result-shaping';
 
 /** Operations whose prepared execution is remembered, as many as admission remembers plans for. */
 const REMEMBERED_OPERATIONS = 2_000;
@@ -113,9 +113,5 @@ function prepare(plan: QueryPlan, requestContext: GatewayGraphQLRequestContext, 
   }
   const shape = compileResultShaper(requestContext.schema, requestContext.operation, fragments);
   if (!shape) return null;
-  const variableDefaults = new Map<string, unknown>();
-  for (const definition of requestContext.operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) variableDefaults.set(definition.variable.name.value, valueFromASTUntyped(definition.defaultValue));
-  }
-  return { node: plan.node, shape, supergraphSchema, variableDefaults };
+  return { node: plan.node, shape, supergraphSchema, variableDefaults: variableDefaults(requestContext.operation) };
 }

@@ -22,7 +22,7 @@ export interface PreparedOperation {
   readonly shape: ResultShaper;
   readonly supergraphSchema: GraphQLSchema;
   /** The operation's variable defaults, for `Condition` nodes (@skip/@include on a variable). */
-  readonly variableDefaults: ReadonlyMap<string, unknown>;
+  readonly variableDefaults: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -128,7 +128,7 @@ async function executeNode(execution: Execution, node: PlanNode, cursor: Cursor)
 function conditionHolds(execution: Execution, variable: string): boolean {
   const values = execution.requestContext.request.variables;
   let value: unknown = values && Object.hasOwn(values, variable) ? values[variable] : undefined;
-  if (value === undefined) value = execution.prepared.variableDefaults.get(variable);
+  if (value === undefined) value = execution.prepared.variableDefaults[variable];
   if (typeof value !== 'boolean') throw new Error(`Invalid non-boolean value ${String(value)} for Boolean! variable $${variable}`);
   return value;
 }

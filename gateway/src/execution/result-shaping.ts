@@ -811,7 +811,8 @@ function merge(selections: readonly Selection[]): Selection[] {
   return merged;
 }
 
-function variableDefaults(operation: OperationDefinitionNode): Record<string, unknown> {
+/** The operation's variable default values, as plain values (what Apollo merges under the request's variables). */
+export function variableDefaults(operation: OperationDefinitionNode): Record<string, unknown> {
   const defaults = Object.create(null) as Record<string, unknown>;
   for (const definition of operation.variableDefinitions ?? []) {
     if (definition.defaultValue) defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
