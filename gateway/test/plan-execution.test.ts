@@ -400,6 +400,13 @@ const ROWS: Row[] = [
   },
   { name: '@skip and @include with variables: excluded, defaults applied', query: CONDITIONAL, variables: { withReviews: false }, outcome: 'data' },
   {
+    // The plan holds a condition on the variable; unset, its default decides.
+    name: 'a plan condition on a defaulted variable',
+    query: 'query ($withReviews: Boolean = true) { book(id: "b3") { title reviews @include(if: $withReviews) { stars reviewer { name } } } }',
+    outcome: 'data',
+    check: ({ body }) => expect((body.data as { book: { reviews: unknown[] } }).book.reviews.length).toBeGreaterThan(0),
+  },
+  {
     name: 'operationName picks one of several operations',
     query: SEVERAL_OPERATIONS,
     operationName: 'Books',
