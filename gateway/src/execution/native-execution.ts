@@ -1,4 +1,4 @@
-import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import type { ApolloGateway } from '@apollo/gateway';
 import type { QueryPlan, QueryPlanCache } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
@@ -11,7 +11,7 @@ import type {
 } from '@apollo/server-gateway-interface';
 import { getVariableValues, Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { planKey } from '../security/entity-fetches';
+import { loadedGateway, planKey, type LoadedGateway } from '../apollo-gateway-internals';
 import { executablePlan, executePrepared, type PreparedOperation } from './plan-execution';
 import { compileResultShaper, variableDefaults } from './result-shaping';
 
@@ -20,14 +20,6 @@ const REMEMBERED_OPERATIONS = 2_000;
 
 /** Remembered for an operation only Apollo's executor runs, so it is not examined again. */
 const APOLLO_ONLY = 'apollo-only';
-
-/** What @apollo/gateway 2.14 keeps privately and its own executor reads for every request. */
-interface GatewayInternals {
-  queryPlanner?: unknown;
-  supergraphSchema?: GraphQLSchema;
-  serviceMap?: Record<string, { dataSource: GraphQLDataSource }>;
-  config?: { __exposeQueryPlanExperimental?: boolean };
-}
 
 /**
  * Apollo Gateway with the gateway's own executor for the query plans Apollo's planner makes
@@ -42,7 +34,6 @@ interface GatewayInternals {
 export class NativePlanExecution implements GatewayInterface {
   private readonly prepared = new LRUCache<string, PreparedOperation | typeof APOLLO_ONLY>({ max: REMEMBERED_OPERATIONS });
   private planner: unknown = null;
-  private services: Record<string, GraphQLDataSource> = {};
 
   constructor(
     private readonly gateway: ApolloGateway,
@@ -72,36 +63,39 @@ export class NativePlanExecution implements GatewayInterface {
   }
 
   private async execute(requestContext: GatewayGraphQLRequestContext, apollo: GatewayExecutor): Promise<GatewayExecutionResult> {
-    const prepared = this.options.native ? await this.preparedFor(requestContext) : null;
-    this.options.executed(prepared ? 'native' : 'apollo');
-    if (!prepared) return apollo(requestContext);
+    const ready = this.options.native ? await this.preparedFor(requestContext) : null;
+    this.options.executed(ready ? 'native' : 'apollo');
+    if (!ready) return apollo(requestContext);
     // Apollo Server leaves variable coercion to the gateway's executor; Apollo's refuses bad values so.
     const definitions = requestContext.operation.variableDefinitions;
     if (definitions?.length) {
       const { errors } = getVariableValues(requestContext.schema, definitions, requestContext.request.variables ?? {});
       if (errors) return { errors };
     }
-    return executePrepared(prepared, this.services, requestContext);
+    return executePrepared(ready.prepared, ready.services, requestContext);
   }
 
-  private async preparedFor(requestContext: GatewayGraphQLRequestContext): Promise<PreparedOperation | null> {
-    const internals = this.gateway as unknown as GatewayInternals;
+  private async preparedFor(
+    requestContext: GatewayGraphQLRequestContext,
+  ): Promise<{ prepared: PreparedOperation; services: LoadedGateway['services'] } | null> {
     if (requestContext.metrics.captureTraces) return null;
-    if (internals.config?.__exposeQueryPlanExperimental && requestContext.request.http?.headers.get('apollo-query-plan-experimental')) return null;
-    if (internals.queryPlanner !== this.planner) {
-      // A new supergraph: new plans, data sources and schema.
-      this.planner = internals.queryPlanner;
+    const loaded = loadedGateway(this.gateway);
+    if (!loaded) return null;
+    if (loaded.exposesQueryPlans && requestContext.request.http?.headers.get('apollo-query-plan-experimental')) return null;
+    if (loaded.planner !== this.planner) {
+      // A new supergraph: operations are prepared again against its plans and schema.
+      this.planner = loaded.planner;
       this.prepared.clear();
-      this.services = Object.fromEntries(Object.entries(internals.serviceMap ?? {}).map(([name, { dataSource }]) => [name, dataSource]));
     }
     const key = planKey(requestContext.queryHash, requestContext.request.operationName ?? null);
-    const known = this.prepared.get(key);
-    if (known !== undefined) return known === APOLLO_ONLY ? null : known;
-    const plan = await this.plans.get(key);
-    if (!plan || !internals.supergraphSchema) return null;
-    const prepared = prepare(plan, requestContext, internals.supergraphSchema);
-    this.prepared.set(key, prepared ?? APOLLO_ONLY);
-    return prepared;
+    let prepared = this.prepared.get(key);
+    if (prepared === undefined) {
+      const plan = await this.plans.get(key);
+      if (!plan) return null;
+      prepared = prepare(plan, requestContext, loaded.supergraphSchema) ?? APOLLO_ONLY;
+      this.prepared.set(key, prepared);
+    }
+    return prepared === APOLLO_ONLY ? null : { prepared, services: loaded.services };
   }
 }
 

@@ -180,7 +180,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
   }
 
   if (!fetch.requires) {
-    const received = await send(execution, fetch, cursor, variables);
+    const received = await send(execution, service, fetch, cursor, variables);
     for (const entity of entities) deepMerge(entity, received);
     return;
   }
@@ -197,7 +197,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
   }
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const received = await send(execution, fetch, cursor, { ...variables, representations });
+  const received = await send(execution, service, fetch, cursor, { ...variables, representations });
   if (!received) return;
   const receivedEntities = received._entities;
   if (!Array.isArray(receivedEntities)) throw new Error(`Expected "data._entities" in response to be an array`);
@@ -211,9 +211,14 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
 }
 
 /** One subgraph request; its errors join the response's, with paths into the client's answer. */
-async function send(execution: Execution, fetch: FetchNode, cursor: Cursor, variables: Data): Promise<Data | null | undefined> {
+async function send(
+  execution: Execution,
+  service: GraphQLDataSource,
+  fetch: FetchNode,
+  cursor: Cursor,
+  variables: Data,
+): Promise<Data | null | undefined> {
   const { requestContext } = execution;
-  const service = execution.services[fetch.serviceName]!;
   const response = await service.process({
     kind: INCOMING_OPERATION,
     request: { query: fetch.operation, variables, operationName: fetch.operationName },

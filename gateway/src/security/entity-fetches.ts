@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
-import { Schema, operationFromDocument } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode, type QueryPlan, type QueryPlanCache, type ResponsePath } from '@apollo/query-planner';
+import { operationFromDocument } from '@apollo/federation-internals';
+import type { PlanNode, QueryPlan, QueryPlanCache, QueryPlanner, ResponsePath } from '@apollo/query-planner';
 import type { DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { loadedGateway, planKey } from '../apollo-gateway-internals';
 
 /** Operations whose plans' entity fetches are remembered (plans do not depend on variables). */
 const REMEMBERED_OPERATIONS = 2_000;
@@ -12,7 +12,7 @@ const REMEMBERED_OPERATIONS = 2_000;
  * The entity fetches (`_entities` calls: a Fetch under a Flatten) of the query plan the
  * gateway will execute, as the response paths they fill. @apollo/gateway offers no awaitable
  * hook between planning and execution, so admission plans first, with the gateway's own
- * planner (not public, hence the lookup below), and files the plan in the plan cache the
+ * planner (not public: see apollo-gateway-internals), and files the plan in the plan cache the
  * gateway was given (`queryPlannerConfig.cache`) under the gateway's key: each operation is
  * still planned once, and executed by the very plan that was costed.
  */
@@ -27,7 +27,7 @@ export class EntityFetches {
 
   /** Null while the gateway has no planner (not loaded yet). */
   async paths(request: { queryHash: string; operationName: string | null; document: DocumentNode }): Promise<readonly ResponsePath[] | null> {
-    const loaded = this.loadedPlanner();
+    const loaded = loadedGateway(this.gateway);
     if (!loaded) return null;
     if (loaded.planner !== this.planner) {
       // A new supergraph: plans made for the old one no longer hold.
@@ -54,17 +54,6 @@ export class EntityFetches {
     this.remembered.set(key, paths);
     return paths;
   }
-
-  private loadedPlanner(): { planner: QueryPlanner; apiSchema: Schema } | null {
-    const internals = this.gateway as unknown as { queryPlanner?: unknown; apiSchema?: unknown };
-    const { queryPlanner, apiSchema } = internals;
-    return queryPlanner instanceof QueryPlanner && apiSchema instanceof Schema ? { planner: queryPlanner, apiSchema } : null;
-  }
-}
-
-/** The key @apollo/gateway 2.14's executor looks a plan up by (a miss only costs it a second planning). */
-export function planKey(queryHash: string, operationName: string | null): string {
-  return operationName ? createHash('sha256').update(queryHash).update(operationName).digest('hex') : queryHash;
 }
 
 /** Every branch counts: a Condition's unchosen branch is an upper bound, like Apollo's. */
