@@ -75,7 +75,7 @@ export async function measureAdmission(operations: number): Promise<AdmissionTim
         if (item.data !== null) throw error;
         return;
       }
-      if (item.data !== null) actualCost(schema, item.document, item.operation, admission.variables, admission.analysis, item.data);
+      if (item.data !== null) actualCost(schema, item.operation, admission.variables, admission.analysis, item.data);
     };
     const latencies = new Map<string, number[]>(cases.map((item) => [item.name, []]));
     const seconds = new Map<string, number>(cases.map((item) => [item.name, 0]));

@@ -50,6 +50,28 @@ export function loadedGateway(gateway: ApolloGateway): LoadedGateway | null {
   return known;
 }
 
+/**
+ * What is derived per operation from the loaded supergraph's plans and schemas, emptied when
+ * the gateway loads another supergraph: derived from the old one, it no longer holds.
+ */
+export class PerSupergraphCache<V extends NonNullable<unknown>> {
+  private planner: QueryPlanner | null = null;
+  private readonly entries: LRUCache<string, V>;
+
+  constructor(max: number) {
+    this.entries = new LRUCache<string, V>({ max });
+  }
+
+  /** The entries for `loaded`'s supergraph. */
+  of(loaded: LoadedGateway): LRUCache<string, V> {
+    if (loaded.planner !== this.planner) {
+      this.planner = loaded.planner;
+      this.entries.clear();
+    }
+    return this.entries;
+  }
+}
+
 /** Operations whose plan keys are remembered: admission and execution both key every request. */
 const planKeys = new LRUCache<string, string>({ max: 2_000 });
 

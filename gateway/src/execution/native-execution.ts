@@ -9,11 +9,11 @@ import type {
   GatewaySchemaLoadOrUpdateCallback,
   GatewayUnsubscriber,
 } from '@apollo/server-gateway-interface';
-import { getVariableValues, Kind, type FragmentDefinitionNode, type GraphQLSchema } from 'graphql';
-import { LRUCache } from 'lru-cache';
-import { loadedGateway, planKey, type LoadedGateway } from '../apollo-gateway-internals';
+import { getVariableValues, type GraphQLSchema } from 'graphql';
+import { loadedGateway, PerSupergraphCache, planKey, type LoadedGateway } from '../apollo-gateway-internals';
+import { fragmentsOf, variableDefaults } from '../operation-document';
 import { executablePlan, executePrepared, type PreparedOperation } from './plan-execution';
-import { compileResultShaper, variableDefaults } from './result-shaping';
+import { compileResultShaper } from './result-shaping';
 
 /** Operations whose prepared execution is remembered, as many as admission remembers plans for. */
 const REMEMBERED_OPERATIONS = 2_000;
@@ -32,8 +32,7 @@ const APOLLO_ONLY = 'apollo-only';
  * `__typename`, when usage reporting captures its trace, or when it asks to see its plan.
  */
 export class NativePlanExecution implements GatewayInterface {
-  private readonly prepared = new LRUCache<string, PreparedOperation | typeof APOLLO_ONLY>({ max: REMEMBERED_OPERATIONS });
-  private planner: unknown = null;
+  private readonly prepared = new PerSupergraphCache<PreparedOperation | typeof APOLLO_ONLY>(REMEMBERED_OPERATIONS);
 
   constructor(
     private readonly gateway: ApolloGateway,
@@ -82,18 +81,14 @@ export class NativePlanExecution implements GatewayInterface {
     const loaded = loadedGateway(this.gateway);
     if (!loaded) return null;
     if (loaded.exposesQueryPlans && requestContext.request.http?.headers.get('apollo-query-plan-experimental')) return null;
-    if (loaded.planner !== this.planner) {
-      // A new supergraph: operations are prepared again against its plans and schema.
-      this.planner = loaded.planner;
-      this.prepared.clear();
-    }
+    const remembered = this.prepared.of(loaded);
     const key = planKey(requestContext.queryHash, requestContext.request.operationName ?? null);
-    let prepared = this.prepared.get(key);
+    let prepared = remembered.get(key);
     if (prepared === undefined) {
       const plan = await this.plans.get(key);
       if (!plan) return null;
       prepared = prepare(plan, requestContext, loaded.supergraphSchema) ?? APOLLO_ONLY;
-      this.prepared.set(key, prepared);
+      remembered.set(key, prepared);
     }
     return prepared === APOLLO_ONLY ? null : { prepared, services: loaded.services };
   }
@@ -101,11 +96,7 @@ export class NativePlanExecution implements GatewayInterface {
 
 function prepare(plan: QueryPlan, requestContext: GatewayGraphQLRequestContext, supergraphSchema: GraphQLSchema): PreparedOperation | null {
   if (plan.node?.kind === 'Subscription' || !executablePlan(plan.node)) return null;
-  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null) as Record<string, FragmentDefinitionNode>;
-  for (const definition of requestContext.document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  }
-  const shape = compileResultShaper(requestContext.schema, requestContext.operation, fragments);
+  const shape = compileResultShaper(requestContext.schema, requestContext.operation, fragmentsOf(requestContext.document));
   if (!shape) return null;
   return { node: plan.node, shape, supergraphSchema, variableDefaults: variableDefaults(requestContext.operation) };
 }

@@ -16,7 +16,6 @@ import {
   isObjectType,
   isScalarType,
   isUnionType,
-  valueFromASTUntyped,
   type DirectiveNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
@@ -29,6 +28,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { variableDefaults } from '../operation-document';
 
 export interface ShapedResult {
   data: Record<string, unknown> | null;
@@ -809,15 +809,6 @@ function merge(selections: readonly Selection[]): Selection[] {
     merged.push({ ...first, sub: { parentType: first.sub.parentType, selections: merge(subs) } });
   }
   return merged;
-}
-
-/** The operation's variable default values, as plain values (what Apollo merges under the request's variables). */
-export function variableDefaults(operation: OperationDefinitionNode): Record<string, unknown> {
-  const defaults = Object.create(null) as Record<string, unknown>;
-  for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) defaults[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
-  }
-  return defaults;
 }
 
 /**

@@ -1,14 +1,5 @@
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields';
-import {
-  Kind,
-  isObjectType,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { FieldCost } from './cost-directives';
 import type { OperationAnalysis } from './operation-analysis';
 
@@ -30,7 +21,6 @@ interface Entry {
  */
 export function actualCost(
   schema: GraphQLSchema,
-  document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
   analysis: OperationAnalysis,
@@ -38,10 +28,7 @@ export function actualCost(
 ): number {
   const rootType = schema.getRootType(operation.operation);
   if (!rootType || typeof data !== 'object' || data === null) return 0;
-  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  }
+  const { fragments } = analysis;
   const entriesOf = (type: GraphQLObjectType, fields: Map<string, readonly FieldNode[]>): Entry[] => {
     const entries: Entry[] = [];
     for (const [responseName, nodes] of fields) {

@@ -1,9 +1,8 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { operationFromDocument } from '@apollo/federation-internals';
-import type { PlanNode, QueryPlan, QueryPlanCache, QueryPlanner, ResponsePath } from '@apollo/query-planner';
+import type { PlanNode, QueryPlan, QueryPlanCache, ResponsePath } from '@apollo/query-planner';
 import type { DocumentNode } from 'graphql';
-import { LRUCache } from 'lru-cache';
-import { loadedGateway, planKey } from '../apollo-gateway-internals';
+import { loadedGateway, PerSupergraphCache, planKey } from '../apollo-gateway-internals';
 
 /** Operations whose plans' entity fetches are remembered (plans do not depend on variables). */
 const REMEMBERED_OPERATIONS = 2_000;
@@ -17,8 +16,7 @@ const REMEMBERED_OPERATIONS = 2_000;
  * still planned once, and executed by the very plan that was costed.
  */
 export class EntityFetches {
-  private planner: QueryPlanner | null = null;
-  private readonly remembered = new LRUCache<string, readonly ResponsePath[]>({ max: REMEMBERED_OPERATIONS });
+  private readonly remembered = new PerSupergraphCache<readonly ResponsePath[]>(REMEMBERED_OPERATIONS);
 
   constructor(
     private readonly gateway: ApolloGateway,
@@ -29,13 +27,9 @@ export class EntityFetches {
   async paths(request: { queryHash: string; operationName: string | null; document: DocumentNode }): Promise<readonly ResponsePath[] | null> {
     const loaded = loadedGateway(this.gateway);
     if (!loaded) return null;
-    if (loaded.planner !== this.planner) {
-      // A new supergraph: plans made for the old one no longer hold.
-      this.planner = loaded.planner;
-      this.remembered.clear();
-    }
+    const remembered = this.remembered.of(loaded);
     const key = planKey(request.queryHash, request.operationName);
-    const known = this.remembered.get(key);
+    const known = remembered.get(key);
     if (known) return known;
     let plan: QueryPlan | undefined = await this.plans.get(key);
     if (!plan) {
@@ -51,7 +45,7 @@ export class EntityFetches {
     }
     const paths: ResponsePath[] = [];
     if (plan.node && plan.node.kind !== 'Subscription') collectEntityFetches(plan.node, paths);
-    this.remembered.set(key, paths);
+    remembered.set(key, paths);
     return paths;
   }
 }

@@ -27,6 +27,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { fragmentsOf, variableDefaults } from '../operation-document';
 import type { CostDirectives, FieldCost, ListSize } from './cost-directives';
 
 /** A list field that no `@listSize` sizes is assumed to hold this many items. */
@@ -104,15 +105,15 @@ function evaluate(summary: Summary, sizing: Sizing | null): number {
 /** Variables as execution sees them: those sent, and the operation's defaults for the rest. */
 export function effectiveVariables(operation: OperationDefinitionNode, sent: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const variables: Record<string, unknown> = { ...sent };
-  for (const definition of operation.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (variables[name] === undefined && definition.defaultValue) variables[name] = valueFromASTUntyped(definition.defaultValue);
+  for (const [name, value] of Object.entries(variableDefaults(operation))) {
+    if (variables[name] === undefined) variables[name] = value;
   }
   return variables;
 }
 
 export class OperationAnalysis {
-  private readonly fragments = new Map<string, FragmentDefinitionNode>();
+  /** The document's fragments (see `fragmentsOf`). */
+  readonly fragments: Readonly<Record<string, FragmentDefinitionNode>>;
   private readonly summaries = new Map<string, Summary | 'in progress'>();
   private readonly rootType: GraphQLCompositeType | null;
 
@@ -124,9 +125,7 @@ export class OperationAnalysis {
     /** From `effectiveVariables`. */
     private readonly variables: Readonly<Record<string, unknown>>,
   ) {
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) this.fragments.set(definition.name.value, definition);
-    }
+    this.fragments = fragmentsOf(document);
     this.rootType = schema.getRootType(operation.operation) ?? null;
   }
 
@@ -186,7 +185,7 @@ export class OperationAnalysis {
           visit(selection.selectionSet, this.typeCondition(selection.typeCondition?.name.value, parent));
         } else if (!seen.has(selection.name.value)) {
           seen.add(selection.name.value);
-          const fragment = this.fragments.get(selection.name.value);
+          const fragment = this.fragments[selection.name.value];
           if (fragment) visit(fragment.selectionSet, this.typeCondition(fragment.typeCondition.name.value, parent));
         }
       }
@@ -200,7 +199,7 @@ export class OperationAnalysis {
     // A fragment that spreads itself is invalid; validation reports it, the analysis stops there.
     if (known === 'in progress') return null;
     if (known) return known;
-    const fragment = this.fragments.get(name);
+    const fragment = this.fragments[name];
     if (!fragment) return null;
     this.summaries.set(name, 'in progress');
     const summary = this.summarize(fragment.selectionSet, this.typeCondition(fragment.typeCondition.name.value, null));

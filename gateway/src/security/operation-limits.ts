@@ -136,7 +136,7 @@ export function demandControlPlugin<TContext extends TenantContext>(options: Dem
           if (budget) for (const [name, value] of Object.entries(rateLimitHeaders(budget))) response.http.headers.set(name, value);
           if (!admission || !document || !operation || response.body.kind !== 'single' || budget?.admitted === false) return;
           const result = response.body.singleResult;
-          const actual = actualCost(schema, document, operation, admission.variables, admission.analysis, result.data);
+          const actual = actualCost(schema, operation, admission.variables, admission.analysis, result.data);
           const estimated = admission.estimate.total;
           options.recordCost(estimated, actual);
           result.extensions = { ...result.extensions, cost: { estimated, actual } };
