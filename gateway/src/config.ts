@@ -39,6 +39,8 @@ export interface GatewayConfig {
   deduplicateEntityRepresentations: boolean;
   /** Who executes query plans: the gateway's own executor (see execution/native-execution) or Apollo's. */
   queryPlanExecutor: 'native' | 'apollo';
+  /** The native executor sends identical entity fetches that start together as one request (see execution/plan-execution). */
+  coalesceEntityFetches: boolean;
   /** Identical client queries in flight at once (same tenant, caller, document, variables) run once (see edge/inbound-deduplication). */
   deduplicateClientQueries: boolean;
   /** Shared Redis for the gateway's caches; null means in-process caches only. */
@@ -103,6 +105,7 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
     deduplicateSubgraphQueries: reader.bool('DEDUPLICATE_SUBGRAPH_QUERIES', true),
     deduplicateEntityRepresentations: reader.bool('DEDUPLICATE_ENTITY_REPRESENTATIONS', true),
     queryPlanExecutor: reader.oneOf('QUERY_PLAN_EXECUTOR', ['native', 'apollo'] as const, 'native'),
+    coalesceEntityFetches: reader.bool('COALESCE_ENTITY_FETCHES', true),
     deduplicateClientQueries: reader.bool('DEDUPLICATE_CLIENT_QUERIES', true),
     redis: readRedisSettings(reader),
     apqTtlSeconds: reader.int('APQ_TTL_SECONDS', 86_400, { min: 1, max: 31_536_000 }),
@@ -194,6 +197,11 @@ export const GATEWAY_SETTINGS: SettingDescriptions = {
     group: 'Routing to subgraphs and resilience',
     meaning:
       "`native`: the gateway executes Apollo's query plans itself, with each operation's result shaping compiled once: the same answers for much less CPU. Plans with subscriptions, @defer or data rewrites, and operations asking for introspection, still run on Apollo's executor. `apollo`: every plan on Apollo's executor.",
+  },
+  COALESCE_ENTITY_FETCHES: {
+    group: 'Routing to subgraphs and resilience',
+    meaning:
+      "With the native executor: entity fetches that ask one subgraph the same question at different places of the answer, and start together, go out as one `_entities` request (Apollo's planner gives each place its own). The answer is the same either way; `false` sends each on its own, as Apollo Gateway does.",
   },
   DEDUPLICATE_CLIENT_QUERIES: {
     group: 'Routing to subgraphs and resilience',

@@ -133,7 +133,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger, { cloc
       )
     : null;
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: new NativePlanExecution(gateway, plans, { native: config.queryPlanExecutor === 'native', executed: metrics.recordPlanExecution }),
+    gateway: new NativePlanExecution(gateway, plans, {
+      native: config.queryPlanExecutor === 'native',
+      coalesceEntityFetches: config.coalesceEntityFetches,
+      executed: metrics.recordPlanExecution,
+    }),
     // Automatic persisted queries: in Redis when configured, so every gateway instance (and
     // a restarted one) knows a hash once any has seen it; else an in-process LRU cache.
     // Every hash lookup counts as an `apq` cache hit or miss in /metrics.

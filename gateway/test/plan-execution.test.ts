@@ -17,7 +17,9 @@ import { startPlanExecutionSubgraphs, type PlanExecutionSubgraphs } from './fixt
  * their HTTP answers must be identical: status, content type, and the body as JSON text, so
  * the order of keys counts (data, errors with their messages, paths and extensions, and the
  * extensions, whose `cost.actual` is computed from the data). Each row also states what kind of
- * answer it gets, and some what exactly, so no row passes because both gateways failed alike.
+ * answer it gets, and some what exactly, so no row passes because both gateways failed alike,
+ * and how many fewer subgraph requests the native executor sends, by coalescing identical
+ * entity fetches (COALESCE_ENTITY_FETCHES), where the plan has any.
  */
 
 const EXECUTORS = ['native', 'apollo'] as const;
@@ -90,6 +92,8 @@ interface Row {
   executor?: Executor | 'none';
   /** More about the answer (both gateways gave the same one). */
   check?: (answer: Answer) => void;
+  /** How many of the plan's entity fetches went out with another of the same question (native executor only). */
+  coalesced?: number;
 }
 
 async function ask(url: string, row: Row): Promise<Answer> {
@@ -209,6 +213,8 @@ const ROWS: Row[] = [
       }
     }`,
     outcome: 'data',
+    // Three inventory fetches ask for shippingCost; two of them start together.
+    coalesced: 1,
     check: ({ body }) =>
       expect(body.data).toMatchObject({
         readers: [
@@ -509,9 +515,55 @@ const ROWS: Row[] = [
     outcome: 'refused',
   },
   {
+    name: 'one entity fetch at two paths, coalesced: resolver errors at each path, an entity both reach',
+    query: '{ books(first: 3) { id reviews { stars text } } shelves { id reviews { stars text } } }',
+    outcome: 'partial',
+    coalesced: 1,
+    check: (answer) => {
+      // b2's review fails alike wherever b2 is reached; b4 is reached on the shelves only.
+      expect(errorsOf(answer)).toEqual([
+        { path: ['books', 1, 'reviews', 0, 'text'], code: 'DOWNSTREAM_SERVICE_ERROR' },
+        { path: ['shelves', 0, 1, 'reviews', 0, 'text'], code: 'DOWNSTREAM_SERVICE_ERROR' },
+        { path: ['shelves', 1, 1, 'reviews', 0, 'text'], code: 'WITHHELD' },
+      ]);
+    },
+  },
+  {
+    name: 'one entity fetch at two paths, coalesced: _entities answering null for some at each path',
+    query: '{ topReviews(first: 5) { id book { title } reviewer { name reviews { book { title } } } } }',
+    outcome: 'repaired',
+    coalesced: 1,
+    check: (answer) =>
+      expect(completionsOf(answer)).toEqual([
+        ['topReviews', 1, 'reviewer', 'reviews', 1, 'book', 'title'],
+        ['topReviews', 4, 'book', 'title'],
+        ['topReviews', 4, 'reviewer', 'reviews', 1, 'book', 'title'],
+      ]),
+  },
+  {
+    name: 'one entity fetch at two paths, coalesced, to a subgraph answering HTTP 500: an error for each',
+    query: '{ books(first: 2) { id bestsellerRank } shelves { id bestsellerRank } }',
+    outcome: 'partial',
+    coalesced: 1,
+    check: (answer) =>
+      expect(errorsOf(answer)).toEqual([
+        { path: undefined, code: 'INTERNAL_SERVER_ERROR' },
+        { path: undefined, code: 'INTERNAL_SERVER_ERROR' },
+      ]),
+  },
+  {
+    name: 'one entity fetch at two paths, coalesced, to an unreachable subgraph: an error for each',
+    query: '{ books(first: 2) { id loans } shelves { id loans } }',
+    outcome: 'partial',
+    coalesced: 1,
+    check: (answer) => expect(errorsOf(answer).map((error) => error.code)).toEqual(['SERVICE_UNAVAILABLE', 'SERVICE_UNAVAILABLE']),
+  },
+  {
     name: 'the storefront page of bench/heavy',
     target: 'heavy',
     query: HEAVY_QUERY,
+    // Five inventory and two products fetches at two paths each: 13 subgraph requests become 10.
+    coalesced: 3,
     outcome: 'data',
     check: ({ body }) => {
       const data = body.data as { users: { reviews: unknown[] }[]; topProducts: unknown[] };
@@ -522,26 +574,37 @@ const ROWS: Row[] = [
   },
 ];
 
-/** How many plans each executor ran in this gateway so far (`/metrics`). */
-async function plansExecuted(gateway: StartedGateway): Promise<Record<Executor, number>> {
+/** How many plans each executor ran in this gateway so far, and how many subgraph requests it sent (`/metrics`). */
+async function counted(gateway: StartedGateway): Promise<Record<Executor, number> & { subgraphRequests: number }> {
   const metrics = parsePrometheusText(await (await fetch(new URL('/metrics', gateway.url))).text());
   const count = (executor: Executor): number => metrics.value('gateway_plan_executions_total', { executor }) ?? 0;
-  return { native: count('native'), apollo: count('apollo') };
+  const subgraphRequests = metrics.samples
+    .filter((sample) => sample.name === 'gateway_subgraph_attempts_total')
+    .reduce((sum, sample) => sum + sample.value, 0);
+  return { native: count('native'), apollo: count('apollo'), subgraphRequests };
 }
 
 test.each(ROWS.map((row) => [row.name, row] as const))('%s: both executors answer the same', async (_name, row) => {
   const target = row.target ?? 'main';
   const nativeGateway = gateways.get(`${target}:native`)!;
-  const before = await plansExecuted(nativeGateway);
+  const apolloGateway = gateways.get(`${target}:apollo`)!;
+  const before = await counted(nativeGateway);
+  const apolloBefore = await counted(apolloGateway);
   // One after the other: a mutation row must find the same data for each.
   const native = await ask(nativeGateway.url, row);
-  const apollo = await ask(gateways.get(`${target}:apollo`)!.url, row);
+  const apollo = await ask(apolloGateway.url, row);
   expect(rendered(native)).toBe(rendered(apollo));
-  const after = await plansExecuted(nativeGateway);
+  const after = await counted(nativeGateway);
+  const apolloAfter = await counted(apolloGateway);
   const expected = row.executor ?? 'native';
-  expect({ native: after.native - before.native, apollo: after.apollo - before.apollo }).toEqual({
+  expect({
+    native: after.native - before.native,
+    apollo: after.apollo - before.apollo,
+    fewerSubgraphRequests: apolloAfter.subgraphRequests - apolloBefore.subgraphRequests - (after.subgraphRequests - before.subgraphRequests),
+  }).toEqual({
     native: expected === 'native' ? 1 : 0,
     apollo: expected === 'apollo' ? 1 : 0,
+    fewerSubgraphRequests: row.coalesced ?? 0,
   });
   expectOutcome(apollo, row.outcome);
   row.check?.(apollo);

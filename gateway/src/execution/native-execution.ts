@@ -12,6 +12,7 @@ import type {
 import { getVariableValues, type GraphQLSchema } from 'graphql';
 import { loadedGateway, PerSupergraphCache, planKey, type LoadedGateway } from '../apollo-gateway-internals';
 import { fragmentsOf, variableDefaults } from '../operation-document';
+import { coalescableFetches } from './entity-fetch-coalescing';
 import { executablePlan, executePrepared, type PreparedOperation } from './plan-execution';
 import { compileResultShaper } from './result-shaping';
 
@@ -41,6 +42,8 @@ export class NativePlanExecution implements GatewayInterface {
     private readonly options: {
       /** False: every plan runs on Apollo's executor (QUERY_PLAN_EXECUTOR=apollo), still counted. */
       native: boolean;
+      /** Identical entity fetches starting together share one subgraph request (COALESCE_ENTITY_FETCHES). */
+      coalesceEntityFetches: boolean;
       executed: (executor: 'native' | 'apollo') => void;
     },
   ) {}
@@ -87,16 +90,27 @@ export class NativePlanExecution implements GatewayInterface {
     if (prepared === undefined) {
       const plan = await this.plans.get(key);
       if (!plan) return null;
-      prepared = prepare(plan, requestContext, loaded.supergraphSchema) ?? APOLLO_ONLY;
+      prepared = prepare(plan, requestContext, loaded.supergraphSchema, this.options.coalesceEntityFetches) ?? APOLLO_ONLY;
       remembered.set(key, prepared);
     }
     return prepared === APOLLO_ONLY ? null : { prepared, services: loaded.services };
   }
 }
 
-function prepare(plan: QueryPlan, requestContext: GatewayGraphQLRequestContext, supergraphSchema: GraphQLSchema): PreparedOperation | null {
+function prepare(
+  plan: QueryPlan,
+  requestContext: GatewayGraphQLRequestContext,
+  supergraphSchema: GraphQLSchema,
+  coalesce: boolean,
+): PreparedOperation | null {
   if (plan.node?.kind === 'Subscription' || !executablePlan(plan.node)) return null;
   const shape = compileResultShaper(requestContext.schema, requestContext.operation, fragmentsOf(requestContext.document));
   if (!shape) return null;
-  return { node: plan.node, shape, supergraphSchema, variableDefaults: variableDefaults(requestContext.operation) };
+  return {
+    node: plan.node,
+    shape,
+    supergraphSchema,
+    variableDefaults: variableDefaults(requestContext.operation),
+    coalescing: coalesce ? coalescableFetches(plan.node) : new Map(),
+  };
 }

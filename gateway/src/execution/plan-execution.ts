@@ -2,8 +2,9 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ERRORS, errorCodeDef } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
-import type { GatewayExecutionResult, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import type { GatewayExecutionResult, GatewayGraphQLRequestContext, GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, isAbstractType, isInterfaceType, isObjectType, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { entitiesPart } from './entity-fetch-coalescing';
 import type { ResultShaper } from './result-shaping';
 
 type ResponsePath = (string | number)[];
@@ -23,6 +24,8 @@ export interface PreparedOperation {
   readonly supergraphSchema: GraphQLSchema;
   /** The operation's variable defaults, for `Condition` nodes (@skip/@include on a variable). */
   readonly variableDefaults: Readonly<Record<string, unknown>>;
+  /** The entity fetches that may share a subgraph request with others of the same key (see entity-fetch-coalescing). */
+  readonly coalescing: ReadonlyMap<FetchNode, string>;
 }
 
 /**
@@ -53,11 +56,22 @@ interface Cursor {
   fullResult: Data;
 }
 
+/** An entity fetch waiting to go out with the others of its key that start in the same moment. */
+interface EntityRequest {
+  fetch: FetchNode;
+  cursor: Cursor;
+  representations: Data[];
+  resolve(response: GatewayGraphQLResponse): void;
+  reject(error: unknown): void;
+}
+
 interface Execution {
   prepared: PreparedOperation;
   services: Readonly<Record<string, GraphQLDataSource>>;
   requestContext: GatewayGraphQLRequestContext;
   errors: unknown[];
+  /** Coalescable entity fetches started in this moment, by key, until they go out. */
+  batches?: Map<string, EntityRequest[]>;
 }
 
 /**
@@ -180,7 +194,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
   }
 
   if (!fetch.requires) {
-    const received = await send(execution, service, fetch, cursor, variables);
+    const received = answered(execution, fetch, cursor, await request(execution, service, fetch, cursor, variables));
     for (const entity of entities) deepMerge(entity, received);
     return;
   }
@@ -197,7 +211,7 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
   }
   if (representations.length === 0) return;
   if ('representations' in variables) throw new Error(`Variables cannot contain key "representations"`);
-  const received = await send(execution, service, fetch, cursor, { ...variables, representations });
+  const received = answered(execution, fetch, cursor, await requestEntities(execution, service, fetch, cursor, variables, representations));
   if (!received) return;
   const receivedEntities = received._entities;
   if (!Array.isArray(receivedEntities)) throw new Error(`Expected "data._entities" in response to be an array`);
@@ -210,16 +224,16 @@ async function executeFetch(execution: Execution, fetch: FetchNode, cursor: Curs
   }
 }
 
-/** One subgraph request; its errors join the response's, with paths into the client's answer. */
-async function send(
+/** One subgraph request, for `fetch`. */
+function request(
   execution: Execution,
   service: GraphQLDataSource,
   fetch: FetchNode,
   cursor: Cursor,
   variables: Data,
-): Promise<Data | null | undefined> {
+): Promise<GatewayGraphQLResponse> {
   const { requestContext } = execution;
-  const response = await service.process({
+  return service.process({
     kind: INCOMING_OPERATION,
     request: { query: fetch.operation, variables, operationName: fetch.operationName },
     incomingRequestContext: requestContext,
@@ -227,6 +241,49 @@ async function send(
     document: fetch.operationDocumentNode,
     pathInIncomingRequest: cursor.path,
   });
+}
+
+/**
+ * An entity fetch's subgraph answer. A coalescable fetch joins the others of its key that start
+ * in the same turn of the event loop (every branch of a Parallel starts synchronously): they go
+ * out as one request, with their representations one after another, and each gets its part of
+ * the answer back (see entity-fetch-coalescing), as if it had been sent alone.
+ */
+function requestEntities(
+  execution: Execution,
+  service: GraphQLDataSource,
+  fetch: FetchNode,
+  cursor: Cursor,
+  variables: Data,
+  representations: Data[],
+): Promise<GatewayGraphQLResponse> {
+  const key = execution.prepared.coalescing.get(fetch);
+  if (key === undefined) return request(execution, service, fetch, cursor, { ...variables, representations });
+  return new Promise((resolve, reject) => {
+    const batches = (execution.batches ??= new Map());
+    let batch = batches.get(key);
+    if (!batch) {
+      const started: EntityRequest[] = (batch = []);
+      batches.set(key, started);
+      queueMicrotask(() => {
+        batches.delete(key);
+        // One key, one question: every member asks it with the same variables, so the first's do.
+        const [first] = started;
+        const all = started.length === 1 ? first!.representations : started.flatMap((member) => member.representations);
+        const counts = started.map((member) => member.representations.length);
+        request(execution, service, first!.fetch, first!.cursor, { ...variables, representations: all }).then(
+          (response) => started.forEach((member, index) => member.resolve(started.length === 1 ? response : entitiesPart(response, counts, index))),
+          (error: unknown) => started.forEach((member) => member.reject(error)),
+        );
+      });
+    }
+    batch.push({ fetch, cursor, representations, resolve, reject });
+  });
+}
+
+/** A subgraph's answer to `fetch`: its errors join the response's, with paths into the client's answer. */
+function answered(execution: Execution, fetch: FetchNode, cursor: Cursor, response: GatewayGraphQLResponse): Data | null | undefined {
+  const { requestContext } = execution;
   if (response.errors) {
     const pathOf = errorPaths(fetch, cursor);
     for (const error of response.errors) execution.errors.push(downstreamServiceError(error, fetch.serviceName, pathOf));
