@@ -39,7 +39,7 @@ export interface GatewayConfig {
   deduplicateEntityRepresentations: boolean;
   /** Who executes query plans: the gateway's own executor (see execution/native-execution) or Apollo's. */
   queryPlanExecutor: 'native' | 'apollo';
-  /** The native executor sends identical entity fetches that start together as one request (see execution/plan-execution). */
+  /** The native executor sends identical entity fetches that start together as one request (see execution/entity-fetch-coalescing). */
   coalesceEntityFetches: boolean;
   /** Identical client queries in flight at once (same tenant, caller, document, variables) run once (see edge/inbound-deduplication). */
   deduplicateClientQueries: boolean;
