@@ -1,5 +1,5 @@
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode } from '@apollo/query-planner';
+import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { parse } from 'graphql';
 import { composeHeavySupergraph, HEAVY_QUERY } from '../../bench/heavy/subgraphs';
@@ -12,15 +12,18 @@ import { coalescableFetches, entitiesPart } from '../src/execution/entity-fetch-
  * past the end, answers of the wrong length).
  */
 
-function storefrontPlan(query: string) {
+/** The storefront supergraph's plan for `query` (a query: never a subscription). */
+function storefrontPlan(query: string): PlanNode | undefined {
   const supergraph = Supergraph.build(composeHeavySupergraph((name) => `http://127.0.0.1:1/${name}`));
-  return new QueryPlanner(supergraph).buildQueryPlan(operationFromDocument(supergraph.schema, parse(query)));
+  const { node } = new QueryPlanner(supergraph).buildQueryPlan(operationFromDocument(supergraph.schema, parse(query)));
+  if (node?.kind === 'Subscription') throw new Error('a query planned as a subscription');
+  return node;
 }
 
 describe('coalescableFetches', () => {
   test('groups the fetches asking one subgraph the same question, whatever their operation names', () => {
     const groups = new Map<string, FetchNode[]>();
-    for (const [fetch, key] of coalescableFetches(storefrontPlan(HEAVY_QUERY).node)) groups.set(key, [...(groups.get(key) ?? []), fetch]);
+    for (const [fetch, key] of coalescableFetches(storefrontPlan(HEAVY_QUERY))) groups.set(key, [...(groups.get(key) ?? []), fetch]);
     const described = [...groups.values()].map((fetches) => ({
       subgraph: fetches[0]!.serviceName,
       names: new Set(fetches.map((fetch) => fetch.operationName)).size,
@@ -38,7 +41,7 @@ describe('coalescableFetches', () => {
 
   test('leaves out a question asked once, and root fetches', () => {
     const plan = storefrontPlan('{ topProducts(first: 2) { upc name inStock } users { id name } }');
-    expect(coalescableFetches(plan.node).size).toBe(0);
+    expect(coalescableFetches(plan).size).toBe(0);
   });
 });
 
