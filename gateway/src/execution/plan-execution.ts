@@ -267,12 +267,16 @@ function requestEntities(
       batches.set(key, started);
       queueMicrotask(() => {
         batches.delete(key);
+        const [first, ...others] = started as [EntityRequest, ...EntityRequest[]];
         // One key, one question: every member asks it with the same variables, so the first's do.
-        const [first] = started;
-        const all = started.length === 1 ? first!.representations : started.flatMap((member) => member.representations);
+        const asked = (all: Data[]) => request(execution, service, first.fetch, first.cursor, { ...variables, representations: all });
+        if (others.length === 0) {
+          asked(first.representations).then(first.resolve, first.reject);
+          return;
+        }
         const counts = started.map((member) => member.representations.length);
-        request(execution, service, first!.fetch, first!.cursor, { ...variables, representations: all }).then(
-          (response) => started.forEach((member, index) => member.resolve(started.length === 1 ? response : entitiesPart(response, counts, index))),
+        asked(started.flatMap((member) => member.representations)).then(
+          (response) => started.forEach((member, index) => member.resolve(entitiesPart(response, counts, index))),
           (error: unknown) => started.forEach((member) => member.reject(error)),
         );
       });

@@ -129,12 +129,12 @@ export function demandControlPlugin<TContext extends TenantContext>(options: Dem
           budget = await options.budgets.charge(contextValue.tenantId, admission.estimate.total);
           if (budget && !budget.admitted) throw overBudget(budget);
         },
-        async willSendResponse({ response, schema, document, operation, contextValue }) {
+        async willSendResponse({ response, schema, operation, contextValue }) {
           // A request refused before its operation was resolved (unparsable, invalid) is charged
           // nothing, but its answer still tells the tenant where its budget stands.
           if (!budget && contextValue.tenantId !== null) budget = await options.budgets.charge(contextValue.tenantId, 0);
           if (budget) for (const [name, value] of Object.entries(rateLimitHeaders(budget))) response.http.headers.set(name, value);
-          if (!admission || !document || !operation || response.body.kind !== 'single' || budget?.admitted === false) return;
+          if (!admission || !operation || response.body.kind !== 'single' || budget?.admitted === false) return;
           const result = response.body.singleResult;
           const actual = actualCost(schema, operation, admission.variables, admission.analysis, result.data);
           const estimated = admission.estimate.total;
