@@ -33,7 +33,7 @@ import { measureStartup, renderStartupTable, type StartupRow } from './lib/start
 import { measureTenantFlood, type FloodResult } from './lib/tenant-flood';
 import { measureRlsCost, type RlsCost } from './lib/rls-cost';
 import { startHeavyStack } from './lib/heavy-stack';
-import { HEAVY_CONNECTIONS, heavyScenarios, scenarios, tenantFloodTargets, type Group } from './scenarios';
+import { HEAVY_CONNECTIONS, HEAVY_SETTLED, heavyScenarios, scenarios, tenantFloodTargets, type Group } from './scenarios';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -107,8 +107,11 @@ async function measureGroup(stack: BenchStack | null, group: Group): Promise<Row
     }
   }
   const runs = new Map<string, LoadRun[]>(group.variants.map((variant) => [variant.name, []]));
-  for (const variant of group.variants) await runLoad(variant.target, { connections: group.connections, seconds: WARMUP_SECONDS });
-  for (let round = 0; round < ROUNDS; round++) {
+  const warmupSeconds = QUICK ? WARMUP_SECONDS : (group.warmupSeconds ?? WARMUP_SECONDS);
+  const rounds = QUICK ? ROUNDS : Math.max(ROUNDS, group.minRounds ?? 1);
+  if (warmupSeconds !== WARMUP_SECONDS || rounds !== ROUNDS) log(`  ${warmupSeconds} s of warm-up per variant, ${rounds} rounds`);
+  for (const variant of group.variants) await runLoad(variant.target, { connections: group.connections, seconds: warmupSeconds });
+  for (let round = 0; round < rounds; round++) {
     // Each round starts with a different variant, so none always runs first or last.
     const order = group.variants.map((_, i) => group.variants[(i + round) % group.variants.length]!);
     for (const variant of order) runs.get(variant.name)!.push(await runLoad(variant.target, { connections: group.connections, seconds: SECONDS }));
@@ -488,7 +491,7 @@ async function main(): Promise<void> {
         ? ''
         : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
     updateBenchmarksDoc(
-      `Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`,
+      `Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant; scenario 9 at one connection ${Math.max(ROUNDS, HEAVY_SETTLED.minRounds)} rounds after ${HEAVY_SETTLED.warmupSeconds} s of warm-up per gateway):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`,
     );
     log(`updated the table in ${TABLE_FILE}`);
   }
