@@ -94,9 +94,12 @@ async function checkGroup(group: Group): Promise<void> {
   }
 }
 
-/** The interleaved rounds a group runs: --rounds, or more where the group needs them (not in --quick). */
-function roundsOf({ minRounds = 1 }: Pick<Group, 'minRounds'>): number {
-  return QUICK ? ROUNDS : Math.max(ROUNDS, minRounds);
+/** How a group is timed: the default warm-up and --rounds, or more where the group needs them (not in --quick). */
+function timingOf({ warmupSeconds = WARMUP_SECONDS, minRounds = 1 }: Pick<Group, 'warmupSeconds' | 'minRounds'>): {
+  warmupSeconds: number;
+  rounds: number;
+} {
+  return QUICK ? { warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS } : { warmupSeconds, rounds: Math.max(ROUNDS, minRounds) };
 }
 
 async function measureGroup(stack: BenchStack | null, group: Group): Promise<Row[]> {
@@ -112,8 +115,7 @@ async function measureGroup(stack: BenchStack | null, group: Group): Promise<Row
     }
   }
   const runs = new Map<string, LoadRun[]>(group.variants.map((variant) => [variant.name, []]));
-  const warmupSeconds = QUICK ? WARMUP_SECONDS : (group.warmupSeconds ?? WARMUP_SECONDS);
-  const rounds = roundsOf(group);
+  const { warmupSeconds, rounds } = timingOf(group);
   if (warmupSeconds !== WARMUP_SECONDS || rounds !== ROUNDS) log(`  ${warmupSeconds} s of warm-up per variant, ${rounds} rounds`);
   for (const variant of group.variants) await runLoad(variant.target, { connections: group.connections, seconds: warmupSeconds });
   for (let round = 0; round < rounds; round++) {
@@ -495,8 +497,9 @@ async function main(): Promise<void> {
       startup === null
         ? ''
         : `\n\nStart-up and memory of the compiled services (median of ${STARTUP_SAMPLES}, ${STARTUP_LOAD_SECONDS} s of load at 8 connections):\n\n${renderStartupTable(startup)}`;
+    const settled = timingOf(HEAVY_SETTLED);
     updateBenchmarksDoc(
-      `Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant; scenario 9 at one connection ${roundsOf(HEAVY_SETTLED)} rounds after ${HEAVY_SETTLED.warmupSeconds} s of warm-up per gateway):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`,
+      `Measured ${when} (\`npm run bench\`, ${ROUNDS} rounds of ${SECONDS} s per variant; scenario 9 at one connection ${settled.rounds} rounds after ${settled.warmupSeconds} s of warm-up per gateway):\n\n${table}\n\nTargets:\n\n\`\`\`\n${targetText}\n\`\`\`${startupText}`,
     );
     log(`updated the table in ${TABLE_FILE}`);
   }

@@ -90,7 +90,7 @@ export class NativePlanExecution implements GatewayInterface {
     if (prepared === undefined) {
       const plan = await this.plans.get(key);
       if (!plan) return null;
-      prepared = prepare(plan, requestContext, loaded.supergraphSchema, this.options.coalesceEntityFetches) ?? APOLLO_ONLY;
+      prepared = prepare(plan, requestContext, loaded.supergraphSchema, { coalesce: this.options.coalesceEntityFetches }) ?? APOLLO_ONLY;
       remembered.set(key, prepared);
     }
     return prepared === APOLLO_ONLY ? null : { prepared, services: loaded.services };
@@ -101,7 +101,7 @@ function prepare(
   plan: QueryPlan,
   requestContext: GatewayGraphQLRequestContext,
   supergraphSchema: GraphQLSchema,
-  coalesce: boolean,
+  { coalesce }: { coalesce: boolean },
 ): PreparedOperation | null {
   if (plan.node?.kind === 'Subscription' || !executablePlan(plan.node)) return null;
   const shape = compileResultShaper(requestContext.schema, requestContext.operation, fragmentsOf(requestContext.document));
