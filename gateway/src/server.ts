@@ -4,6 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { QueryPlan, QueryPlanCache } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { parse } from 'graphql';
 import { maskUnexpectedErrors } from '@reservations/platform/errors';
 import { closeHttpServer, createGraphQLHttpServer, listen, sendJson } from '@reservations/platform/http/graphql-http-server';
 import { closeConnectionsAfterEachResponse, Readiness } from '@reservations/platform/http/lifecycle';
@@ -23,6 +24,7 @@ import { connectRedis } from '@reservations/platform/cache/redis-connection';
 import { cappedTtl, RESPONSES_NAMESPACE, ResponseCache } from './cache/response-cache';
 import { gatewayEdge } from './edge/gateway-edge';
 import { NativePlanExecution } from './execution/native-execution';
+import { keepNamesOneByte } from './one-byte-names';
 import { KnownOperations } from './edge/graphql-request';
 import { InboundDeduplication } from './edge/inbound-deduplication';
 import { edgeRequest, edgeStatePlugin } from './edge/request-state';
@@ -62,6 +64,8 @@ export function createGateway(
   plans: QueryPlanCache,
   clock: GatewayClock = systemClock,
 ): ApolloGateway {
+  // Before Apollo builds anything from it: its schema names would otherwise make every answer two-byte text (see one-byte-names).
+  keepNamesOneByte(parse(supergraphSdl, { noLocation: true }));
   return new ApolloGateway({
     supergraphSdl,
     logger,
