@@ -75,17 +75,29 @@ test('the probe tells one-byte text from two-byte text', () => {
   expect(isTwoByte('label\u0100'.slice(0, 5))).toBe(true);
 });
 
-test('Apollo Gateway alone internalizes a supergraph’s names two-byte, so answers keyed by them serialise two-byte', async () => {
-  const { sdl, names } = freshSupergraph();
-  const gateway = new ApolloGateway({ supergraphSdl: sdl, logger: silentLogger });
-  await gateway.load();
-  try {
-    expect(twoByteNames(names)).toEqual(names);
-    expect(isTwoByte(JSON.stringify({ [names[2]!]: [{ [names[1]!]: 'Walnut lamp' }] }))).toBe(true);
-  } finally {
-    await gateway.stop();
-  }
-});
+/** V8 11's quirk behind it all: joining strings internalized in place gives two-byte text. */
+function joinGivesTwoByteText(): boolean {
+  const parts = ['OBJECT', 'UNION'].map((part) => Buffer.from(part).toString('latin1'));
+  const keys: Record<string, true> = {};
+  for (const part of parts) keys[part] = true;
+  return isTwoByte(parts.join(' | '));
+}
+
+// The cause. On a V8 without the quirk (a later Node) it is skipped, and gateway/src/one-byte-names.ts may go.
+(joinGivesTwoByteText() ? test : test.skip)(
+  'Apollo Gateway alone internalizes a supergraph’s names two-byte, so answers keyed by them serialise two-byte',
+  async () => {
+    const { sdl, names } = freshSupergraph();
+    const gateway = new ApolloGateway({ supergraphSdl: sdl, logger: silentLogger });
+    await gateway.load();
+    try {
+      expect(twoByteNames(names)).toEqual(names);
+      expect(isTwoByte(JSON.stringify({ [names[2]!]: [{ [names[1]!]: 'Walnut lamp' }] }))).toBe(true);
+    } finally {
+      await gateway.stop();
+    }
+  },
+);
 
 test('the gateway internalizes them one-byte before Apollo builds its schema, so its answers serialise one-byte', async () => {
   const { sdl, names } = freshSupergraph();
