@@ -18,7 +18,10 @@ import { visit, type DocumentNode } from 'graphql';
  */
 const kept: Record<string, true> = Object.create(null) as Record<string, true>;
 
-/** A one-byte copy of an ASCII string (GraphQL names are ASCII by the spec's grammar). */
+/**
+ * A one-byte copy of an ASCII string (GraphQL names are ASCII by the spec's grammar): a name
+ * parsed from an SDL file whose descriptions hold any other character is itself two-byte.
+ */
 function oneByte(name: string): string {
   return Buffer.from(name, 'latin1').toString('latin1');
 }
